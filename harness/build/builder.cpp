@@ -1,0 +1,136 @@
+#include "build/builder.hpp"
+
+#include "util/hash.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+namespace amx {
+
+namespace {
+
+// Freestanding and static: no libc, no PIE, no stack protector (it needs
+// libc's guard), so only the flags under test shape the ABI.
+std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t) {
+  std::vector<std::string> args;
+  if (cc.family == Family::clang)
+    args.push_back("--target=" + t.clang_triple);
+  for (auto a : {"-O2", "-ffreestanding", "-fno-pie", "-fno-stack-protector", "-fno-asynchronous-unwind-tables"})
+    args.emplace_back(a);
+  return args;
+}
+
+std::vector<std::string> rust_base_args(const std::string& crate_type, const std::string& crate_name,
+                                        const Target& t) {
+  return {"--edition=2024", "--crate-type=" + crate_type, "--crate-name=" + crate_name, "--target=" + t.rust_triple,
+          "-Copt-level=2", "-Cpanic=abort", "-Cdebuginfo=0"};
+}
+
+std::string crate_name(const std::string& fixture) {
+  std::string s = fixture;
+  for (auto& c : s)
+    if (c == '-')
+      c = '_';
+  return s;
+}
+
+} // namespace
+
+Builder::Builder(const Matrix& m, std::filesystem::path work_dir) : m_matrix(m), m_work(std::move(work_dir)) {}
+
+BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags) {
+  auto runtime_dir = m_matrix.fixtures_dir / "runtime";
+  StepSpec s{Stage::compile_c, part == CPart::runtime ? "runtime" : "fixture-c", cc.name,
+             c_base_args(*cell.c_compiler, *cell.target), "", {}, m_matrix.timeouts.compile};
+  s.args.insert(s.args.end(), flags.begin(), flags.end());
+  s.args.push_back("-I" + runtime_dir.string());
+  s.args.push_back("-c");
+  s.args.push_back((part == CPart::runtime ? runtime_dir / "runtime.c" : cell.fixture->c_source).string());
+  s.output_name = part == CPart::runtime ? "runtime.o" : cell.fixture->name + ".o";
+  return once(cc.path, std::move(s));
+}
+
+BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags) {
+  StepSpec s{Stage::compile_rust, "minicore", "rustc", rust_base_args("rlib", "minicore", *cell.target),
+             "libminicore.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
+  s.args.insert(s.args.end(), flags.begin(), flags.end());
+  s.args.push_back((m_matrix.fixtures_dir / "minicore" / "minicore.rs").string());
+  return once(rustc.path, std::move(s));
+}
+
+BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                           const std::filesystem::path& minicore) {
+  auto name = crate_name(cell.fixture->name);
+  StepSpec s{Stage::compile_rust, "fixture-rust", "rustc", rust_base_args("staticlib", name, *cell.target),
+             "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
+  s.args.push_back("--extern=minicore=" + minicore.string());
+  s.args.insert(s.args.end(), flags.begin(), flags.end());
+  s.args.push_back(cell.fixture->rust_source.string());
+  return once(rustc.path, std::move(s));
+}
+
+Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
+  StepSpec s{Stage::link, "link", cc.name, {}, "program", {}, m_matrix.timeouts.link};
+  if (cell.c_compiler->family == Family::clang) {
+    s.args.push_back("--target=" + cell.target->clang_triple);
+    s.args.push_back("-fuse-ld=lld");
+  }
+  s.args.push_back("-static");
+  s.args.push_back("-nostdlib");
+  for (const auto& in : inputs)
+    s.args.push_back(in.string());
+  return execute(cc.path, s, m_work / "cells" / cell.key);
+}
+
+BuiltRef Builder::once(const std::filesystem::path& exe, StepSpec spec) {
+  // The command line (with the tool's path) says everything that goes into
+  // the object, so it is the object's address.
+  std::vector<std::string> argv = {exe.string()};
+  argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+  auto key = hash_hex(render_command(argv));
+
+  std::promise<std::shared_ptr<const Built>> promise;
+  std::shared_future<std::shared_ptr<const Built>> earlier;
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_cache.find(key);
+    if (it != m_cache.end())
+      earlier = it->second;
+    else
+      m_cache.emplace(key, promise.get_future().share());
+  }
+  if (earlier.valid())
+    return {earlier.get(), true}; // waits, outside the lock, if it is still being built
+  try {
+    auto built = std::make_shared<const Built>(execute(exe, spec, m_work / "obj" / key));
+    promise.set_value(built);
+    return {built, false};
+  } catch (...) {
+    promise.set_exception(std::current_exception()); // cells waiting for it must not hang
+    throw;
+  }
+}
+
+Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  Built b;
+  b.output = dir / spec.output_name;
+  ProcessSpec ps;
+  ps.exe = exe;
+  ps.args = spec.args;
+  ps.args.push_back("-o");
+  ps.args.push_back(b.output.string());
+  ps.extra_env = spec.env;
+  ps.cwd = dir;
+  ps.timeout = spec.timeout;
+  ps.output_cap = m_matrix.output_cap;
+  b.record.stage = spec.stage;
+  b.record.step = spec.step;
+  b.record.argv = {exe.string()};
+  b.record.argv.insert(b.record.argv.end(), ps.args.begin(), ps.args.end());
+  b.record.result = run_process(ps);
+  b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
+  return b;
+}
+
+} // namespace amx

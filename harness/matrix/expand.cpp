@@ -1,0 +1,186 @@
+#include "matrix/expand.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+namespace amx {
+
+namespace {
+
+struct Pair {
+  Setting c, rust;
+  Pairing pairing;
+};
+
+// What a pair of settings is, read from the settings themselves.
+Pairing classify(const Setting& c, const Setting& rust) {
+  if (c == rust)
+    return Pairing::matched;
+  if (rust.empty())
+    return Pairing::c_only;
+  if (c.empty())
+    return Pairing::rust_only;
+  return differing_flags(c, rust).size() == 1 ? Pairing::one_off : Pairing::cross;
+}
+
+std::vector<Pair> pairs_for(Pairing mode, const std::vector<Setting>& settings) {
+  std::vector<Pair> out;
+  for (const auto& a : settings) {
+    switch (mode) {
+    case Pairing::matched:
+      out.push_back({a, a, mode});
+      break;
+    case Pairing::c_only:
+      if (!a.empty())
+        out.push_back({a, {}, mode});
+      break;
+    case Pairing::rust_only:
+      if (!a.empty())
+        out.push_back({{}, a, mode});
+      break;
+    case Pairing::one_off:
+    case Pairing::cross:
+      for (const auto& b : settings)
+        if (mode == Pairing::cross || differing_flags(a, b).size() == 1)
+          out.push_back({a, b, mode});
+      break;
+    }
+  }
+  return out;
+}
+
+bool any_glob(const std::vector<std::string>& patterns, const std::string& text) {
+  return patterns.empty() ||
+         std::any_of(patterns.begin(), patterns.end(), [&](const auto& p) { return glob_match(p, text); });
+}
+
+bool side_matches(const Setting& want, const Setting& have) {
+  for (const auto& [flag, value] : want) {
+    auto it = have.find(flag);
+    if ((it == have.end() ? std::string("off") : it->second) != value)
+      return false;
+  }
+  return true;
+}
+
+bool setting_applies(const Matrix& m, const Setting& s, const std::string& target) {
+  return std::all_of(s.begin(), s.end(), [&](const auto& kv) { return m.catalogue.at(kv.first).applies_to(target); });
+}
+
+void set_expectation(const Matrix& m, Cell& cell) {
+  for (const auto& e : m.expectations) {
+    if (rule_matches(e.match, cell)) {
+      cell.expected = e.expected;
+      cell.expect_reason = e.reason;
+      return;
+    }
+  }
+  auto diffs = differing_flags(cell.c, cell.rust);
+  std::vector<std::string> abi;
+  for (const auto& f : diffs)
+    if (m.catalogue.at(f).cls == FlagClass::abi)
+      abi.push_back(f);
+  if (diffs.empty()) {
+    cell.expected = Expected::pass;
+    cell.expect_reason = "both sides built with the same setting";
+  } else if (!abi.empty()) {
+    cell.expected = Expected::fail;
+    cell.expect_reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "",
+                                     join(abi, ", "), abi.size() > 1 ? "" : "s");
+  } else {
+    cell.expected = Expected::pass;
+    cell.expect_reason = fmt::format("only non-abi flags differ ({}): the program should still run", join(diffs, ", "));
+  }
+}
+
+} // namespace
+
+std::vector<Setting> target_settings(const Matrix& m, const std::string& target) {
+  std::vector<Setting> settings = {Setting{}};
+  for (const auto& used : m.flags) {
+    if (!m.catalogue.at(used.name).applies_to(target))
+      continue;
+    if (m.combine == Combine::each) {
+      for (const auto& v : used.values)
+        settings.push_back({{used.name, v}});
+    } else {
+      std::vector<Setting> next;
+      for (const auto& s : settings) {
+        next.push_back(s);
+        for (const auto& v : used.values) {
+          Setting t = s;
+          t[used.name] = v;
+          next.push_back(std::move(t));
+        }
+      }
+      settings = std::move(next);
+    }
+  }
+  return settings;
+}
+
+bool rule_matches(const Rule& rule, const Cell& cell) {
+  return any_glob(rule.targets, cell.target->name) && any_glob(rule.fixtures, cell.fixture->name) &&
+         any_glob(rule.c_compilers, cell.c_compiler->name) && any_glob(rule.rustcs, cell.rustc) &&
+         any_glob(rule.pairings, to_string(cell.pairing)) && side_matches(rule.c, cell.c) &&
+         side_matches(rule.rust, cell.rust);
+}
+
+std::vector<Cell> expand(const Matrix& m) {
+  std::vector<Cell> cells;
+  for (const auto& target : m.targets) {
+    auto settings = target_settings(m, target.name);
+    // The first mode (in the matrix's order) that asks for a pair names it.
+    std::vector<Pair> pairs;
+    std::set<std::pair<std::string, std::string>> seen;
+    std::vector<const Rule*> scopes; // the include rule a pair came from, if any
+    auto add = [&](Pair p, const Rule* scope) {
+      if (seen.insert({to_string(p.c), to_string(p.rust)}).second) {
+        pairs.push_back(std::move(p));
+        scopes.push_back(scope);
+      }
+    };
+    for (auto mode : m.pairings)
+      for (auto& p : pairs_for(mode, settings))
+        add(std::move(p), nullptr);
+    for (const auto& inc : m.includes)
+      if (any_glob(inc.scope.targets, target.name) && setting_applies(m, inc.c, target.name) &&
+          setting_applies(m, inc.rust, target.name))
+        add({inc.c, inc.rust, classify(inc.c, inc.rust)}, &inc.scope);
+
+    for (const auto& fixture : m.fixtures) {
+      if (!fixture.targets.empty() &&
+          std::find(fixture.targets.begin(), fixture.targets.end(), target.name) == fixture.targets.end())
+        continue;
+      for (const auto& cc : m.c_compilers) {
+        for (const auto& rustc : m.rustcs) {
+          for (std::size_t i = 0; i < pairs.size(); i++) {
+            Cell cell;
+            cell.target = &target;
+            cell.fixture = &fixture;
+            cell.c_compiler = &cc;
+            cell.rustc = rustc;
+            cell.c = pairs[i].c;
+            cell.rust = pairs[i].rust;
+            cell.pairing = pairs[i].pairing;
+            if (scopes[i] && !rule_matches(*scopes[i], cell))
+              continue;
+            if (std::any_of(m.excludes.begin(), m.excludes.end(), [&](const Rule& r) { return rule_matches(r, cell); }))
+              continue;
+            cell.key = cell_key(target.name, fixture.name, cc.name, cell.c, rustc, cell.rust);
+            cell.name = fmt::format("{} {} {}/{} c:{} rust:{}", target.name, fixture.name, cc.name, rustc,
+                                    to_string(cell.c), to_string(cell.rust));
+            set_expectation(m, cell);
+            cells.push_back(std::move(cell));
+          }
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+} // namespace amx

@@ -1,0 +1,474 @@
+#include "matrix/load.hpp"
+
+#include "matrix/target.hpp"
+#include "matrix/yaml_reader.hpp"
+#include "util/hash.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace amx {
+
+namespace {
+
+const std::vector<std::string> kPairingNames = {"matched", "c-only", "rust-only", "one-off", "cross"};
+
+std::vector<std::string> target_names() {
+  std::vector<std::string> names;
+  for (const auto& t : known_targets())
+    names.push_back(t.name);
+  return names;
+}
+
+// Catalogue: `flags:` maps each flag name to its definition.
+class CatalogueLoader {
+public:
+  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out) : m_r(r), m_out(out) {}
+
+  void load(const YAML::Node& root) {
+    if (!m_r.check_map(root, "a flag catalogue", {"flags"}))
+      return;
+    YAML::Node flags = m_r.required(root, "flags", "a flag catalogue");
+    if (!flags.IsDefined() || !m_r.check_map(flags, "'flags'", {}, root))
+      return;
+    for (const auto& kv : flags)
+      load_flag(kv.first, kv.second);
+  }
+
+private:
+  void load_flag(const YAML::Node& key, const YAML::Node& def) {
+    Flag f;
+    f.name = key.Scalar();
+    f.defined_at = m_r.mark(key);
+    std::string what = fmt::format("flag '{}'", f.name);
+    if (auto it = m_out.find(f.name); it != m_out.end()) {
+      const auto& at = it->second.defined_at;
+      m_r.error(key, fmt::format("flag '{}' is already defined at {}:{}:{}", f.name, at.file.string(),
+                                 at.line, at.column));
+      return;
+    }
+    if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc"}, key))
+      return;
+    if (auto cls_node = m_r.required(def, "class", what); cls_node.IsDefined()) {
+      if (auto s = m_r.scalar(cls_node, "'class'", def)) {
+        if (auto c = parse_flag_class(*s))
+          f.cls = *c;
+        else
+          m_r.error(cls_node, fmt::format("unknown flag class '{}' (expected one of: abi, hardening, layout)", *s));
+      }
+    }
+    if (def["description"].IsDefined())
+      f.description = m_r.scalar(def["description"], "'description'", def).value_or("");
+    if (def["targets"].IsDefined()) {
+      auto known = target_names();
+      for (auto& e : m_r.scalar_list(def["targets"], "'targets'", def)) {
+        if (std::find(known.begin(), known.end(), e.value) == known.end())
+          m_r.error(e.node, fmt::format("unknown target '{}' (expected one of: {})", e.value, join(known, ", ")));
+        else
+          f.targets.push_back(e.value);
+      }
+    }
+    if (auto values = m_r.required(def, "values", what); values.IsDefined()) {
+      for (auto& e : m_r.scalar_list(values, "'values'", def)) {
+        if (e.value == "off")
+          m_r.error(e.node, "'off' is implicit: every flag has it, and it passes nothing unless a spelling says otherwise");
+        else
+          f.values.push_back(e.value);
+      }
+    }
+    for (auto [key_name, family] : {std::pair{"rustc", Family::rustc}, {"clang", Family::clang}, {"gcc", Family::gcc}}) {
+      YAML::Node sp = def[key_name];
+      if (sp.IsDefined())
+        if (auto spelling = load_spelling(f, sp, def))
+          f.spellings[family] = *spelling;
+    }
+    m_out.emplace(f.name, std::move(f));
+  }
+
+  // "-mregparm={value}", a list of arguments, or a map from value to either.
+  std::optional<Spelling> load_spelling(const Flag& f, const YAML::Node& node, const YAML::Node& def) {
+    Spelling s;
+    if (node.IsScalar()) {
+      s.pattern = split_words(node.Scalar());
+      return s;
+    }
+    if (node.IsSequence()) {
+      for (auto& e : m_r.scalar_list(node, "a spelling", def))
+        s.pattern.push_back(e.value);
+      return s;
+    }
+    if (!node.IsMap()) {
+      m_r.error(node, "a spelling must be arguments, a list of arguments, or a map from value to arguments", def);
+      return std::nullopt;
+    }
+    if (!m_r.check_map(node, "a spelling", {}, def))
+      return std::nullopt;
+    for (const auto& kv : node) {
+      std::string value = kv.first.Scalar();
+      if (value != "off" && std::find(f.values.begin(), f.values.end(), value) == f.values.end()) {
+        m_r.error(kv.first, fmt::format("flag '{}' has no value '{}' (expected off or one of: {})", f.name,
+                                        value, join(f.values, ", ")));
+        continue;
+      }
+      std::vector<std::string> args;
+      if (kv.second.IsScalar())
+        args = split_words(kv.second.Scalar());
+      else
+        for (auto& e : m_r.scalar_list(kv.second, "a spelling", kv.first))
+          args.push_back(e.value);
+      s.per_value[value] = args;
+    }
+    return s;
+  }
+
+  YamlReader& m_r;
+  std::map<std::string, Flag>& m_out;
+};
+
+class MatrixLoader {
+public:
+  MatrixLoader(Matrix& m, Diagnostics& diags) : m_m(m), m_diags(diags), m_r(m.path, diags) {}
+
+  void load() {
+    auto root_opt = m_r.parse();
+    if (!root_opt)
+      return;
+    const YAML::Node root = *root_opt;
+    if (!m_r.check_map(root, "the matrix",
+                       {"name", "description", "import", "fixtures-dir", "targets", "c-compilers", "rustc",
+                        "fixtures", "flags", "combine", "pairings", "include", "exclude", "expect", "timeouts",
+                        "output-cap"}))
+      return;
+    std::string hashed = read_file(m_m.path);
+    m_m.name = m_m.path.stem().string();
+    if (root["name"].IsDefined())
+      m_m.name = m_r.scalar(root["name"], "'name'", root).value_or(m_m.name);
+
+    const auto dir = m_m.path.parent_path();
+    if (root["import"].IsDefined()) {
+      for (auto& e : m_r.scalar_list(root["import"], "'import'", root)) {
+        auto cat_path = (dir / e.value).lexically_normal();
+        YamlReader cr(cat_path, m_diags);
+        if (auto cat_root = cr.parse()) {
+          hashed += read_file(cat_path);
+          CatalogueLoader(cr, m_m.catalogue).load(*cat_root);
+        }
+      }
+    }
+    m_m.hash = hash_hex(hashed);
+
+    m_m.fixtures_dir = dir / "../fixtures";
+    if (root["fixtures-dir"].IsDefined())
+      if (auto s = m_r.scalar(root["fixtures-dir"], "'fixtures-dir'", root))
+        m_m.fixtures_dir = dir / *s;
+    // Absolute: compilers run in their own build folders.
+    m_m.fixtures_dir = std::filesystem::absolute(m_m.fixtures_dir).lexically_normal();
+
+    load_targets(root);
+    load_compilers(root);
+    load_fixtures(root);
+    load_flags(root);
+    load_pairings(root);
+    if (root["include"].IsDefined())
+      for_each_item(root["include"], "'include'", root, [&](const YAML::Node& n) {
+        Include inc;
+        if (!m_r.check_map(n, "an include entry", {"target", "fixture", "c-compiler", "rustc", "c", "rust"}, root))
+          return;
+        inc.scope = load_rule(n, "an include entry");
+        for (auto side : {"c", "rust"})
+          if (!m_r.required(n, side, "an include entry").IsDefined())
+            return;
+        inc.c = strip_off(inc.scope.c);
+        inc.rust = strip_off(inc.scope.rust);
+        inc.scope.c.clear();
+        inc.scope.rust.clear();
+        m_m.includes.push_back(std::move(inc));
+      });
+    if (root["exclude"].IsDefined())
+      for_each_item(root["exclude"], "'exclude'", root, [&](const YAML::Node& n) {
+        if (m_r.check_map(n, "an exclude rule", kRuleKeys, root))
+          m_m.excludes.push_back(load_rule(n, "an exclude rule"));
+      });
+    if (root["expect"].IsDefined())
+      for_each_item(root["expect"], "'expect'", root, [&](const YAML::Node& n) { load_expectation(n, root); });
+    load_limits(root);
+  }
+
+private:
+  inline static const std::vector<std::string_view> kRuleKeys = {
+      "target", "fixture", "c-compiler", "rustc", "pairing", "c", "rust"};
+
+  template <typename F>
+  void for_each_item(const YAML::Node& list, std::string_view what, const YAML::Node& parent, F&& fn) {
+    if (!list.IsSequence()) {
+      m_r.error(list, fmt::format("{} must be a list", what), parent);
+      return;
+    }
+    for (const auto& item : list)
+      fn(item);
+  }
+
+  void load_targets(const YAML::Node& root) {
+    YAML::Node n = m_r.required(root, "targets", "the matrix");
+    if (!n.IsDefined())
+      return;
+    for (auto& e : m_r.scalar_list(n, "'targets'", root)) {
+      if (const Target* t = find_target(e.value))
+        m_m.targets.push_back(*t);
+      else
+        m_r.error(e.node, fmt::format("unknown target '{}' (expected one of: {})", e.value, join(target_names(), ", ")));
+    }
+  }
+
+  void load_compilers(const YAML::Node& root) {
+    YAML::Node n = m_r.required(root, "c-compilers", "the matrix");
+    if (n.IsDefined()) {
+      for (auto& e : m_r.scalar_list(n, "'c-compilers'", root)) {
+        if (e.value.starts_with("clang"))
+          m_m.c_compilers.push_back({e.value, Family::clang});
+        else if (e.value.starts_with("gcc"))
+          m_m.c_compilers.push_back({e.value, Family::gcc});
+        else
+          m_r.error(e.node, fmt::format("unknown C compiler '{}' (expected clang, clang-N, gcc or gcc-N)", e.value));
+      }
+    }
+    if (root["rustc"].IsDefined())
+      for (auto& e : m_r.scalar_list(root["rustc"], "'rustc'", root))
+        m_m.rustcs.push_back(e.value);
+    else
+      m_m.rustcs.push_back("rustc");
+  }
+
+  void load_fixtures(const YAML::Node& root) {
+    YAML::Node n = m_r.required(root, "fixtures", "the matrix");
+    if (!n.IsDefined())
+      return;
+    for (auto& e : m_r.scalar_list(n, "'fixtures'", root)) {
+      Fixture fx;
+      fx.name = e.value;
+      auto fdir = m_m.fixtures_dir / fx.name;
+      auto yaml = fdir / "fixture.yaml";
+      fx.c_source = fdir / (fx.name + ".c");
+      fx.rust_source = fdir / (fx.name + ".rs");
+      if (!std::filesystem::exists(yaml)) {
+        m_r.error(e.node, fmt::format("unknown fixture '{}': {} does not exist", fx.name, yaml.string()));
+        continue;
+      }
+      for (const auto& src : {fx.c_source, fx.rust_source})
+        if (!std::filesystem::exists(src))
+          m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
+      YamlReader fr(yaml, m_diags);
+      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets"})) {
+        if ((*froot)["description"].IsDefined())
+          fx.description = fr.scalar((*froot)["description"], "'description'", *froot).value_or("");
+        if ((*froot)["targets"].IsDefined())
+          for (auto& t : fr.scalar_list((*froot)["targets"], "'targets'", *froot)) {
+            if (find_target(t.value))
+              fx.targets.push_back(t.value);
+            else
+              fr.error(t.node, fmt::format("unknown target '{}' (expected one of: {})", t.value, join(target_names(), ", ")));
+          }
+      }
+      m_m.fixtures.push_back(std::move(fx));
+    }
+  }
+
+  void load_flags(const YAML::Node& root) {
+    YAML::Node n = root["flags"];
+    if (!n.IsDefined() || !m_r.check_map(n, "'flags'", {}, root))
+      return;
+    for (const auto& kv : n) {
+      std::string name = kv.first.Scalar();
+      const Flag* f = find_flag(name, kv.first);
+      if (!f)
+        continue;
+      UsedFlag used{name, {}};
+      if (kv.second.IsNull()) {
+        used.values = f->values; // "regparm:" alone tries every value
+      } else {
+        for (auto& e : m_r.scalar_list(kv.second, fmt::format("the values of '{}'", name), kv.first))
+          if (check_value(*f, e.value, e.node, false))
+            used.values.push_back(e.value);
+      }
+      m_m.flags.push_back(std::move(used));
+    }
+  }
+
+  const Flag* find_flag(const std::string& name, const YAML::Node& at) {
+    auto it = m_m.catalogue.find(name);
+    if (it != m_m.catalogue.end())
+      return &it->second;
+    m_r.error(at, m_m.catalogue.empty()
+                      ? fmt::format("unknown flag '{}': this matrix imports no flag catalogue", name)
+                      : fmt::format("unknown flag '{}' (not defined in any imported catalogue)", name));
+    return nullptr;
+  }
+
+  bool check_value(const Flag& f, const std::string& value, const YAML::Node& at, bool off_ok) {
+    if (value == "off") {
+      if (!off_ok)
+        m_r.error(at, "'off' is tried always; list only the other values");
+      return off_ok;
+    }
+    if (std::find(f.values.begin(), f.values.end(), value) != f.values.end())
+      return true;
+    m_r.error(at, fmt::format("flag '{}' has no value '{}' (expected {}one of: {})", f.name, value,
+                              off_ok ? "off or " : "", join(f.values, ", ")));
+    return false;
+  }
+
+  void load_pairings(const YAML::Node& root) {
+    if (root["combine"].IsDefined()) {
+      if (auto s = m_r.scalar(root["combine"], "'combine'", root)) {
+        if (*s == "each")
+          m_m.combine = Combine::each;
+        else if (*s == "product")
+          m_m.combine = Combine::product;
+        else
+          m_r.error(root["combine"], fmt::format("unknown combine mode '{}' (expected each or product)", *s));
+      }
+    }
+    if (!root["pairings"].IsDefined()) {
+      m_m.pairings = {Pairing::matched};
+      return;
+    }
+    for (auto& e : m_r.scalar_list(root["pairings"], "'pairings'", root)) {
+      if (auto p = parse_pairing(e.value))
+        m_m.pairings.push_back(*p);
+      else
+        m_r.error(e.node, fmt::format("unknown pairing mode '{}' (expected one of: {})", e.value,
+                                      join(kPairingNames, ", ")));
+    }
+  }
+
+  // Rule patterns must match something this matrix has, so a typo is an error
+  // instead of a rule that silently matches nothing.
+  std::vector<std::string> patterns(const YAML::Node& rule, const char* key, const std::vector<std::string>& known,
+                                    std::string_view what) {
+    std::vector<std::string> out;
+    if (!rule[key].IsDefined())
+      return out;
+    for (auto& e : m_r.scalar_list(rule[key], fmt::format("'{}'", key), rule)) {
+      bool hit = std::any_of(known.begin(), known.end(), [&](const std::string& k) { return glob_match(e.value, k); });
+      if (!hit)
+        m_r.error(e.node, fmt::format("'{}' matches no {} of this matrix (it has: {})", e.value, what, join(known, ", ")));
+      out.push_back(e.value);
+    }
+    return out;
+  }
+
+  Setting load_side(const YAML::Node& rule, const char* side) {
+    Setting s;
+    YAML::Node n = rule[side];
+    if (!n.IsDefined() || !m_r.check_map(n, fmt::format("'{}'", side), {}, rule))
+      return s;
+    for (const auto& kv : n) {
+      std::string name = kv.first.Scalar();
+      if (const Flag* f = find_flag(name, kv.first))
+        if (auto v = m_r.scalar(kv.second, fmt::format("the value of '{}'", name), kv.first))
+          if (check_value(*f, *v, kv.second, true))
+            s[name] = *v;
+    }
+    return s;
+  }
+
+  Rule load_rule(const YAML::Node& n, std::string_view) {
+    Rule r;
+    r.at = m_r.mark(n);
+    std::vector<std::string> targets, fixtures, compilers;
+    for (const auto& t : m_m.targets)
+      targets.push_back(t.name);
+    for (const auto& f : m_m.fixtures)
+      fixtures.push_back(f.name);
+    for (const auto& c : m_m.c_compilers)
+      compilers.push_back(c.name);
+    r.targets = patterns(n, "target", targets, "target");
+    r.fixtures = patterns(n, "fixture", fixtures, "fixture");
+    r.c_compilers = patterns(n, "c-compiler", compilers, "C compiler");
+    r.rustcs = patterns(n, "rustc", m_m.rustcs, "rustc");
+    r.pairings = patterns(n, "pairing", kPairingNames, "pairing mode");
+    r.c = load_side(n, "c");
+    r.rust = load_side(n, "rust");
+    return r;
+  }
+
+  static Setting strip_off(const Setting& s) {
+    Setting out;
+    for (const auto& [k, v] : s)
+      if (v != "off")
+        out[k] = v;
+    return out;
+  }
+
+  void load_expectation(const YAML::Node& n, const YAML::Node& root) {
+    if (!m_r.check_map(n, "an expectation", {"match", "verdict", "reason"}, root))
+      return;
+    Expectation e;
+    YAML::Node match = m_r.required(n, "match", "an expectation");
+    if (match.IsDefined() && m_r.check_map(match, "'match'", kRuleKeys, n))
+      e.match = load_rule(match, "'match'");
+    if (YAML::Node v = m_r.required(n, "verdict", "an expectation"); v.IsDefined()) {
+      if (auto s = m_r.scalar(v, "'verdict'", n)) {
+        if (auto ex = parse_expected(*s))
+          e.expected = *ex;
+        else
+          m_r.error(v, fmt::format("unknown verdict '{}' (expected pass or fail)", *s));
+      }
+    }
+    // An expectation without a reason is an opinion; the reason is the evidence.
+    if (YAML::Node r = m_r.required(n, "reason", "an expectation"); r.IsDefined())
+      e.reason = m_r.scalar(r, "'reason'", n).value_or("");
+    m_m.expectations.push_back(std::move(e));
+  }
+
+  std::optional<double> positive_number(const YAML::Node& n, std::string_view what, const YAML::Node& parent) {
+    auto s = m_r.scalar(n, what, parent);
+    if (!s)
+      return std::nullopt;
+    try {
+      std::size_t used = 0;
+      double v = std::stod(*s, &used);
+      if (used == s->size() && v > 0)
+        return v;
+    } catch (const std::exception&) {
+    }
+    m_r.error(n, fmt::format("{} must be a positive number, not '{}'", what, *s));
+    return std::nullopt;
+  }
+
+  void load_limits(const YAML::Node& root) {
+    if (YAML::Node t = root["timeouts"]; t.IsDefined() && m_r.check_map(t, "'timeouts'", {"compile", "link", "run"}, root)) {
+      auto seconds = [&](const char* key, std::chrono::milliseconds& out) {
+        if (t[key].IsDefined())
+          if (auto v = positive_number(t[key], fmt::format("timeouts.{} (seconds)", key), t))
+            out = std::chrono::milliseconds(static_cast<long long>(*v * 1000));
+      };
+      seconds("compile", m_m.timeouts.compile);
+      seconds("link", m_m.timeouts.link);
+      seconds("run", m_m.timeouts.run);
+    }
+    if (root["output-cap"].IsDefined())
+      if (auto v = positive_number(root["output-cap"], "'output-cap' (bytes)", root))
+        m_m.output_cap = static_cast<std::size_t>(*v);
+  }
+
+  Matrix& m_m;
+  Diagnostics& m_diags;
+  YamlReader m_r;
+};
+
+} // namespace
+
+Matrix load_matrix(const std::filesystem::path& path) {
+  Matrix m;
+  m.path = path;
+  Diagnostics diags;
+  MatrixLoader(m, diags).load();
+  diags.throw_if_any();
+  return m;
+}
+
+} // namespace amx

@@ -1,0 +1,121 @@
+#include "matrix/model.hpp"
+
+#include "util/hash.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace amx {
+
+std::string to_string(FlagClass c) {
+  switch (c) {
+  case FlagClass::abi: return "abi";
+  case FlagClass::hardening: return "hardening";
+  case FlagClass::layout: return "layout";
+  }
+  return "?";
+}
+
+std::string to_string(Family f) {
+  switch (f) {
+  case Family::clang: return "clang";
+  case Family::gcc: return "gcc";
+  case Family::rustc: return "rustc";
+  }
+  return "?";
+}
+
+std::string to_string(Pairing p) {
+  switch (p) {
+  case Pairing::matched: return "matched";
+  case Pairing::c_only: return "c-only";
+  case Pairing::rust_only: return "rust-only";
+  case Pairing::one_off: return "one-off";
+  case Pairing::cross: return "cross";
+  }
+  return "?";
+}
+
+std::string to_string(Expected e) { return e == Expected::pass ? "pass" : "fail"; }
+
+std::optional<FlagClass> parse_flag_class(const std::string& s) {
+  for (auto c : {FlagClass::abi, FlagClass::hardening, FlagClass::layout})
+    if (to_string(c) == s)
+      return c;
+  return std::nullopt;
+}
+
+std::optional<Pairing> parse_pairing(const std::string& s) {
+  for (auto p : {Pairing::matched, Pairing::c_only, Pairing::rust_only, Pairing::one_off,
+                 Pairing::cross})
+    if (to_string(p) == s)
+      return p;
+  return std::nullopt;
+}
+
+std::optional<Expected> parse_expected(const std::string& s) {
+  if (s == "pass")
+    return Expected::pass;
+  if (s == "fail")
+    return Expected::fail;
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> Spelling::args_for(const std::string& value) const {
+  if (!per_value.empty()) {
+    auto it = per_value.find(value);
+    if (it != per_value.end())
+      return it->second;
+    if (value == "off")
+      return std::vector<std::string>{};
+    return std::nullopt;
+  }
+  if (value == "off")
+    return std::vector<std::string>{};
+  std::vector<std::string> args;
+  for (auto arg : pattern) {
+    for (auto pos = arg.find("{value}"); pos != std::string::npos; pos = arg.find("{value}"))
+      arg.replace(pos, 7, value);
+    args.push_back(arg);
+  }
+  return args;
+}
+
+bool Flag::applies_to(const std::string& target) const {
+  return targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
+}
+
+std::string to_string(const Setting& s) {
+  if (s.empty())
+    return "off";
+  std::vector<std::string> parts;
+  for (const auto& [flag, value] : s)
+    parts.push_back(flag + "=" + value);
+  return join(parts, ",");
+}
+
+std::vector<std::string> differing_flags(const Setting& a, const Setting& b) {
+  std::set<std::string> names;
+  for (const auto& [k, _] : a)
+    names.insert(k);
+  for (const auto& [k, _] : b)
+    names.insert(k);
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    auto ia = a.find(n), ib = b.find(n);
+    std::string va = ia == a.end() ? "off" : ia->second;
+    std::string vb = ib == b.end() ? "off" : ib->second;
+    if (va != vb)
+      out.push_back(n);
+  }
+  return out;
+}
+
+std::string cell_key(const std::string& target, const std::string& fixture,
+                     const std::string& c_compiler, const Setting& c, const std::string& rustc,
+                     const Setting& rust) {
+  return hash_hex(join({target, fixture, c_compiler, to_string(c), rustc, to_string(rust)}, "\x1f"));
+}
+
+} // namespace amx

@@ -1,0 +1,159 @@
+#pragma once
+// The domain model of a matrix, as DESIGN.md names it: flags with values,
+// class and per-compiler spellings; settings; targets; rules; cells.
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+enum class FlagClass { abi, hardening, layout };
+enum class Family { clang, gcc, rustc };
+enum class Pairing { matched, c_only, rust_only, one_off, cross };
+enum class Combine { each, product };
+enum class Expected { pass, fail };
+
+std::string to_string(FlagClass c);
+std::string to_string(Family f);
+std::string to_string(Pairing p);
+std::string to_string(Expected e);
+std::optional<FlagClass> parse_flag_class(const std::string& s);
+std::optional<Pairing> parse_pairing(const std::string& s);
+std::optional<Expected> parse_expected(const std::string& s);
+
+// Where something came from in a YAML file, 1-based, for messages.
+struct SourceMark {
+  std::filesystem::path file;
+  int line = 0;
+  int column = 0;
+};
+
+// How one compiler family spells a flag: argument templates with "{value}",
+// or explicit arguments per value. A value missing from a per-value map has
+// no spelling. "off" means "pass nothing" unless the map spells it.
+struct Spelling {
+  std::vector<std::string> pattern;
+  std::map<std::string, std::vector<std::string>> per_value;
+
+  std::optional<std::vector<std::string>> args_for(const std::string& value) const;
+};
+
+struct Flag {
+  std::string name;
+  FlagClass cls = FlagClass::abi;
+  std::string description;
+  std::vector<std::string> values; // without "off", which every flag has
+  std::vector<std::string> targets; // empty: every target
+  std::map<Family, Spelling> spellings;
+  SourceMark defined_at;
+
+  bool applies_to(const std::string& target) const;
+};
+
+// One value per flag. Only flags that are not "off" are stored, so adding a
+// flag to a matrix leaves the settings (and so the cell keys) of others alone.
+using Setting = std::map<std::string, std::string>;
+
+// "off" for the empty setting, else "name=value,..." sorted by name.
+std::string to_string(const Setting& s);
+// The flags whose values differ between two settings.
+std::vector<std::string> differing_flags(const Setting& a, const Setting& b);
+
+struct Target {
+  std::string name;
+  std::string rust_triple;
+  std::string clang_triple;
+  std::string gcc_prefix;
+  std::string qemu;
+  std::vector<std::string> qemu_args;
+};
+
+struct CCompiler {
+  std::string name; // as the matrix spells it: "clang-19", "gcc", "gcc-12"
+  Family family = Family::clang;
+};
+
+// Matches cells. An empty list matches anything; list entries are globs.
+// c/rust require flag values on that side ("off" allowed).
+struct Rule {
+  std::vector<std::string> targets, fixtures, c_compilers, rustcs, pairings;
+  Setting c, rust; // may hold "off" entries here, unlike a cell's setting
+  SourceMark at;
+};
+
+struct Expectation {
+  Rule match;
+  Expected expected = Expected::fail;
+  std::string reason;
+};
+
+// An explicit extra pair of settings, for every cell its rule scope matches.
+struct Include {
+  Rule scope;
+  Setting c, rust;
+};
+
+struct UsedFlag {
+  std::string name;
+  std::vector<std::string> values; // non-off values to try
+};
+
+struct Timeouts {
+  std::chrono::milliseconds compile{120'000};
+  std::chrono::milliseconds link{60'000};
+  std::chrono::milliseconds run{10'000};
+};
+
+struct Fixture {
+  std::string name;
+  std::string description;
+  std::vector<std::string> targets; // empty: every target
+  std::filesystem::path c_source, rust_source;
+};
+
+struct Matrix {
+  std::filesystem::path path;
+  std::string name;
+  std::string hash; // of the matrix file and every catalogue it imports
+  std::filesystem::path fixtures_dir;
+  std::vector<Target> targets;
+  std::vector<CCompiler> c_compilers;
+  std::vector<std::string> rustcs;
+  std::vector<Fixture> fixtures;
+  std::map<std::string, Flag> catalogue; // every flag defined
+  std::vector<UsedFlag> flags;           // the flags this matrix varies
+  std::vector<Pairing> pairings;
+  Combine combine = Combine::each;
+  std::vector<Include> includes;
+  std::vector<Rule> excludes;
+  std::vector<Expectation> expectations;
+  Timeouts timeouts;
+  std::size_t output_cap = 1 << 20;
+};
+
+struct Cell {
+  std::string key; // stable across runs: see cell_key()
+  std::string name; // readable
+  const Target* target = nullptr;
+  const Fixture* fixture = nullptr;
+  const CCompiler* c_compiler = nullptr;
+  std::string rustc;
+  Setting c, rust;
+  Pairing pairing = Pairing::matched;
+  Expected expected = Expected::pass;
+  std::string expect_reason; // why that expectation
+};
+
+// Hash of target, fixture, C compiler name, C setting, rustc name and Rust
+// setting. Toolchain versions are deliberately not part of it, so that a cell
+// can be followed from one nightly toolchain to the next.
+std::string cell_key(const std::string& target, const std::string& fixture,
+                     const std::string& c_compiler, const Setting& c, const std::string& rustc,
+                     const Setting& rust);
+
+} // namespace amx

@@ -1,0 +1,147 @@
+#include "run/runner.hpp"
+
+#include "util/interrupt.hpp"
+
+#include <atomic>
+#include <fmt/format.h>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace amx {
+
+std::optional<std::vector<std::string>> Runner::flag_args(Family family, const Setting& s, const Target& t,
+                                                          std::string& why_not) const {
+  // Every varied flag, even when off: a spelling may give "off" arguments.
+  std::set<std::string> names;
+  for (const auto& used : m_matrix.flags)
+    names.insert(used.name);
+  for (const auto& [name, _] : s)
+    names.insert(name);
+
+  std::vector<std::string> args;
+  for (const auto& name : names) {
+    const Flag& flag = m_matrix.catalogue.at(name);
+    if (!flag.applies_to(t.name))
+      continue;
+    auto it = s.find(name);
+    std::string value = it == s.end() ? "off" : it->second;
+    auto sp = flag.spellings.find(family);
+    std::optional<std::vector<std::string>> spelled =
+        sp != flag.spellings.end() ? sp->second.args_for(value)
+                                   : (value == "off" ? std::optional(std::vector<std::string>{}) : std::nullopt);
+    if (!spelled) {
+      why_not = fmt::format("{} has no spelling for {}={}", to_string(family), name, value);
+      return std::nullopt;
+    }
+    args.insert(args.end(), spelled->begin(), spelled->end());
+  }
+  return args;
+}
+
+CellResult Runner::run_cell(const Cell& cell) {
+  auto start = std::chrono::steady_clock::now();
+  CellResult res;
+  res.cell = &cell;
+  auto finish = [&](Outcome o) {
+    res.outcome = std::move(o);
+    res.verdict = decide(res.outcome, cell.expected);
+    res.elapsed = std::chrono::steady_clock::now() - start;
+    return res;
+  };
+  auto skip = [&](std::string why) {
+    res.outcome = {true, std::nullopt, std::move(why)};
+    res.verdict = Verdict::skip;
+    res.elapsed = std::chrono::steady_clock::now() - start;
+    return res;
+  };
+  // Adds a step to the record; true if it failed.
+  auto failed = [&](const BuiltRef& ref) {
+    res.steps.push_back(ref.built->record);
+    res.steps.back().shared = ref.shared;
+    return !ref.built->outcome.passed;
+  };
+
+  const Tool* cc = m_tc.c_compiler(*cell.c_compiler, *cell.target);
+  if (!cc)
+    return skip(m_tc.c_compiler_missing(*cell.c_compiler, *cell.target));
+  std::string why_not;
+  auto c_flags = flag_args(cell.c_compiler->family, cell.c, *cell.target, why_not);
+  if (!c_flags)
+    return skip(why_not);
+  auto rust_flags = flag_args(Family::rustc, cell.rust, *cell.target, why_not);
+  if (!rust_flags)
+    return skip(why_not);
+  const Tool& rustc = m_tc.rustc(cell.rustc);
+
+  auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, *cc, *c_flags);
+  if (failed(runtime))
+    return finish(runtime.built->outcome);
+  auto c_obj = m_builder.c_object(cell, Builder::CPart::fixture, *cc, *c_flags);
+  if (failed(c_obj))
+    return finish(c_obj.built->outcome);
+  auto minicore = m_builder.minicore(cell, rustc, *rust_flags);
+  if (failed(minicore))
+    return finish(minicore.built->outcome);
+  auto rust_lib = m_builder.rust_lib(cell, rustc, *rust_flags, minicore.built->output);
+  if (failed(rust_lib))
+    return finish(rust_lib.built->outcome);
+
+  auto linked = m_builder.link(cell, *cc, {runtime.built->output, c_obj.built->output, rust_lib.built->output});
+  res.steps.push_back(linked.record);
+  if (!linked.outcome.passed)
+    return finish(linked.outcome);
+
+  const Tool& qemu = m_tc.qemu(*cell.target);
+  ProcessSpec run;
+  run.exe = qemu.path;
+  run.args = cell.target->qemu_args;
+  run.args.push_back(linked.output.string());
+  run.cwd = linked.output.parent_path();
+  run.timeout = m_matrix.timeouts.run;
+  run.output_cap = m_matrix.output_cap;
+  StepRecord rec;
+  rec.stage = Stage::run;
+  rec.step = "run";
+  rec.argv = {qemu.path.string()};
+  rec.argv.insert(rec.argv.end(), run.args.begin(), run.args.end());
+  rec.result = run_process(run);
+  res.steps.push_back(rec);
+  return finish(judge_run(rec.result, run));
+}
+
+bool Runner::run_all(const std::vector<const Cell*>& cells, unsigned jobs,
+                     const std::function<void(CellResult&&)>& on_result) {
+  std::atomic<std::size_t> next{0};
+  std::mutex report;
+  std::exception_ptr error;
+  auto worker = [&] {
+    try {
+      while (!interrupted()) {
+        std::size_t i = next++;
+        if (i >= cells.size())
+          return;
+        CellResult r = run_cell(*cells[i]);
+        if (interrupted())
+          return; // its children were killed by the interrupt: not a result
+        std::lock_guard lock(report);
+        on_result(std::move(r));
+      }
+    } catch (...) {
+      std::lock_guard lock(report);
+      if (!error)
+        error = std::current_exception();
+      request_interrupt(); // a harness error stops the other workers too
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned j = 0; j < std::max(1u, jobs); j++)
+    threads.emplace_back(worker);
+  for (auto& t : threads)
+    t.join();
+  if (error)
+    std::rethrow_exception(error);
+  return !interrupted();
+}
+
+} // namespace amx

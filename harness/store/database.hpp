@@ -1,0 +1,81 @@
+#pragma once
+// The results database: one file, WAL, schema version in user_version with an
+// append-only list of migrations. Results are committed as cells finish, by
+// one writer thread, so an interrupted run keeps everything it finished.
+
+#include "run/result.hpp"
+#include "toolchain/toolchain.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+struct sqlite3;
+
+namespace amx {
+
+struct RunInfo {
+  std::string matrix_path, matrix_name, matrix_hash;
+  std::string host;
+  unsigned jobs = 1;
+  std::size_t cells_planned = 0;
+  std::vector<Tool> tools;
+};
+
+enum class RunStatus { running, complete, interrupted };
+std::string to_string(RunStatus s);
+
+class Database {
+public:
+  // Opens (creating the file and its folder) and migrates. Throws FatalError
+  // when the file is unusable or was written by a newer abimatrix.
+  explicit Database(const std::filesystem::path& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  static int schema_version(); // what this build writes
+
+  std::int64_t begin_run(const RunInfo& info);
+  void finish_run(std::int64_t run, RunStatus status);
+  // One BEGIN IMMEDIATE transaction for the whole batch.
+  void record(std::int64_t run, const std::vector<CellResult>& batch);
+
+  sqlite3* handle() { return m_db; }
+
+private:
+  void exec(const char* sql);
+  void migrate();
+
+  std::filesystem::path m_path;
+  sqlite3* m_db = nullptr;
+};
+
+// The single writer: workers push, one thread commits whatever has queued up.
+class ResultWriter {
+public:
+  ResultWriter(Database& db, std::int64_t run);
+  ~ResultWriter();
+  void push(CellResult r);
+  // Commits what is queued and stops the thread; rethrows a write error.
+  void close();
+
+private:
+  void loop();
+
+  Database& m_db;
+  std::int64_t m_run;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<CellResult> m_queue;
+  bool m_closing = false;
+  std::exception_ptr m_error;
+  std::thread m_thread;
+};
+
+} // namespace amx

@@ -1,0 +1,95 @@
+#include "toolchain/toolchain.hpp"
+
+#include "util/error.hpp"
+#include "util/process.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+namespace amx {
+
+namespace {
+
+constexpr std::chrono::seconds kProbeTimeout{30};
+
+std::string ask_version(const std::filesystem::path& exe, const std::vector<std::string>& args) {
+  ProcessSpec spec;
+  spec.exe = exe;
+  spec.args = args;
+  spec.timeout = kProbeTimeout;
+  auto r = run_process(spec);
+  if (!r.ok())
+    throw FatalError(fmt::format("{} {} failed: {}", exe.string(), join(args, " "),
+                                 r.started ? first_line(r.output) : r.spawn_error));
+  return r.output;
+}
+
+// "rustc 1.95.0 (59807616e 2026-04-14), LLVM 22.1.2", from rustc -vV.
+std::string rustc_version(const std::filesystem::path& exe) {
+  auto out = ask_version(exe, {"-vV"});
+  std::string llvm;
+  for (const auto& line : split_lines(out))
+    if (line.starts_with("LLVM version: "))
+      llvm = line.substr(14);
+  return llvm.empty() ? first_line(out) : fmt::format("{}, LLVM {}", first_line(out), llvm);
+}
+
+} // namespace
+
+std::string c_compiler_binary(const CCompiler& cc, const Target& t) {
+  return cc.family == Family::gcc ? t.gcc_prefix + "-" + cc.name : cc.name;
+}
+
+Toolchain Toolchain::probe(const Matrix& m) {
+  Toolchain tc;
+  for (const auto& name : m.rustcs) {
+    auto path = find_program(name);
+    if (path.empty())
+      throw FatalError(fmt::format("{}: rustc '{}' not found (looked on PATH); install it with rustup or name "
+                                   "an absolute path under 'rustc:' in the matrix",
+                                   m.path.string(), name));
+    tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
+  }
+  for (const auto& t : m.targets) {
+    auto path = find_program(t.qemu);
+    if (path.empty())
+      throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian package qemu-user; "
+                                   "scripts/setup installs it)",
+                                   t.qemu, t.name));
+    tc.m_tools["qemu:" + t.qemu] = {"qemu", t.qemu, path, first_line(ask_version(path, {"--version"}))};
+    for (const auto& cc : m.c_compilers) {
+      auto bin = c_compiler_binary(cc, t);
+      if (tc.m_tools.count("c-compiler:" + bin) || tc.m_missing.count(bin))
+        continue;
+      auto cpath = find_program(bin);
+      if (cpath.empty())
+        tc.m_missing[bin] = fmt::format("{} not found on PATH", bin);
+      else
+        tc.m_tools["c-compiler:" + bin] = {"c-compiler", bin, cpath, first_line(ask_version(cpath, {"--version"}))};
+    }
+  }
+  return tc;
+}
+
+const Tool* Toolchain::c_compiler(const CCompiler& cc, const Target& t) const {
+  auto it = m_tools.find("c-compiler:" + c_compiler_binary(cc, t));
+  return it == m_tools.end() ? nullptr : &it->second;
+}
+
+std::string Toolchain::c_compiler_missing(const CCompiler& cc, const Target& t) const {
+  auto it = m_missing.find(c_compiler_binary(cc, t));
+  return it == m_missing.end() ? "" : it->second;
+}
+
+const Tool& Toolchain::rustc(const std::string& name) const { return m_tools.at("rustc:" + name); }
+
+const Tool& Toolchain::qemu(const Target& t) const { return m_tools.at("qemu:" + t.qemu); }
+
+std::vector<Tool> Toolchain::tools() const {
+  std::vector<Tool> out;
+  for (const auto& [_, tool] : m_tools)
+    out.push_back(tool);
+  return out;
+}
+
+} // namespace amx

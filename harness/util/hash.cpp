@@ -1,0 +1,35 @@
+#include "util/hash.hpp"
+
+#include "util/error.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace amx {
+
+std::uint64_t fnv1a64(std::string_view data) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+std::string hash_hex(std::string_view data) { return fmt::format("{:016x}", fnv1a64(data)); }
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw FatalError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string hash_file(const std::filesystem::path& path) { return hash_hex(read_file(path)); }
+
+} // namespace amx

@@ -1,0 +1,24 @@
+#pragma once
+// Stable, dependency-free hashing for cell keys and content addresses. Keys
+// are stored in databases and compared across runs, so this must never change.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace amx {
+
+// 64-bit FNV-1a.
+std::uint64_t fnv1a64(std::string_view data);
+
+// fnv1a64 as 16 lower-case hex digits.
+std::string hash_hex(std::string_view data);
+
+// hash_hex of a file's bytes; throws FatalError when it cannot be read.
+std::string hash_file(const std::filesystem::path& path);
+
+// A file's whole content; throws FatalError when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+} // namespace amx

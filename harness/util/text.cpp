@@ -1,0 +1,110 @@
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fnmatch.h>
+
+namespace amx {
+
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) {
+      if (start < text.size())
+        lines.emplace_back(text.substr(start));
+      break;
+    }
+    lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+static std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos)
+    return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string first_line(std::string_view text) {
+  for (const auto& line : split_lines(text)) {
+    auto t = trim(line);
+    if (!t.empty())
+      return t;
+  }
+  return {};
+}
+
+std::string first_error_line(std::string_view text) {
+  for (const auto& line : split_lines(text)) {
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (lower.find("error") != std::string::npos)
+      return trim(line);
+  }
+  return first_line(text);
+}
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!cur.empty())
+        words.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty())
+    words.push_back(std::move(cur));
+  return words;
+}
+
+static std::string quote(const std::string& arg) {
+  bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
+    return std::isalnum(c) || std::string_view("-_=./,:+@%").find(c) != std::string_view::npos;
+  });
+  if (plain)
+    return arg;
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+std::string render_command(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty())
+      out += ' ';
+    out += quote(a);
+  }
+  return out;
+}
+
+bool glob_match(const std::string& pattern, const std::string& text) {
+  return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); i++) {
+    if (i)
+      out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+} // namespace amx

@@ -1,0 +1,29 @@
+#pragma once
+// Small string helpers shared by the loader, the runner and the reports.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace amx {
+
+std::vector<std::string> split_lines(std::string_view text);
+
+// The first line of text that is not blank, trimmed; "" when there is none.
+std::string first_line(std::string_view text);
+
+// The first line containing "error" (any case), else first_line(text).
+std::string first_error_line(std::string_view text);
+
+// Splits a flag spelling such as "-mregparm=3 -freg-struct-return" on spaces.
+std::vector<std::string> split_words(std::string_view text);
+
+// shell-like rendering of a command line, for logs and the database.
+std::string render_command(const std::vector<std::string>& argv);
+
+// fnmatch(3) glob match.
+bool glob_match(const std::string& pattern, const std::string& text);
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+} // namespace amx
