@@ -1,0 +1,135 @@
+// matrix/expand: settings, the pairs each pairing mode yields, include and
+// exclude, expectations, and cell keys that stay the same across runs.
+
+#include "matrix/expand.hpp"
+#include "matrix/load.hpp"
+#include "test_support.hpp"
+
+namespace amx {
+namespace {
+
+const char* kCatalogue = R"(flags:
+  regparm:
+    class: abi
+    targets: [i386]
+    values: [1, 2, 3]
+    rustc: -Zregparm={value}
+    clang: -mregparm={value}
+  reg-struct-return:
+    class: abi
+    targets: [i386]
+    values: [on]
+    rustc: -Zreg-struct-return
+    clang: -freg-struct-return
+  padding:
+    class: layout
+    targets: [i386]
+    values: [on]
+    rustc: -Zpatchable-function-entry=4,2
+    clang: -fpatchable-function-entry=4,2
+)";
+
+class MatrixExpand : public ::testing::Test {
+protected:
+  MatrixExpand() { test::write_file(m_dir.path() / "flags.yaml", kCatalogue); }
+
+  // i386 only, one fixture, one compiler: settings are off, regparm=1,
+  // regparm=3 and reg-struct-return=on (combine: each).
+  std::vector<Cell> cells(const std::string& extra, const std::string& flags = "  regparm: [1, 3]\n  reg-struct-return:\n") {
+    auto path = m_dir.path() / "m.yaml";
+    test::write_file(path, "import: flags.yaml\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
+                               "\ntargets: [i386]\nc-compilers: [clang-19]\nfixtures: [scalars]\nflags:\n" + flags +
+                               extra);
+    m_matrix = load_matrix(path);
+    return expand(m_matrix);
+  }
+
+  test::ScopedTempDir m_dir;
+  Matrix m_matrix;
+};
+
+TEST_F(MatrixExpand, PairingModeCounts) {
+  EXPECT_EQ(cells("pairings: [matched]\n").size(), 4u);
+  EXPECT_EQ(cells("pairings: [c-only]\n").size(), 3u);
+  EXPECT_EQ(cells("pairings: [rust-only]\n").size(), 3u);
+  // Pairs differing in exactly one flag: off against each of the three, both
+  // ways (6), and regparm 1 against 3, both ways (2).
+  EXPECT_EQ(cells("pairings: [one-off]\n").size(), 8u);
+  EXPECT_EQ(cells("pairings: [cross]\n").size(), 16u);
+  EXPECT_EQ(cells("pairings: [matched, one-off]\n").size(), 12u);
+  // c-only pairs are one-off pairs too: each pair is run once.
+  EXPECT_EQ(cells("pairings: [c-only, one-off]\n").size(), 8u);
+}
+
+TEST_F(MatrixExpand, ProductCombinesEveryValue) {
+  EXPECT_EQ(cells("combine: product\npairings: [matched]\n").size(), 6u); // 3 regparm x 2 rsr
+  EXPECT_EQ(cells("combine: product\npairings: [cross]\n").size(), 36u);
+}
+
+TEST_F(MatrixExpand, FirstModeNamesThePair) {
+  auto cs = cells("pairings: [c-only, one-off]\n");
+  std::map<std::string, int> by_pairing;
+  for (const auto& c : cs)
+    by_pairing[to_string(c.pairing)]++;
+  EXPECT_EQ(by_pairing["c-only"], 3);
+  EXPECT_EQ(by_pairing["one-off"], 5);
+}
+
+TEST_F(MatrixExpand, IncludeAddsAPairAndExcludeRemovesCells) {
+  auto cs = cells("pairings: [matched]\ninclude:\n  - {c: {regparm: 1}, rust: {reg-struct-return: \"on\"}}\n");
+  ASSERT_EQ(cs.size(), 5u);
+  EXPECT_EQ(to_string(cs.back().c), "regparm=1");
+  EXPECT_EQ(to_string(cs.back().rust), "reg-struct-return=on");
+  EXPECT_EQ(cs.back().pairing, Pairing::cross);
+
+  EXPECT_EQ(cells("pairings: [matched, one-off]\nexclude:\n  - {pairing: one-off}\n").size(), 4u);
+  // Every cell whose C side has regparm=3: matched, and against off and 1.
+  EXPECT_EQ(cells("pairings: [matched, one-off]\nexclude:\n  - {c: {regparm: \"3\"}}\n").size(), 9u);
+  EXPECT_EQ(cells("pairings: [matched]\nexclude:\n  - {rust: {regparm: \"off\"}}\n").size(), 2u);
+}
+
+TEST_F(MatrixExpand, FlagsApplyOnlyToTheirTargets) {
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, "import: flags.yaml\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
+                             "\ntargets: [i386, aarch64]\nc-compilers: [clang-19]\nfixtures: [scalars]\n"
+                             "flags:\n  regparm: [3]\npairings: [matched, one-off]\n");
+  Matrix m = load_matrix(path);
+  auto settings = target_settings(m, "aarch64");
+  ASSERT_EQ(settings.size(), 1u);
+  EXPECT_TRUE(settings[0].empty());
+  EXPECT_EQ(expand(m).size(), 4u + 1u);
+}
+
+TEST_F(MatrixExpand, ExpectationsFollowFlagClassUnlessOverridden) {
+  auto cs = cells("pairings: [matched, one-off]\n", "  regparm: [3]\n  padding:\n");
+  std::map<std::string, const Cell*> by;
+  for (const auto& c : cs)
+    by[to_string(c.c) + "|" + to_string(c.rust)] = &c;
+  EXPECT_EQ(by.at("regparm=3|regparm=3")->expected, Expected::pass);
+  EXPECT_EQ(by.at("regparm=3|off")->expected, Expected::fail);
+  EXPECT_EQ(by.at("regparm=3|off")->expect_reason, "abi flag regparm differs between the sides");
+  EXPECT_EQ(by.at("off|padding=on")->expected, Expected::pass);
+
+  cs = cells("pairings: [matched]\nexpect:\n  - match: {c: {regparm: \"3\"}}\n    verdict: fail\n"
+             "    reason: known defect\n",
+             "  regparm: [3]\n");
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].expected, Expected::pass);
+  EXPECT_EQ(cs[1].expected, Expected::fail);
+  EXPECT_EQ(cs[1].expect_reason, "known defect");
+}
+
+TEST_F(MatrixExpand, CellKeysAreStable) {
+  // Stored in databases and compared across nightly runs: this literal must
+  // never change.
+  EXPECT_EQ(cell_key("i386", "scalars", "clang-19", {{"regparm", "3"}}, "rustc", {}), "abf09291397cf07d");
+  auto first = cells("pairings: [matched]\n", "  regparm: [3]\n");
+  auto with_more_flags = cells("pairings: [matched]\n");
+  // Adding flags to a matrix leaves the keys of existing cells alone.
+  EXPECT_EQ(first[0].key, with_more_flags[0].key);
+  EXPECT_EQ(first[1].key, cell_key("i386", "scalars", "clang-19", {{"regparm", "3"}}, "rustc", {{"regparm", "3"}}));
+  EXPECT_EQ(first[1].name, "i386 scalars clang-19/rustc c:regparm=3 rust:regparm=3");
+}
+
+} // namespace
+} // namespace amx

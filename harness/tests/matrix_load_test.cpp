@@ -1,0 +1,203 @@
+// matrix/load: malformed matrices are reported with file:line:column and a
+// message that says what was expected, all problems of a file at once.
+
+#include "matrix/load.hpp"
+#include "test_support.hpp"
+#include "util/error.hpp"
+
+#include <gmock/gmock.h>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* kCatalogue = R"(flags:
+  regparm:
+    class: abi
+    targets: [i386]
+    values: [1, 2, 3]
+    rustc: -Zregparm={value}
+    clang: -mregparm={value}
+    gcc: -mregparm={value}
+  fixed-x18:
+    class: abi
+    targets: [aarch64]
+    values: [on]
+    rustc: -Zfixed-x18
+    clang: -ffixed-x18
+)";
+
+class MatrixLoad : public ::testing::Test {
+protected:
+  MatrixLoad() {
+    test::write_file(m_dir.path() / "flags.yaml", kCatalogue);
+    m_fixtures = (test::kSourceDir / "fixtures").string();
+  }
+
+  // A valid matrix body with one line replaced, so each test breaks one thing.
+  std::string matrix(const std::string& extra = "") const {
+    return "import: flags.yaml\n"
+           "fixtures-dir: " + m_fixtures + "\n"
+           "targets: [i386, aarch64]\n"
+           "c-compilers: [clang-19, gcc]\n"
+           "fixtures: [scalars]\n"
+           "flags:\n"
+           "  regparm: [3]\n" + extra;
+  }
+
+  // The FatalError text for a matrix, with the scratch folder made relative.
+  std::string load_error(const std::string& text) {
+    auto path = m_dir.path() / "m.yaml";
+    test::write_file(path, text);
+    try {
+      load_matrix(path);
+    } catch (const FatalError& e) {
+      std::string msg = e.what();
+      for (auto pos = msg.find(m_dir.path().string()); pos != std::string::npos;
+           pos = msg.find(m_dir.path().string()))
+        msg.replace(pos, m_dir.path().string().size(), "DIR");
+      return msg;
+    }
+    return "(no error)";
+  }
+
+  static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+  test::ScopedTempDir m_dir;
+  std::string m_fixtures;
+};
+
+TEST_F(MatrixLoad, ValidMatrixLoads) {
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, matrix());
+  Matrix m = load_matrix(path);
+  EXPECT_EQ(m.name, "m");
+  ASSERT_EQ(m.targets.size(), 2u);
+  EXPECT_EQ(m.targets[1].qemu, "qemu-aarch64");
+  ASSERT_EQ(m.flags.size(), 1u);
+  EXPECT_EQ(m.flags[0].values, std::vector<std::string>{"3"});
+  EXPECT_EQ(m.catalogue.at("regparm").spellings.at(Family::clang).args_for("3"),
+            std::vector<std::string>{"-mregparm=3"});
+  EXPECT_FALSE(m.catalogue.at("fixed-x18").spellings.count(Family::gcc));
+  EXPECT_EQ(m.hash.size(), 16u);
+}
+
+TEST_F(MatrixLoad, UnknownTopLevelKey) {
+  EXPECT_EQ(first_line(load_error(matrix("pairing: [matched]\n"))),
+            "DIR/m.yaml:8:1: error: unknown key 'pairing' in the matrix (expected one of: name, description, "
+            "import, fixtures-dir, targets, c-compilers, rustc, fixtures, flags, combine, pairings, include, "
+            "exclude, expect, timeouts, output-cap)");
+}
+
+TEST_F(MatrixLoad, UnknownTarget) {
+  auto text = matrix();
+  text.replace(text.find("aarch64"), 7, "aarch46");
+  EXPECT_EQ(first_line(load_error(text)),
+            "DIR/m.yaml:3:17: error: unknown target 'aarch46' (expected one of: x86_64, i386, aarch64, riscv64)");
+}
+
+TEST_F(MatrixLoad, UnknownPairingMode) {
+  EXPECT_EQ(first_line(load_error(matrix("pairings: [matched, mached]\n"))),
+            "DIR/m.yaml:8:21: error: unknown pairing mode 'mached' (expected one of: matched, c-only, rust-only, "
+            "one-off, cross)");
+}
+
+TEST_F(MatrixLoad, UnknownFlag) {
+  EXPECT_EQ(first_line(load_error(matrix("  regparn: [3]\n"))),
+            "DIR/m.yaml:8:3: error: unknown flag 'regparn' (not defined in any imported catalogue)");
+}
+
+TEST_F(MatrixLoad, FlagValueNotInCatalogue) {
+  auto text = matrix();
+  text.replace(text.find("regparm: [3]"), 12, "regparm: [5]");
+  EXPECT_EQ(first_line(load_error(text)),
+            "DIR/m.yaml:7:13: error: flag 'regparm' has no value '5' (expected one of: 1, 2, 3)");
+}
+
+TEST_F(MatrixLoad, OffIsImplicit) {
+  auto text = matrix();
+  text.replace(text.find("regparm: [3]"), 12, "regparm: [off, 3]");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:7:13: error: 'off' is tried always; list only the other values");
+}
+
+TEST_F(MatrixLoad, MissingKeyIsReportedAtTheParent) {
+  auto text = matrix();
+  text.erase(text.find("targets:"), std::string("targets: [i386, aarch64]\n").size());
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:1:1: error: missing key 'targets' in the matrix");
+}
+
+TEST_F(MatrixLoad, DuplicateKey) {
+  EXPECT_EQ(first_line(load_error(matrix("targets: [x86_64]\n"))),
+            "DIR/m.yaml:8:1: error: duplicate key 'targets' in the matrix");
+}
+
+TEST_F(MatrixLoad, YamlSyntaxError) {
+  EXPECT_EQ(first_line(load_error("targets: [i386\nfixtures: [scalars]\n")),
+            "DIR/m.yaml:2:9: error: end of sequence flow not found");
+}
+
+TEST_F(MatrixLoad, UnknownFixture) {
+  auto text = matrix();
+  text.replace(text.find("[scalars]"), 9, "[scalars, nosuch]");
+  EXPECT_EQ(first_line(load_error(text)),
+            "DIR/m.yaml:5:21: error: unknown fixture 'nosuch': " + m_fixtures + "/nosuch/fixture.yaml does not exist");
+}
+
+TEST_F(MatrixLoad, ExpectationNeedsAReason) {
+  EXPECT_EQ(first_line(load_error(matrix("expect:\n  - match: {target: i386}\n    verdict: fail\n"))),
+            "DIR/m.yaml:9:5: error: missing key 'reason' in an expectation");
+}
+
+TEST_F(MatrixLoad, RulePatternMustMatchSomething) {
+  EXPECT_EQ(first_line(load_error(matrix("exclude:\n  - {target: riscv64}\n"))),
+            "DIR/m.yaml:9:14: error: 'riscv64' matches no target of this matrix (it has: i386, aarch64)");
+}
+
+TEST_F(MatrixLoad, UnknownCompiler) {
+  auto text = matrix();
+  text.replace(text.find("gcc]"), 3, "icc");
+  EXPECT_EQ(first_line(load_error(text)),
+            "DIR/m.yaml:4:25: error: unknown C compiler 'icc' (expected clang, clang-N, gcc or gcc-N)");
+}
+
+TEST_F(MatrixLoad, TimeoutMustBePositive) {
+  EXPECT_EQ(first_line(load_error(matrix("timeouts: {run: -1}\n"))),
+            "DIR/m.yaml:8:17: error: timeouts.run (seconds) must be a positive number, not '-1'");
+}
+
+TEST_F(MatrixLoad, ErrorInCatalogueNamesTheCatalogue) {
+  std::string cat = kCatalogue;
+  cat.replace(cat.find("class: abi"), 10, "class: abii");
+  test::write_file(m_dir.path() / "flags.yaml", cat);
+  EXPECT_EQ(first_line(load_error(matrix())),
+            "DIR/flags.yaml:3:12: error: unknown flag class 'abii' (expected one of: abi, hardening, layout)");
+}
+
+TEST_F(MatrixLoad, EveryProblemIsReportedAtOnceWithSourceAndCaret) {
+  auto text = matrix("pairings: [sideways]\ncombine: some\n");
+  text.replace(text.find("aarch64"), 7, "arm");
+  auto err = load_error(text);
+  EXPECT_THAT(err, HasSubstr("DIR/m.yaml:3:17: error: unknown target 'arm'"));
+  EXPECT_THAT(err, HasSubstr("DIR/m.yaml:8:12: error: unknown pairing mode 'sideways'"));
+  EXPECT_THAT(err, HasSubstr("DIR/m.yaml:9:10: error: unknown combine mode 'some' (expected each or product)"));
+  EXPECT_THAT(err, HasSubstr("  targets: [i386, arm]\n                  ^ near here\n"));
+  EXPECT_THAT(err, HasSubstr("\n3 errors\n"));
+}
+
+TEST_F(MatrixLoad, MissingFileIsAnError) {
+  try {
+    load_matrix(m_dir.path() / "absent.yaml");
+    FAIL() << "no error";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("absent.yaml:0:0: error: cannot read file"));
+  }
+}
+
+TEST_F(MatrixLoad, TheReposMatricesLoad) {
+  for (const auto& name : {"smoke.yaml"})
+    EXPECT_NO_THROW(load_matrix(test::kSourceDir / "matrices" / name)) << name;
+}
+
+} // namespace
+} // namespace amx

@@ -1,0 +1,94 @@
+// util/process: real children, real timeouts, real process groups.
+
+#include "test_support.hpp"
+#include "util/process.hpp"
+
+#include <gmock/gmock.h>
+
+#include <csignal>
+#include <sstream>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+ProcessSpec spec(std::vector<std::string> argv, std::chrono::milliseconds timeout = 10s) {
+  ProcessSpec s;
+  s.exe = find_program(argv[0]);
+  argv.erase(argv.begin());
+  s.args = std::move(argv);
+  s.timeout = timeout;
+  return s;
+}
+
+TEST(UtilProcess, CapturesStdoutAndStderrAndExitCode) {
+  auto r = run_process(spec({"sh", "-c", "echo out; echo err >&2; exit 3"}));
+  ASSERT_TRUE(r.started);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_THAT(r.output, HasSubstr("out\n"));
+  EXPECT_THAT(r.output, HasSubstr("err\n"));
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(UtilProcess, StdinIsDevNull) {
+  auto r = run_process(spec({"cat"}, 5s));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.output, "");
+}
+
+TEST(UtilProcess, TimeoutKillsTheWholeGroup) {
+  // The grandchild holds the output pipe: only killing the group ends the read.
+  auto r = run_process(spec({"sh", "-c", "sleep 30 & sleep 30; echo never"}, 300ms));
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.signal, SIGKILL);
+  EXPECT_LT(r.elapsed.count(), 10.0);
+}
+
+TEST(UtilProcess, OutputCapStopsAChildThatPrintsWithoutEnd) {
+  auto s = spec({"yes"}, 20s);
+  s.output_cap = 10000;
+  auto r = run_process(s);
+  EXPECT_TRUE(r.output_capped);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.output.size(), 10000u);
+}
+
+TEST(UtilProcess, OnlyTheChildGivenItSeesRustcBootstrap) {
+  ::setenv("RUSTC_BOOTSTRAP", "1", 1);
+  auto plain = run_process(spec({"sh", "-c", "echo \"[$RUSTC_BOOTSTRAP][$LC_ALL]\""}));
+  ::unsetenv("RUSTC_BOOTSTRAP");
+  EXPECT_EQ(plain.output, "[][C]\n");
+  auto s = spec({"sh", "-c", "echo \"[$RUSTC_BOOTSTRAP]\""});
+  s.extra_env = {"RUSTC_BOOTSTRAP=1"};
+  EXPECT_EQ(run_process(s).output, "[1]\n");
+}
+
+TEST(UtilProcess, OwnProcessGroup) {
+  auto r = run_process(spec({"sh", "-c", "ps -o pid=,pgid= -p $$"}));
+  auto words = std::istringstream(r.output);
+  std::string pid, pgid;
+  words >> pid >> pgid;
+  EXPECT_FALSE(pid.empty());
+  EXPECT_EQ(pid, pgid);
+}
+
+TEST(UtilProcess, ExecFailureIsReportedWithThePath) {
+  ProcessSpec s;
+  s.exe = "/nonexistent/tool";
+  auto r = run_process(s);
+  EXPECT_FALSE(r.started);
+  EXPECT_THAT(r.spawn_error, HasSubstr("exec failed: "));
+  EXPECT_THAT(r.spawn_error, HasSubstr("(/nonexistent/tool)"));
+}
+
+TEST(UtilProcess, FindProgram) {
+  EXPECT_TRUE(find_program("sh").is_absolute());
+  EXPECT_TRUE(find_program("no-such-program-abimatrix").empty());
+  EXPECT_EQ(signal_name(SIGSEGV), "SIGSEGV");
+}
+
+} // namespace
+} // namespace amx
