@@ -177,7 +177,7 @@ public:
         Include inc;
         if (!m_r.check_map(n, "an include entry", {"target", "fixture", "c-compiler", "rustc", "c", "rust"}, root))
           return;
-        inc.scope = load_rule(n, "an include entry");
+        inc.scope = load_rule(n);
         for (auto side : {"c", "rust"})
           if (!m_r.required(n, side, "an include entry").IsDefined())
             return;
@@ -190,7 +190,7 @@ public:
     if (root["exclude"].IsDefined())
       for_each_item(root["exclude"], "'exclude'", root, [&](const YAML::Node& n) {
         if (m_r.check_map(n, "an exclude rule", kRuleKeys, root))
-          m_m.excludes.push_back(load_rule(n, "an exclude rule"));
+          m_m.excludes.push_back(load_rule(n));
       });
     if (root["expect"].IsDefined())
       for_each_item(root["expect"], "'expect'", root, [&](const YAML::Node& n) { load_expectation(n, root); });
@@ -375,7 +375,7 @@ private:
     return s;
   }
 
-  Rule load_rule(const YAML::Node& n, std::string_view) {
+  Rule load_rule(const YAML::Node& n) {
     Rule r;
     r.at = m_r.mark(n);
     std::vector<std::string> targets, fixtures, compilers;
@@ -409,7 +409,7 @@ private:
     Expectation e;
     YAML::Node match = m_r.required(n, "match", "an expectation");
     if (match.IsDefined() && m_r.check_map(match, "'match'", kRuleKeys, n))
-      e.match = load_rule(match, "'match'");
+      e.match = load_rule(match);
     if (YAML::Node v = m_r.required(n, "verdict", "an expectation"); v.IsDefined()) {
       if (auto s = m_r.scalar(v, "'verdict'", n)) {
         if (auto ex = parse_expected(*s))

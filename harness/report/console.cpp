@@ -17,7 +17,7 @@ std::string status_line(const CellResult& r, std::size_t done, std::size_t total
   if (r.verdict != Verdict::pass && !r.outcome.reason.empty())
     line += fmt::format(": {}{}", r.outcome.stage ? to_string(*r.outcome.stage) + ": " : "", r.outcome.reason);
   if (r.verdict == Verdict::xpass)
-    line += fmt::format("passed, but expected to fail: {}", r.cell->expect_reason);
+    line += fmt::format(": passed, but expected to fail: {}", r.cell->expect_reason);
   return line;
 }
 

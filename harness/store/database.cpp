@@ -118,7 +118,7 @@ public:
     sqlite3_bind_null(m_stmt, i);
     return *this;
   }
-  // Runs to completion; returns the last column 0 of a row if any.
+  // Runs to completion and resets for the next bindings.
   void run() {
     int rc;
     while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
