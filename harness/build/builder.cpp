@@ -124,11 +124,7 @@ Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, c
   ps.cwd = dir;
   ps.timeout = spec.timeout;
   ps.output_cap = m_matrix.output_cap;
-  b.record.stage = spec.stage;
-  b.record.step = spec.step;
-  b.record.argv = {exe.string()};
-  b.record.argv.insert(b.record.argv.end(), ps.args.begin(), ps.args.end());
-  b.record.result = run_process(ps);
+  b.record = run_step(spec.stage, spec.step, ps);
   b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
   return b;
 }

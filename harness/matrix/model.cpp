@@ -40,26 +40,15 @@ std::string to_string(Pairing p) {
 std::string to_string(Expected e) { return e == Expected::pass ? "pass" : "fail"; }
 
 std::optional<FlagClass> parse_flag_class(const std::string& s) {
-  for (auto c : {FlagClass::abi, FlagClass::hardening, FlagClass::layout})
-    if (to_string(c) == s)
-      return c;
-  return std::nullopt;
+  return parse_enum(s, {FlagClass::abi, FlagClass::hardening, FlagClass::layout});
 }
 
 std::optional<Pairing> parse_pairing(const std::string& s) {
-  for (auto p : {Pairing::matched, Pairing::c_only, Pairing::rust_only, Pairing::one_off,
-                 Pairing::cross})
-    if (to_string(p) == s)
-      return p;
-  return std::nullopt;
+  return parse_enum(s, {Pairing::matched, Pairing::c_only, Pairing::rust_only, Pairing::one_off, Pairing::cross});
 }
 
 std::optional<Expected> parse_expected(const std::string& s) {
-  if (s == "pass")
-    return Expected::pass;
-  if (s == "fail")
-    return Expected::fail;
-  return std::nullopt;
+  return parse_enum(s, {Expected::pass, Expected::fail});
 }
 
 std::optional<std::vector<std::string>> Spelling::args_for(const std::string& value) const {

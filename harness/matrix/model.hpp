@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,15 @@ std::string to_string(FlagClass c);
 std::string to_string(Family f);
 std::string to_string(Pairing p);
 std::string to_string(Expected e);
+// The value of `all` whose to_string is s.
+template <typename E>
+std::optional<E> parse_enum(const std::string& s, std::initializer_list<E> all) {
+  for (E e : all)
+    if (to_string(e) == s)
+      return e;
+  return std::nullopt;
+}
+
 std::optional<FlagClass> parse_flag_class(const std::string& s);
 std::optional<Pairing> parse_pairing(const std::string& s);
 std::optional<Expected> parse_expected(const std::string& s);

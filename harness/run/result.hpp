@@ -20,6 +20,9 @@ struct StepRecord {
   bool shared = false; // built for an earlier cell of this run and reused
 };
 
+// Runs spec and records it as one step of a cell.
+StepRecord run_step(Stage stage, std::string step, const ProcessSpec& spec);
+
 struct CellResult {
   const Cell* cell = nullptr;
   Verdict verdict = Verdict::skip;

@@ -100,14 +100,8 @@ CellResult Runner::run_cell(const Cell& cell) {
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
-  StepRecord rec;
-  rec.stage = Stage::run;
-  rec.step = "run";
-  rec.argv = {qemu.path.string()};
-  rec.argv.insert(rec.argv.end(), run.args.begin(), run.args.end());
-  rec.result = run_process(run);
-  res.steps.push_back(rec);
-  return finish(judge_run(rec.result, run));
+  res.steps.push_back(run_step(Stage::run, "run", run));
+  return finish(judge_run(res.steps.back().result, run));
 }
 
 bool Runner::run_all(const std::vector<const Cell*>& cells, unsigned jobs,

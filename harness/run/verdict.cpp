@@ -28,13 +28,6 @@ std::string to_string(Verdict v) {
   return "?";
 }
 
-std::optional<Verdict> parse_verdict(const std::string& s) {
-  for (auto v : {Verdict::pass, Verdict::fail, Verdict::skip, Verdict::xfail, Verdict::xpass})
-    if (to_string(v) == s)
-      return v;
-  return std::nullopt;
-}
-
 namespace {
 
 std::string seconds(std::chrono::milliseconds ms) {

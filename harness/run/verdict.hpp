@@ -15,7 +15,6 @@ enum class Verdict { pass, fail, skip, xfail, xpass };
 
 std::string to_string(Stage s);
 std::string to_string(Verdict v);
-std::optional<Verdict> parse_verdict(const std::string& s);
 
 struct Outcome {
   bool passed = true;

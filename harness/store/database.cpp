@@ -142,6 +142,19 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// Binds a process's exit code at index i and its signal at i + 1; the one
+// that does not apply (or both, if it never ran to an end) stays NULL.
+void bind_exit(Statement& st, int i, const ProcessResult* r) {
+  if (r && r->started && !r->signal && r->exit_code >= 0)
+    st.bind(i, static_cast<std::int64_t>(r->exit_code));
+  else
+    st.bind_null(i);
+  if (r && r->signal)
+    st.bind(i + 1, static_cast<std::int64_t>(r->signal));
+  else
+    st.bind_null(i + 1);
+}
+
 } // namespace
 
 std::string to_string(RunStatus s) {
@@ -266,28 +279,13 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
         result.bind_null(7);
       result.bind(8, r.outcome.reason);
       // Exit status of the last step that ran: the one that decided the verdict.
-      const ProcessResult* last = r.steps.empty() ? nullptr : &r.steps.back().result;
-      if (last && last->started && last->signal == 0 && last->exit_code >= 0)
-        result.bind(9, static_cast<std::int64_t>(last->exit_code));
-      else
-        result.bind_null(9);
-      if (last && last->signal)
-        result.bind(10, static_cast<std::int64_t>(last->signal));
-      else
-        result.bind_null(10);
+      bind_exit(result, 9, r.steps.empty() ? nullptr : &r.steps.back().result);
       result.bind(11, r.elapsed.count() * 1000.0).bind(12, finished).run();
       for (std::size_t i = 0; i < r.steps.size(); i++) {
         const auto& s = r.steps[i];
         step.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, to_string(s.stage))
             .bind(5, s.step).bind(6, render_command(s.argv)).bind(7, static_cast<std::int64_t>(s.shared));
-        if (s.result.started && !s.result.signal && s.result.exit_code >= 0)
-          step.bind(8, static_cast<std::int64_t>(s.result.exit_code));
-        else
-          step.bind_null(8);
-        if (s.result.signal)
-          step.bind(9, static_cast<std::int64_t>(s.result.signal));
-        else
-          step.bind_null(9);
+        bind_exit(step, 8, &s.result);
         step.bind(10, static_cast<std::int64_t>(s.result.timed_out))
             .bind(11, static_cast<std::int64_t>(s.result.output_capped))
             .bind(12, s.result.elapsed.count() * 1000.0)
