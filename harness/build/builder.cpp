@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-namespace amx {
+#include <algorithm>
 
-namespace {
+namespace amx {
 
 // Freestanding and static: no libc, no PIE, no stack protector (it needs
 // libc's guard), so only the flags under test shape the ABI.
@@ -20,11 +20,19 @@ std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t) {
   return args;
 }
 
-std::vector<std::string> rust_base_args(const std::string& crate_type, const std::string& crate_name,
-                                        const Target& t) {
-  return {"--edition=2024", "--crate-type=" + crate_type, "--crate-name=" + crate_name, "--target=" + t.rust_triple,
-          "-Copt-level=2", "-Cpanic=abort", "-Cdebuginfo=0"};
+// A flag may choose the Rust target itself (riscv64imac for soft-float):
+// then its --target replaces the default one, which rustc would refuse twice.
+std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
+                                   const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"--edition=2024", "--crate-type=" + crate_type, "--crate-name=" + crate_name,
+                                   "-Copt-level=2", "-Cpanic=abort", "-Cdebuginfo=0"};
+  if (std::none_of(flags.begin(), flags.end(), [](const std::string& f) { return f.starts_with("--target="); }))
+    args.push_back("--target=" + t.rust_triple);
+  args.insert(args.end(), flags.begin(), flags.end());
+  return args;
 }
+
+namespace {
 
 std::string crate_name(const std::string& fixture) {
   std::string s = fixture;
@@ -50,21 +58,19 @@ BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const s
   return once(cc.path, std::move(s));
 }
 
-BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags) {
-  StepSpec s{Stage::compile_rust, "minicore", "rustc", rust_base_args("rlib", "minicore", *cell.target),
+BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags, Stage stage) {
+  StepSpec s{stage, "minicore", "rustc", rust_args("rlib", "minicore", *cell.target, flags),
              "libminicore.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
-  s.args.insert(s.args.end(), flags.begin(), flags.end());
   s.args.push_back((m_matrix.fixtures_dir / "minicore" / "minicore.rs").string());
   return once(rustc.path, std::move(s));
 }
 
 BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                           const std::filesystem::path& minicore) {
+                           const std::filesystem::path& minicore, Stage stage) {
   auto name = crate_name(cell.fixture->name);
-  StepSpec s{Stage::compile_rust, "fixture-rust", "rustc", rust_base_args("staticlib", name, *cell.target),
+  StepSpec s{stage, "fixture-rust", "rustc", rust_args("staticlib", name, *cell.target, flags),
              "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back("--extern=minicore=" + minicore.string());
-  s.args.insert(s.args.end(), flags.begin(), flags.end());
   s.args.push_back(cell.fixture->rust_source.string());
   return once(rustc.path, std::move(s));
 }

@@ -15,6 +15,12 @@
 
 namespace amx {
 
+// The arguments every C compile starts with, and a rustc command line for a
+// crate (flags last; a --target among them replaces the target's own).
+std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t);
+std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
+                                   const std::vector<std::string>& flags);
+
 struct Built {
   StepRecord record;
   Outcome outcome;
@@ -34,9 +40,11 @@ public:
   // The C runtime (fixtures/runtime) or the cell's C fixture.
   enum class CPart { runtime, fixture };
   BuiltRef c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags);
-  BuiltRef minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags);
+  // stage is rust-mix for the Rust-vs-Rust experiment's builds.
+  BuiltRef minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                    Stage stage = Stage::compile_rust);
   BuiltRef rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                    const std::filesystem::path& minicore);
+                    const std::filesystem::path& minicore, Stage stage = Stage::compile_rust);
   // Not shared: each cell links its own program.
   Built link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
 

@@ -1,11 +1,13 @@
 #include "cli/commands.hpp"
 
 #include "build/builder.hpp"
+#include "check/properties.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
 #include "report/console.hpp"
 #include "run/runner.hpp"
 #include "store/database.hpp"
+#include "toolchain/capability.hpp"
 #include "toolchain/toolchain.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -100,8 +102,16 @@ int run(const RunArgs& a) {
     fmt::print("  {:<10} {}: {}\n", t.role, t.path.string(), t.version);
   std::fflush(stdout);
 
+  auto caps = Capabilities::probe(m, tc, db, work, info.jobs);
+  if (caps.probed())
+    fmt::print("  probed {} flag spellings (cached in {} for the next run)\n", caps.probed(), a.db);
+  std::optional<PropertyChecker> checker;
+  if (tc.readelf() && tc.objdump())
+    checker.emplace(*tc.readelf(), *tc.objdump(), m);
+  std::fflush(stdout);
+
   Builder builder(m, work);
-  Runner runner(m, tc, builder);
+  Runner runner(m, tc, builder, &caps, checker ? &*checker : nullptr);
   Console console(stdout, chosen.size(), ::isatty(STDOUT_FILENO));
   ResultWriter writer(db, run_id);
   bool complete = false;

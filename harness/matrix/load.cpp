@@ -1,5 +1,6 @@
 #include "matrix/load.hpp"
 
+#include "check/properties.hpp"
 #include "matrix/target.hpp"
 #include "matrix/yaml_reader.hpp"
 #include "util/hash.hpp"
@@ -50,7 +51,7 @@ private:
                                  at.line, at.column));
       return;
     }
-    if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc"}, key))
+    if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, key))
       return;
     if (auto cls_node = m_r.required(def, "class", what); cls_node.IsDefined()) {
       if (auto s = m_r.scalar(cls_node, "'class'", def)) {
@@ -79,13 +80,28 @@ private:
           f.values.push_back(e.value);
       }
     }
+    load_spellings(f, def, f.spellings);
+    if (YAML::Node per = def["per-target"]; per.IsDefined() && m_r.check_map(per, "'per-target'", {}, def)) {
+      for (const auto& kv : per) {
+        std::string target = kv.first.Scalar();
+        if (!f.applies_to(target))
+          m_r.error(kv.first, fmt::format("flag '{}' does not apply to target '{}' (its targets: {})", f.name,
+                                          target, join(f.targets, ", ")));
+        else if (m_r.check_map(kv.second, fmt::format("the {} spellings of '{}'", target, f.name),
+                               {"rustc", "clang", "gcc"}, kv.first))
+          load_spellings(f, kv.second, f.target_spellings[target]);
+      }
+    }
+    m_out.emplace(f.name, std::move(f));
+  }
+
+  void load_spellings(const Flag& f, const YAML::Node& def, std::map<Family, Spelling>& out) {
     for (auto [key_name, family] : {std::pair{"rustc", Family::rustc}, {"clang", Family::clang}, {"gcc", Family::gcc}}) {
       YAML::Node sp = def[key_name];
       if (sp.IsDefined())
         if (auto spelling = load_spelling(f, sp, def))
-          f.spellings[family] = *spelling;
+          out[family] = *spelling;
     }
-    m_out.emplace(f.name, std::move(f));
   }
 
   // "-mregparm={value}", a list of arguments, or a map from value to either.
@@ -261,7 +277,9 @@ private:
         if (!std::filesystem::exists(src))
           m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
       YamlReader fr(yaml, m_diags);
-      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets"})) {
+      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "checks"})) {
+        if ((*froot)["checks"].IsDefined())
+          load_checks(fr, (*froot)["checks"], *froot, fx);
         if ((*froot)["description"].IsDefined())
           fx.description = fr.scalar((*froot)["description"], "'description'", *froot).value_or("");
         if ((*froot)["targets"].IsDefined())
@@ -273,6 +291,38 @@ private:
           }
       }
       m_m.fixtures.push_back(std::move(fx));
+    }
+  }
+
+  // checks: [{property: ibt-note, flag: cf-protection, values: [full]}]
+  void load_checks(YamlReader& fr, const YAML::Node& list, const YAML::Node& root, Fixture& fx) {
+    if (!list.IsSequence()) {
+      fr.error(list, "'checks' must be a list", root);
+      return;
+    }
+    for (const auto& n : list) {
+      if (!fr.check_map(n, "a check", {"property", "flag", "values"}, list))
+        continue;
+      PropertyCheck c;
+      for (auto [key, out] : {std::pair{"property", &c.property}, {"flag", &c.flag}})
+        if (YAML::Node v = fr.required(n, key, "a check"); v.IsDefined())
+          *out = fr.scalar(v, fmt::format("'{}'", key), n).value_or("");
+      if (!c.property.empty() && !is_known_property(c.property))
+        fr.error(n["property"], fmt::format("unknown property '{}' (expected one of: {})", c.property,
+                                            join(known_properties(), ", ")));
+      auto flag = m_m.catalogue.find(c.flag);
+      if (!c.flag.empty() && flag == m_m.catalogue.end()) {
+        fr.error(n["flag"], fmt::format("unknown flag '{}' (not defined in any imported catalogue)", c.flag));
+        continue;
+      }
+      if (n["values"].IsDefined())
+        for (auto& e : fr.scalar_list(n["values"], "'values'", n)) {
+          if (std::find(flag->second.values.begin(), flag->second.values.end(), e.value) == flag->second.values.end())
+            fr.error(e.node, fmt::format("flag '{}' has no value '{}' (expected one of: {})", c.flag, e.value,
+                                         join(flag->second.values, ", ")));
+          c.values.push_back(e.value);
+        }
+      fx.checks.push_back(std::move(c));
     }
   }
 
@@ -404,7 +454,7 @@ private:
   }
 
   void load_expectation(const YAML::Node& n, const YAML::Node& root) {
-    if (!m_r.check_map(n, "an expectation", {"match", "verdict", "reason"}, root))
+    if (!m_r.check_map(n, "an expectation", {"match", "verdict", "stage", "reason"}, root))
       return;
     Expectation e;
     YAML::Node match = m_r.required(n, "match", "an expectation");
@@ -416,6 +466,14 @@ private:
           e.expected = *ex;
         else
           m_r.error(v, fmt::format("unknown verdict '{}' (expected pass or fail)", *s));
+      }
+    }
+    if (YAML::Node st = n["stage"]; st.IsDefined()) {
+      if (auto s = m_r.scalar(st, "'stage'", n)) {
+        if (auto stage = parse_stage(*s); stage && *stage != Stage::rust_mix)
+          e.stage = stage;
+        else
+          m_r.error(st, fmt::format("unknown stage '{}' (expected compile-c, compile-rust, link, run or check)", *s));
       }
     }
     // An expectation without a reason is an opinion; the reason is the evidence.

@@ -37,6 +37,22 @@ std::string to_string(Pairing p) {
   return "?";
 }
 
+std::string to_string(Stage s) {
+  switch (s) {
+  case Stage::compile_c: return "compile-c";
+  case Stage::compile_rust: return "compile-rust";
+  case Stage::link: return "link";
+  case Stage::run: return "run";
+  case Stage::check: return "check";
+  case Stage::rust_mix: return "rust-mix";
+  }
+  return "?";
+}
+
+std::optional<Stage> parse_stage(const std::string& s) {
+  return parse_enum(s, {Stage::compile_c, Stage::compile_rust, Stage::link, Stage::run, Stage::check, Stage::rust_mix});
+}
+
 std::string to_string(Expected e) { return e == Expected::pass ? "pass" : "fail"; }
 
 std::optional<FlagClass> parse_flag_class(const std::string& s) {
@@ -73,6 +89,14 @@ std::optional<std::vector<std::string>> Spelling::args_for(const std::string& va
 
 bool Flag::applies_to(const std::string& target) const {
   return targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
+}
+
+const Spelling* Flag::spelling(Family family, const std::string& target) const {
+  const auto* table = &spellings;
+  if (auto t = target_spellings.find(target); t != target_spellings.end())
+    table = &t->second;
+  auto it = table->find(family);
+  return it == table->end() ? nullptr : &it->second;
 }
 
 std::string to_string(const Setting& s) {

@@ -18,11 +18,15 @@ enum class Family { clang, gcc, rustc };
 enum class Pairing { matched, c_only, rust_only, one_off, cross };
 enum class Combine { each, product };
 enum class Expected { pass, fail };
+// The steps of a cell. rust-mix is the Rust-vs-Rust experiment: the fixture
+// crate against a minicore built with the other side's setting.
+enum class Stage { compile_c, compile_rust, link, run, check, rust_mix };
 
 std::string to_string(FlagClass c);
 std::string to_string(Family f);
 std::string to_string(Pairing p);
 std::string to_string(Expected e);
+std::string to_string(Stage s);
 // The value of `all` whose to_string is s.
 template <typename E>
 std::optional<E> parse_enum(const std::string& s, std::initializer_list<E> all) {
@@ -35,6 +39,7 @@ std::optional<E> parse_enum(const std::string& s, std::initializer_list<E> all) 
 std::optional<FlagClass> parse_flag_class(const std::string& s);
 std::optional<Pairing> parse_pairing(const std::string& s);
 std::optional<Expected> parse_expected(const std::string& s);
+std::optional<Stage> parse_stage(const std::string& s);
 
 // Where something came from in a YAML file, 1-based, for messages.
 struct SourceMark {
@@ -60,9 +65,14 @@ struct Flag {
   std::vector<std::string> values; // without "off", which every flag has
   std::vector<std::string> targets; // empty: every target
   std::map<Family, Spelling> spellings;
+  // A target listed here uses only these spellings: a flag can mean
+  // different arguments per architecture (soft-float, shadow call stack).
+  std::map<std::string, std::map<Family, Spelling>> target_spellings;
   SourceMark defined_at;
 
   bool applies_to(const std::string& target) const;
+  // nullptr: the family cannot express this flag on that target.
+  const Spelling* spelling(Family family, const std::string& target) const;
 };
 
 // One value per flag. Only flags that are not "off" are stored, so adding a
@@ -99,6 +109,7 @@ struct Rule {
 struct Expectation {
   Rule match;
   Expected expected = Expected::fail;
+  std::optional<Stage> stage; // a failure is expected at this stage only
   std::string reason;
 };
 
@@ -119,10 +130,19 @@ struct Timeouts {
   std::chrono::milliseconds run{10'000};
 };
 
+// A property of the built objects and program that must hold when a flag is
+// on: "check ibt-note when cf-protection is on". Kinds are in check/.
+struct PropertyCheck {
+  std::string property;
+  std::string flag;
+  std::vector<std::string> values; // empty: any value but off
+};
+
 struct Fixture {
   std::string name;
   std::string description;
   std::vector<std::string> targets; // empty: every target
+  std::vector<PropertyCheck> checks;
   std::filesystem::path c_source, rust_source;
 };
 
@@ -156,6 +176,7 @@ struct Cell {
   Setting c, rust;
   Pairing pairing = Pairing::matched;
   Expected expected = Expected::pass;
+  std::optional<Stage> expected_stage; // where the expected failure is
   std::string expect_reason; // why that expectation
 };
 

@@ -7,6 +7,7 @@
 #include "util/process.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,32 @@ struct StepRecord {
 // Runs spec and records it as one step of a cell.
 StepRecord run_step(Stage stage, std::string step, const ProcessSpec& spec);
 
+// One property of the check stage.
+struct CheckResult {
+  std::string property; // "ibt-note", or a fixture's own "rust_return.thunk"
+  std::string flag;     // the flag that asks for it; empty for run-time ones
+  bool held = true;
+  std::string detail;
+};
+
+// The Rust-vs-Rust experiment (RFC 3716): the fixture crate built against a
+// minicore that has the C side's setting. Not part of the verdict: a record
+// of what rustc itself checks.
+struct RustMix {
+  std::string minicore_setting, crate_setting;
+  bool refused = false;
+  std::string message;        // rustc's error when refused
+  std::string allow_flag;     // -Cunsafe-allow-abi-mismatch=... tried when refused
+  std::optional<bool> allowed; // whether that let it through
+};
+
 struct CellResult {
   const Cell* cell = nullptr;
   Verdict verdict = Verdict::skip;
   Outcome outcome;
   std::vector<StepRecord> steps;
+  std::vector<CheckResult> checks;
+  std::optional<RustMix> rust_mix;
   std::chrono::duration<double> elapsed{};
 };
 

@@ -1,17 +1,19 @@
 #include "run/runner.hpp"
 
 #include "util/interrupt.hpp"
+#include "util/text.hpp"
 
 #include <atomic>
 #include <fmt/format.h>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
 namespace amx {
 
-std::optional<std::vector<std::string>> Runner::flag_args(Family family, const Setting& s, const Target& t,
-                                                          std::string& why_not) const {
+std::optional<std::vector<std::string>> Runner::flag_args(Family family, const Tool& tool, const Setting& s,
+                                                          const Target& t, std::string& why_not) const {
   // Every varied flag, even when off: a spelling may give "off" arguments.
   std::set<std::string> names;
   for (const auto& used : m_matrix.flags)
@@ -26,17 +28,68 @@ std::optional<std::vector<std::string>> Runner::flag_args(Family family, const S
       continue;
     auto it = s.find(name);
     std::string value = it == s.end() ? "off" : it->second;
-    auto sp = flag.spellings.find(family);
+    const Spelling* sp = flag.spelling(family, t.name);
     std::optional<std::vector<std::string>> spelled =
-        sp != flag.spellings.end() ? sp->second.args_for(value)
-                                   : (value == "off" ? std::optional(std::vector<std::string>{}) : std::nullopt);
+        sp ? sp->args_for(value) : (value == "off" ? std::optional(std::vector<std::string>{}) : std::nullopt);
     if (!spelled) {
-      why_not = fmt::format("{} has no spelling for {}={}", to_string(family), name, value);
+      why_not = fmt::format("{} has no spelling for {}={} on {}", to_string(family), name, value, t.name);
       return std::nullopt;
     }
+    if (m_caps && !spelled->empty())
+      if (auto refused = m_caps->refusal(tool, t, *spelled)) {
+        why_not = *refused;
+        return std::nullopt;
+      }
     args.insert(args.end(), spelled->begin(), spelled->end());
   }
   return args;
+}
+
+namespace {
+
+// The option names rustc says must match: "mixing `-Zregparm` will cause an
+// ABI mismatch" -> regparm, which -Cunsafe-allow-abi-mismatch= takes.
+std::vector<std::string> mismatched_options(const std::string& output) {
+  static const std::regex mixing(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(output.begin(), output.end(), mixing), end; it != end; ++it)
+    if (std::find(out.begin(), out.end(), (*it)[1].str()) == out.end())
+      out.push_back((*it)[1]);
+  return out;
+}
+
+} // namespace
+
+std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
+                                        std::vector<StepRecord>& steps) {
+  std::string unused;
+  auto other = flag_args(Family::rustc, rustc, cell.c, *cell.target, unused);
+  if (!other || *other == rust_flags)
+    return std::nullopt; // the C side's setting cannot be spelled for rustc, or spells the same
+  auto step = [&](const BuiltRef& ref) {
+    steps.push_back(ref.built->record);
+    steps.back().stage = Stage::rust_mix;
+    steps.back().shared = ref.shared;
+    return ref.built->outcome.passed;
+  };
+  auto core = m_builder.minicore(cell, rustc, *other, Stage::rust_mix);
+  if (!step(core))
+    return std::nullopt; // nothing to mix with
+  RustMix mix{to_string(cell.c), to_string(cell.rust)};
+  auto lib = m_builder.rust_lib(cell, rustc, rust_flags, core.built->output, Stage::rust_mix);
+  if (step(lib))
+    return mix;
+  mix.refused = true;
+  const auto& output = lib.built->record.result.output;
+  mix.message = first_error_line(output);
+  auto options = mismatched_options(output);
+  if (options.empty())
+    return mix; // refused for another reason; the message says which
+  mix.allow_flag = "-Cunsafe-allow-abi-mismatch=" + join(options, ",");
+  auto allowed_flags = rust_flags;
+  allowed_flags.push_back(mix.allow_flag);
+  mix.allowed = step(m_builder.rust_lib(cell, rustc, allowed_flags, core.built->output, Stage::rust_mix));
+  return mix;
 }
 
 CellResult Runner::run_cell(const Cell& cell) {
@@ -45,7 +98,7 @@ CellResult Runner::run_cell(const Cell& cell) {
   res.cell = &cell;
   auto finish = [&](Outcome o) {
     res.outcome = std::move(o);
-    res.verdict = decide(res.outcome, cell.expected);
+    res.verdict = decide(res.outcome, cell.expected, cell.expected_stage);
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   };
@@ -65,14 +118,14 @@ CellResult Runner::run_cell(const Cell& cell) {
   const Tool* cc = m_tc.c_compiler(*cell.c_compiler, *cell.target);
   if (!cc)
     return skip(m_tc.c_compiler_missing(*cell.c_compiler, *cell.target));
+  const Tool& rustc = m_tc.rustc(cell.rustc);
   std::string why_not;
-  auto c_flags = flag_args(cell.c_compiler->family, cell.c, *cell.target, why_not);
+  auto c_flags = flag_args(cell.c_compiler->family, *cc, cell.c, *cell.target, why_not);
   if (!c_flags)
     return skip(why_not);
-  auto rust_flags = flag_args(Family::rustc, cell.rust, *cell.target, why_not);
+  auto rust_flags = flag_args(Family::rustc, rustc, cell.rust, *cell.target, why_not);
   if (!rust_flags)
     return skip(why_not);
-  const Tool& rustc = m_tc.rustc(cell.rustc);
 
   auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, *cc, *c_flags);
   if (failed(runtime))
@@ -86,6 +139,8 @@ CellResult Runner::run_cell(const Cell& cell) {
   auto rust_lib = m_builder.rust_lib(cell, rustc, *rust_flags, minicore.built->output);
   if (failed(rust_lib))
     return finish(rust_lib.built->outcome);
+  if (cell.c != cell.rust)
+    res.rust_mix = rust_mix(cell, rustc, *rust_flags, res.steps);
 
   auto linked = m_builder.link(cell, *cc, {runtime.built->output, c_obj.built->output, rust_lib.built->output});
   res.steps.push_back(linked.record);
@@ -97,11 +152,23 @@ CellResult Runner::run_cell(const Cell& cell) {
   run.exe = qemu.path;
   run.args = cell.target->qemu_args;
   run.args.push_back(linked.output.string());
+  // The program is told what it is built for, so its own checks know what
+  // to expect (a thunk used, NOPs at an entry) without a build per setting.
+  for (const auto& [flag, value] : intended_setting(cell))
+    run.args.push_back(flag + "=" + value);
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
   res.steps.push_back(run_step(Stage::run, "run", run));
-  return finish(judge_run(res.steps.back().result, run));
+  auto ran = judge_run(res.steps.back().result, run);
+
+  res.checks = run_properties(res.steps.back().result.output);
+  if (m_checker) {
+    auto more = m_checker->run(cell, {runtime.built->output, c_obj.built->output, rust_lib.built->output, linked.output},
+                               res.steps);
+    res.checks.insert(res.checks.end(), more.begin(), more.end());
+  }
+  return finish(ran.passed ? judge_checks(res.checks) : ran);
 }
 
 bool Runner::run_all(const std::vector<const Cell*>& cells, unsigned jobs,

@@ -3,8 +3,10 @@
 // judge) and the pool of workers that runs the cells of a matrix.
 
 #include "build/builder.hpp"
+#include "check/properties.hpp"
 #include "matrix/model.hpp"
 #include "run/result.hpp"
+#include "toolchain/capability.hpp"
 #include "toolchain/toolchain.hpp"
 
 #include <functional>
@@ -15,7 +17,11 @@ namespace amx {
 
 class Runner {
 public:
-  Runner(const Matrix& m, const Toolchain& tc, Builder& builder) : m_matrix(m), m_tc(tc), m_builder(builder) {}
+  // caps and checker may be null: then every spelling is tried, and no
+  // property is checked.
+  Runner(const Matrix& m, const Toolchain& tc, Builder& builder, const Capabilities* caps = nullptr,
+         const PropertyChecker* checker = nullptr)
+      : m_matrix(m), m_tc(tc), m_builder(builder), m_caps(caps), m_checker(checker) {}
 
   CellResult run_cell(const Cell& cell);
 
@@ -28,12 +34,17 @@ public:
 private:
   // The arguments that spell a side's setting for one compiler family, or the
   // reason it cannot be spelled.
-  std::optional<std::vector<std::string>> flag_args(Family family, const Setting& s, const Target& t,
-                                                    std::string& why_not) const;
+  std::optional<std::vector<std::string>> flag_args(Family family, const Tool& tool, const Setting& s,
+                                                    const Target& t, std::string& why_not) const;
+  // The fixture crate against a minicore built with the C side's setting.
+  std::optional<RustMix> rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
+                                  std::vector<StepRecord>& steps);
 
   const Matrix& m_matrix;
   const Toolchain& m_tc;
   Builder& m_builder;
+  const Capabilities* m_caps;
+  const PropertyChecker* m_checker;
 };
 
 } // namespace amx

@@ -6,17 +6,6 @@
 
 namespace amx {
 
-std::string to_string(Stage s) {
-  switch (s) {
-  case Stage::compile_c: return "compile-c";
-  case Stage::compile_rust: return "compile-rust";
-  case Stage::link: return "link";
-  case Stage::run: return "run";
-  case Stage::check: return "check";
-  }
-  return "?";
-}
-
 std::string to_string(Verdict v) {
   switch (v) {
   case Verdict::pass: return "pass";
@@ -109,10 +98,14 @@ Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec) {
   return o;
 }
 
-Verdict decide(const Outcome& o, Expected expected) {
+Verdict decide(const Outcome& o, Expected expected, std::optional<Stage> expected_stage) {
   if (expected == Expected::pass)
     return o.passed ? Verdict::pass : Verdict::fail;
-  return o.passed ? Verdict::xpass : Verdict::xfail;
+  if (o.passed)
+    return Verdict::xpass;
+  // A hardening mismatch should cost a property, not the run: failing
+  // elsewhere is a different finding, not the expected one.
+  return expected_stage && o.stage != expected_stage ? Verdict::fail : Verdict::xfail;
 }
 
 bool unexpected(Verdict v) { return v == Verdict::fail || v == Verdict::xpass; }

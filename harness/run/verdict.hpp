@@ -10,10 +10,8 @@
 
 namespace amx {
 
-enum class Stage { compile_c, compile_rust, link, run, check };
 enum class Verdict { pass, fail, skip, xfail, xpass };
 
-std::string to_string(Stage s);
 std::string to_string(Verdict v);
 
 struct Outcome {
@@ -29,8 +27,9 @@ Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r
 // then "done"; anything else is a failure with the most specific reason.
 Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec);
 
-// skip stays skip; otherwise pass/fail is read against what was expected.
-Verdict decide(const Outcome& o, Expected expected);
+// pass/fail read against what was expected. An expected failure that
+// happens at another stage than expected_stage is a fail, not an xfail.
+Verdict decide(const Outcome& o, Expected expected, std::optional<Stage> expected_stage = std::nullopt);
 
 // Results that make the run's exit code 1.
 bool unexpected(Verdict v);

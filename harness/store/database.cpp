@@ -84,6 +84,44 @@ CREATE TABLE steps (
   FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
 );
 )sql",
+    // 2: property checks, the Rust-vs-Rust experiment, the stage an expected
+    // failure belongs to, and the cache of what each compiler accepts.
+    R"sql(
+ALTER TABLE results ADD COLUMN expected_stage TEXT;
+CREATE TABLE checks (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  property TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (run_id, cell_key, seq),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+CREATE TABLE rust_mix (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  minicore_setting TEXT NOT NULL,
+  crate_setting TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  allow_flag TEXT NOT NULL,
+  allowed INTEGER,
+  PRIMARY KEY (run_id, cell_key),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+CREATE TABLE probes (
+  tool_path TEXT NOT NULL,
+  tool_version TEXT NOT NULL,
+  target TEXT NOT NULL,
+  args TEXT NOT NULL,
+  accepted INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  probed_at TEXT NOT NULL,
+  PRIMARY KEY (tool_path, tool_version, target, args)
+);
+)sql",
 };
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -128,6 +166,20 @@ public:
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
   }
+  bool next() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+      return true;
+    if (rc != SQLITE_DONE)
+      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
+    sqlite3_reset(m_stmt);
+    return false;
+  }
+  std::string text(int col) {
+    auto p = sqlite3_column_text(m_stmt, col);
+    return p ? reinterpret_cast<const char*>(p) : "";
+  }
+  std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
   std::int64_t single_int() {
     int rc = sqlite3_step(m_stmt);
     if (rc != SQLITE_ROW)
@@ -263,7 +315,12 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
                          "rust_setting) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement result(m_db,
                      "INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, "
-                     "exit_code, signal, duration_ms, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "exit_code, signal, duration_ms, finished_at, expected_stage) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement check(m_db, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
+                        "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
                          "timed_out, output_capped, duration_ms, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const auto finished = now_utc();
@@ -278,9 +335,33 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
       else
         result.bind_null(7);
       result.bind(8, r.outcome.reason);
-      // Exit status of the last step that ran: the one that decided the verdict.
-      bind_exit(result, 9, r.steps.empty() ? nullptr : &r.steps.back().result);
-      result.bind(11, r.elapsed.count() * 1000.0).bind(12, finished).run();
+      // Exit status of the last build or run step: the one that decided the
+      // verdict (the check stage reads files, it runs no program of ours).
+      const ProcessResult* decisive = nullptr;
+      for (const auto& s : r.steps)
+        if (s.stage != Stage::check && s.stage != Stage::rust_mix)
+          decisive = &s.result;
+      bind_exit(result, 9, decisive);
+      result.bind(11, r.elapsed.count() * 1000.0).bind(12, finished);
+      if (c.expected_stage)
+        result.bind(13, to_string(*c.expected_stage));
+      else
+        result.bind_null(13);
+      result.run();
+      for (std::size_t i = 0; i < r.checks.size(); i++) {
+        const auto& k = r.checks[i];
+        check.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, k.property).bind(5, k.flag)
+            .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).run();
+      }
+      if (const auto& m = r.rust_mix) {
+        mix.bind(1, run).bind(2, c.key).bind(3, m->minicore_setting).bind(4, m->crate_setting)
+            .bind(5, static_cast<std::int64_t>(m->refused)).bind(6, m->message).bind(7, m->allow_flag);
+        if (m->allowed)
+          mix.bind(8, static_cast<std::int64_t>(*m->allowed));
+        else
+          mix.bind_null(8);
+        mix.run();
+      }
       for (std::size_t i = 0; i < r.steps.size(); i++) {
         const auto& s = r.steps[i];
         step.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, to_string(s.stage))
@@ -349,6 +430,32 @@ void ResultWriter::close() {
     m_thread.join();
   if (m_error)
     std::rethrow_exception(std::exchange(m_error, nullptr));
+}
+
+std::vector<ProbeAnswer> Database::probes(const std::string& tool_path, const std::string& tool_version) {
+  Statement q(m_db, "SELECT target, args, accepted, message FROM probes WHERE tool_path = ? AND tool_version = ?");
+  q.bind(1, tool_path).bind(2, tool_version);
+  std::vector<ProbeAnswer> out;
+  while (q.next())
+    out.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.text(3)});
+  return out;
+}
+
+void Database::store_probes(const std::string& tool_path, const std::string& tool_version,
+                            const std::vector<ProbeAnswer>& answers) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Statement ins(m_db, "INSERT OR REPLACE INTO probes (tool_path, tool_version, target, args, accepted, message, "
+                        "probed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto at = now_utc();
+    for (const auto& a : answers)
+      ins.bind(1, tool_path).bind(2, tool_version).bind(3, a.target).bind(4, a.args)
+          .bind(5, static_cast<std::int64_t>(a.accepted)).bind(6, a.message).bind(7, at).run();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 } // namespace amx

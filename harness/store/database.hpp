@@ -27,6 +27,14 @@ struct RunInfo {
   std::vector<Tool> tools;
 };
 
+// Whether one compiler accepts one flag spelling for one target.
+struct ProbeAnswer {
+  std::string target;
+  std::string args; // the spelled arguments, as one command-line string
+  bool accepted = false;
+  std::string message; // the compiler's first error line when refused
+};
+
 enum class RunStatus { running, complete, interrupted };
 std::string to_string(RunStatus s);
 
@@ -45,6 +53,11 @@ public:
   void finish_run(std::int64_t run, RunStatus status);
   // One BEGIN IMMEDIATE transaction for the whole batch.
   void record(std::int64_t run, const std::vector<CellResult>& batch);
+
+  // The capability cache, per compiler binary and version.
+  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version);
+  void store_probes(const std::string& tool_path, const std::string& tool_version,
+                    const std::vector<ProbeAnswer>& answers);
 
   sqlite3* handle() { return m_db; }
 

@@ -103,7 +103,7 @@ TEST(CliSmoke, SmokeMatrixResults) {
 
   // Every step's command line and output is kept.
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE step = 'run' AND command LIKE '%qemu-%'")[0][0], "60");
-  EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "60");
+  EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE stage = 'compile-rust' AND step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "60");
 }
 
 TEST(CliSmoke, InterruptKeepsFinishedResultsAndExits130) {

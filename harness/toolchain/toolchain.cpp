@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace amx {
 
 namespace {
@@ -68,7 +70,30 @@ Toolchain Toolchain::probe(const Matrix& m) {
         tc.m_tools["c-compiler:" + bin] = {"c-compiler", bin, cpath, first_line(ask_version(cpath, {"--version"}))};
     }
   }
+  bool checks = std::any_of(m.fixtures.begin(), m.fixtures.end(), [](const Fixture& f) { return !f.checks.empty(); });
+  // The LLVM 19 tools, matching the clang and lld the matrices use; they read
+  // every target's objects, gcc's included.
+  for (auto name : {"llvm-readelf-19", "llvm-objdump-19"}) {
+    if (!checks)
+      break;
+    auto path = find_program(name);
+    if (path.empty())
+      throw FatalError(fmt::format("{} not found on PATH: the check stage reads objects with it (Debian package "
+                                   "llvm-19; scripts/setup installs it)",
+                                   name));
+    tc.m_tools[std::string("inspector:") + name] = {"inspector", name, path, first_line(ask_version(path, {"--version"}))};
+  }
   return tc;
+}
+
+const Tool* Toolchain::readelf() const {
+  auto it = m_tools.find("inspector:llvm-readelf-19");
+  return it == m_tools.end() ? nullptr : &it->second;
+}
+
+const Tool* Toolchain::objdump() const {
+  auto it = m_tools.find("inspector:llvm-objdump-19");
+  return it == m_tools.end() ? nullptr : &it->second;
 }
 
 const Tool* Toolchain::c_compiler(const CCompiler& cc, const Target& t) const {

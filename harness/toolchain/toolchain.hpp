@@ -14,7 +14,7 @@
 namespace amx {
 
 struct Tool {
-  std::string role; // "c-compiler", "rustc" or "qemu"
+  std::string role; // "c-compiler", "rustc", "qemu" or "inspector"
   std::string name; // how the matrix or the target names it
   std::filesystem::path path;
   std::string version;
@@ -32,6 +32,10 @@ public:
   std::string c_compiler_missing(const CCompiler& cc, const Target& t) const;
   const Tool& rustc(const std::string& name) const;
   const Tool& qemu(const Target& t) const;
+  // llvm-readelf and llvm-objdump for the check stage; nullptr when no
+  // fixture of the matrix checks properties (they are required otherwise).
+  const Tool* readelf() const;
+  const Tool* objdump() const;
 
   // Every tool found, for the run record.
   std::vector<Tool> tools() const;
