@@ -71,11 +71,14 @@ std::map<std::string, std::set<std::string>> gnu_features(std::string_view reade
   for (const auto& line : split_lines(readelf_notes)) {
     auto at = line.find("File: ");
     if (at == 0) {
+      // "File: /long/path/lib.a(member.o)": the member is what a reader needs.
       current = line.substr(6);
+      if (auto slash = current.rfind('/', current.find('(')); slash != std::string::npos)
+        current = current.substr(slash + 1);
       out[current];
       continue;
     }
-    for (auto prefix : {"x86 feature: ", "AArch64 feature: "}) {
+    for (auto prefix : {"x86 feature: ", "aarch64 feature: ", "AArch64 feature: "}) {
       auto p = line.find(prefix);
       if (p == std::string::npos)
         continue;

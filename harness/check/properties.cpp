@@ -197,9 +197,15 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
       if (bad)
         *bad += " call other functions without signing the return address (no paciasp)";
     } else if (p == "shadow-call-stack") {
-      const char* reg = target == "aarch64" ? "x18" : "(gp)";
+      // The push itself: "str x30, [x18], #0x8" or "sd ra, 0x0(gp)". Any
+      // use of the register is not enough: code without the flag may
+      // allocate x18, and gp-relative loads are ordinary on riscv64.
+      const char* reg = target == "aarch64" ? "x18" : "gp";
       bad = lacking(functions(), [&](const std::string& fn) {
-        return !is_non_leaf(fn) || any(fn, [&](const Instruction& i) { return contains(i.text, reg); });
+        return !is_non_leaf(fn) || any(fn, [&](const Instruction& i) {
+          return target == "aarch64" ? contains(i.text, "x30, [x18]")
+                                     : contains(i.text, "ra, ") && contains(i.text, "(gp)");
+        });
       });
       if (bad)
         *bad += fmt::format(" call other functions without pushing the return address through {}", reg);

@@ -74,6 +74,7 @@ void set_expectation(const Matrix& m, Cell& cell) {
   for (const auto& e : m.expectations) {
     if (rule_matches(e.match, cell)) {
       cell.expected = e.expected;
+      cell.expected_stage = e.stage;
       cell.expect_reason = e.reason;
       return;
     }
@@ -91,8 +92,12 @@ void set_expectation(const Matrix& m, Cell& cell) {
     cell.expect_reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "",
                                      join(abi, ", "), abi.size() > 1 ? "" : "s");
   } else {
-    cell.expected = Expected::pass;
-    cell.expect_reason = fmt::format("only non-abi flags differ ({}): the program should still run", join(diffs, ", "));
+    // Hardening and layout flags do not change how calls are made: the
+    // program should run, and a property the flag promises should be lost.
+    cell.expected = Expected::fail;
+    cell.expected_stage = Stage::check;
+    cell.expect_reason = fmt::format("{} differ{} between the sides: the run should pass and a property check fail",
+                                     join(diffs, ", "), diffs.size() > 1 ? "" : "s");
   }
 }
 

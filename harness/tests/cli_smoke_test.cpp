@@ -64,6 +64,56 @@ TEST(CliSmoke, ConfigurationErrorsExitTwo) {
   EXPECT_EQ(usage.exit_code, 2);
 }
 
+// One flag of each class against the real toolchains: the exact verdict,
+// stage and reason of a matched and a mismatched cell, and the capability
+// probe that makes gcc's missing KCFI a skip.
+TEST(CliSmoke, FlagClassesAgainstRealToolchains) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "aarch64-linux-gnu-gcc", "qemu-x86_64",
+                    "qemu-aarch64", "llvm-readelf-19", "llvm-objdump-19", "rustc");
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "classes.yaml",
+                   "import: " + (std::filesystem::path(AMX_SOURCE_DIR) / "matrices/flags.yaml").string() + "\n"
+                   "fixtures-dir: " + (std::filesystem::path(AMX_SOURCE_DIR) / "fixtures").string() + "\n"
+                   "targets: [x86_64, aarch64]\nc-compilers: [clang-19]\nfixtures: [x18, indirect]\n"
+                   "flags:\n  fixed-x18:\n  cf-protection: [branch]\n  min-function-alignment:\n"
+                   "pairings: [matched, c-only]\n"
+                   // Each fixture is run only with the flags it exercises.
+                   "exclude:\n  - {fixture: x18, c: {min-function-alignment: \"64\"}}\n"
+                   "  - {fixture: indirect, c: {fixed-x18: \"on\"}}\n");
+  auto db = dir.path() / "classes.db";
+  auto r = test::run_abimatrix({"run", (dir.path() / "classes.yaml").string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto result = [&](const std::string& target, const std::string& fixture, const std::string& c, const std::string& rust) {
+    auto got = rows(db, "SELECT r.verdict, coalesce(r.stage, ''), r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+                        "WHERE c.target = '" + target + "' AND c.fixture = '" + fixture + "' AND c.c_setting = '" + c +
+                        "' AND c.rust_setting = '" + rust + "'");
+    return got.empty() ? std::vector<std::string>{} : got[0];
+  };
+  using V = std::vector<std::string>;
+  // abi: x18 clobbered by Rust code that does not reserve it.
+  EXPECT_EQ(result("aarch64", "x18", "fixed-x18=on", "fixed-x18=on"), (V{"pass", "", ""}));
+  EXPECT_THAT(result("aarch64", "x18", "fixed-x18=on", "off"),
+              ::testing::ElementsAre("xfail", "run", MatchesRegex("wrong value: x18.across_rust_call expected 1736164148113840152, got [0-9]+ \\(\\+1 more\\)")));
+  // hardening: the linker drops IBT from the program when Rust lacks it.
+  EXPECT_EQ(result("x86_64", "indirect", "cf-protection=branch", "cf-protection=branch"), (V{"pass", "", ""}));
+  EXPECT_THAT(result("x86_64", "indirect", "cf-protection=branch", "off"),
+              ::testing::ElementsAre("xfail", "check", MatchesRegex("ibt-note lost: the linker dropped IBT from the program: "
+                                                                    "libindirect.a\\(.*\\) lack it \\(\\+1 more\\)")));
+  // layout: the program finds Rust functions off the alignment C asked for.
+  EXPECT_EQ(result("x86_64", "indirect", "min-function-alignment=64", "min-function-alignment=64"), (V{"pass", "", ""}));
+  EXPECT_THAT(result("x86_64", "indirect", "min-function-alignment=64", "off"),
+              ::testing::ElementsAre("xfail", "check", ::testing::StartsWith("rust.aligned.ind_rs_")));
+  // The Rust-vs-Rust experiment: rustc refuses to mix fixed-x18, and the
+  // escape hatch lets it through.
+  EXPECT_EQ(rows(db, "SELECT refused, allow_flag, allowed FROM rust_mix m JOIN cells c ON c.key = m.cell_key "
+                     "WHERE c.fixture = 'x18' AND c.c_setting = 'fixed-x18=on'")[0],
+            (V{"1", "-Cunsafe-allow-abi-mismatch=fixed-x18", "1"}));
+  // Probed once and cached: a second run asks nothing.
+  auto again = test::run_abimatrix({"run", (dir.path() / "classes.yaml").string(), "--db", db.string()});
+  EXPECT_THAT(r.output, HasSubstr("probed "));
+  EXPECT_THAT(again.output, ::testing::Not(HasSubstr("probed ")));
+}
+
 TEST(CliSmoke, SmokeMatrixResults) {
   AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "i686-linux-gnu-gcc", "aarch64-linux-gnu-gcc",
                     "riscv64-linux-gnu-gcc", "qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-riscv64", "rustc");

@@ -108,14 +108,20 @@ TEST_F(MatrixExpand, ExpectationsFollowFlagClassUnlessOverridden) {
   EXPECT_EQ(by.at("regparm=3|regparm=3")->expected, Expected::pass);
   EXPECT_EQ(by.at("regparm=3|off")->expected, Expected::fail);
   EXPECT_EQ(by.at("regparm=3|off")->expect_reason, "abi flag regparm differs between the sides");
-  EXPECT_EQ(by.at("off|padding=on")->expected, Expected::pass);
+  EXPECT_FALSE(by.at("regparm=3|off")->expected_stage); // an abi mismatch may break at any stage
+  // A layout (or hardening) mismatch should run and lose a property.
+  EXPECT_EQ(by.at("off|padding=on")->expected, Expected::fail);
+  EXPECT_EQ(by.at("off|padding=on")->expected_stage, Stage::check);
+  EXPECT_EQ(by.at("off|padding=on")->expect_reason,
+            "padding differs between the sides: the run should pass and a property check fail");
 
   cs = cells("pairings: [matched]\nexpect:\n  - match: {c: {regparm: \"3\"}}\n    verdict: fail\n"
-             "    reason: known defect\n",
+             "    stage: run\n    reason: known defect\n",
              "  regparm: [3]\n");
   ASSERT_EQ(cs.size(), 2u);
   EXPECT_EQ(cs[0].expected, Expected::pass);
   EXPECT_EQ(cs[1].expected, Expected::fail);
+  EXPECT_EQ(cs[1].expected_stage, Stage::run);
   EXPECT_EQ(cs[1].expect_reason, "known defect");
 }
 

@@ -88,6 +88,9 @@ TEST(RunVerdict, DecideAgainstExpectation) {
   EXPECT_EQ(decide(fail, Expected::pass), Verdict::fail);
   EXPECT_EQ(decide(fail, Expected::fail), Verdict::xfail);
   EXPECT_EQ(decide(pass, Expected::fail), Verdict::xpass);
+  // An expected failure at another stage than the one expected is a finding.
+  EXPECT_EQ(decide(fail, Expected::fail, Stage::run), Verdict::xfail);
+  EXPECT_EQ(decide(fail, Expected::fail, Stage::check), Verdict::fail);
   EXPECT_TRUE(unexpected(Verdict::fail));
   EXPECT_TRUE(unexpected(Verdict::xpass));
   EXPECT_FALSE(unexpected(Verdict::xfail));
