@@ -149,6 +149,19 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     auto it = code->find(fn);
     return it == code->end() ? none : it->second;
   };
+  // GNU property features of every input (archive members each) and of
+  // the program, read once for all the note checks.
+  using Features = std::map<std::string, std::set<std::string>>;
+  std::optional<std::pair<Features, std::set<std::string>>> notes;
+  auto features = [&]() -> const std::pair<Features, std::set<std::string>>& {
+    if (!notes) {
+      notes.emplace();
+      for (const auto& f : {in.c_runtime, in.c_fixture, in.rust_lib})
+        notes->first.merge(gnu_features(inspect(m_readelf, {"-n", f.string()}, steps), f.filename().string()));
+      notes->second = gnu_features(inspect(m_readelf, {"-n", in.program.string()}, steps), "program")["program"];
+    }
+    return *notes;
+  };
   auto any = [&](const std::string& fn, const std::function<bool(const Instruction&)>& pred) {
     const auto& is = instructions(fn);
     return std::any_of(is.begin(), is.end(), pred);
@@ -165,14 +178,12 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     std::optional<std::string> bad;
     if (auto nf = kNoteFeatures.find(p); nf != kNoteFeatures.end()) {
       const std::string& feature = nf->second;
+      const auto& [inputs, prog] = features();
       std::vector<std::string> without;
-      for (const auto& f : {in.c_runtime, in.c_fixture, in.rust_lib})
-        for (const auto& [file, features] :
-             gnu_features(inspect(m_readelf, {"-n", f.string()}, steps), f.filename().string()))
-          if (!features.count(feature) && !file.ends_with(".rmeta") && !file.ends_with(".a"))
-            without.push_back(file);
-      auto prog = gnu_features(inspect(m_readelf, {"-n", in.program.string()}, steps), "program");
-      bool in_program = prog["program"].count(feature) > 0;
+      for (const auto& [file, has] : inputs)
+        if (!has.count(feature) && !file.ends_with(".rmeta") && !file.ends_with(".a"))
+          without.push_back(file);
+      bool in_program = prog.count(feature) > 0;
       if (!in_program)
         bad = without.empty() ? fmt::format("the program has no {} property, though every input has it", feature)
                               : fmt::format("the linker dropped {} from the program: {} lack{} it", feature,

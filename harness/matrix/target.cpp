@@ -13,6 +13,13 @@ const std::vector<Target>& known_targets() {
   return targets;
 }
 
+std::vector<std::string> known_target_names() {
+  std::vector<std::string> names;
+  for (const auto& t : known_targets())
+    names.push_back(t.name);
+  return names;
+}
+
 const Target* find_target(const std::string& name) {
   for (const auto& t : known_targets())
     if (t.name == name)

@@ -9,6 +9,7 @@
 namespace amx {
 
 const std::vector<Target>& known_targets();
+std::vector<std::string> known_target_names();
 const Target* find_target(const std::string& name);
 
 } // namespace amx

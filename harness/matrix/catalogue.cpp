@@ -1,0 +1,139 @@
+#include "matrix/catalogue.hpp"
+
+#include "matrix/target.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace amx {
+
+namespace {
+
+class CatalogueLoader {
+public:
+  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out) : m_r(r), m_out(out) {}
+
+  void load(const YAML::Node& root) {
+    if (!m_r.check_map(root, "a flag catalogue", {"flags"}))
+      return;
+    YAML::Node flags = m_r.required(root, "flags", "a flag catalogue");
+    if (!flags.IsDefined() || !m_r.check_map(flags, "'flags'", {}, root))
+      return;
+    for (const auto& kv : flags)
+      load_flag(kv.first, kv.second);
+  }
+
+private:
+  void load_flag(const YAML::Node& key, const YAML::Node& def) {
+    Flag f;
+    f.name = key.Scalar();
+    f.defined_at = m_r.mark(key);
+    std::string what = fmt::format("flag '{}'", f.name);
+    if (auto it = m_out.find(f.name); it != m_out.end()) {
+      const auto& at = it->second.defined_at;
+      m_r.error(key, fmt::format("flag '{}' is already defined at {}:{}:{}", f.name, at.file.string(),
+                                 at.line, at.column));
+      return;
+    }
+    if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, key))
+      return;
+    if (auto cls_node = m_r.required(def, "class", what); cls_node.IsDefined()) {
+      if (auto s = m_r.scalar(cls_node, "'class'", def)) {
+        if (auto c = parse_flag_class(*s))
+          f.cls = *c;
+        else
+          m_r.error(cls_node, fmt::format("unknown flag class '{}' (expected one of: abi, hardening, layout)", *s));
+      }
+    }
+    if (def["description"].IsDefined())
+      f.description = m_r.scalar(def["description"], "'description'", def).value_or("");
+    if (def["targets"].IsDefined()) {
+      auto known = known_target_names();
+      for (auto& e : m_r.scalar_list(def["targets"], "'targets'", def)) {
+        if (std::find(known.begin(), known.end(), e.value) == known.end())
+          m_r.error(e.node, fmt::format("unknown target '{}' (expected one of: {})", e.value, join(known, ", ")));
+        else
+          f.targets.push_back(e.value);
+      }
+    }
+    if (auto values = m_r.required(def, "values", what); values.IsDefined()) {
+      for (auto& e : m_r.scalar_list(values, "'values'", def)) {
+        if (e.value == "off")
+          m_r.error(e.node, "'off' is implicit: every flag has it, and it passes nothing unless a spelling says otherwise");
+        else
+          f.values.push_back(e.value);
+      }
+    }
+    load_spellings(f, def, f.spellings);
+    if (YAML::Node per = def["per-target"]; per.IsDefined() && m_r.check_map(per, "'per-target'", {}, def)) {
+      for (const auto& kv : per) {
+        std::string target = kv.first.Scalar();
+        if (!f.applies_to(target))
+          m_r.error(kv.first, fmt::format("flag '{}' does not apply to target '{}' (its targets: {})", f.name,
+                                          target, join(f.targets, ", ")));
+        else if (m_r.check_map(kv.second, fmt::format("the {} spellings of '{}'", target, f.name),
+                               {"rustc", "clang", "gcc"}, kv.first))
+          load_spellings(f, kv.second, f.target_spellings[target]);
+      }
+    }
+    m_out.emplace(f.name, std::move(f));
+  }
+
+  void load_spellings(const Flag& f, const YAML::Node& def, std::map<Family, Spelling>& out) {
+    for (auto [key_name, family] : {std::pair{"rustc", Family::rustc}, {"clang", Family::clang}, {"gcc", Family::gcc}}) {
+      YAML::Node sp = def[key_name];
+      if (sp.IsDefined())
+        if (auto spelling = load_spelling(f, sp, def))
+          out[family] = *spelling;
+    }
+  }
+
+  // "-mregparm={value}", a list of arguments, or a map from value to either.
+  std::optional<Spelling> load_spelling(const Flag& f, const YAML::Node& node, const YAML::Node& def) {
+    Spelling s;
+    if (node.IsScalar()) {
+      s.pattern = split_words(node.Scalar());
+      return s;
+    }
+    if (node.IsSequence()) {
+      for (auto& e : m_r.scalar_list(node, "a spelling", def))
+        s.pattern.push_back(e.value);
+      return s;
+    }
+    if (!node.IsMap()) {
+      m_r.error(node, "a spelling must be arguments, a list of arguments, or a map from value to arguments", def);
+      return std::nullopt;
+    }
+    if (!m_r.check_map(node, "a spelling", {}, def))
+      return std::nullopt;
+    for (const auto& kv : node) {
+      std::string value = kv.first.Scalar();
+      if (value != "off" && std::find(f.values.begin(), f.values.end(), value) == f.values.end()) {
+        m_r.error(kv.first, fmt::format("flag '{}' has no value '{}' (expected off or one of: {})", f.name,
+                                        value, join(f.values, ", ")));
+        continue;
+      }
+      std::vector<std::string> args;
+      if (kv.second.IsScalar())
+        args = split_words(kv.second.Scalar());
+      else
+        for (auto& e : m_r.scalar_list(kv.second, "a spelling", kv.first))
+          args.push_back(e.value);
+      s.per_value[value] = args;
+    }
+    return s;
+  }
+
+  YamlReader& m_r;
+  std::map<std::string, Flag>& m_out;
+};
+
+} // namespace
+
+void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out) {
+  CatalogueLoader(r, out).load(root);
+}
+
+} // namespace amx
