@@ -70,6 +70,12 @@ bool setting_applies(const Matrix& m, const Setting& s, const std::string& targe
   return std::all_of(s.begin(), s.end(), [&](const auto& kv) { return m.catalogue.at(kv.first).applies_to(target); });
 }
 
+bool exercises(const Fixture& fx, const Setting& s) {
+  return std::all_of(s.begin(), s.end(), [&](const auto& kv) {
+    return std::find(fx.flags.begin(), fx.flags.end(), kv.first) != fx.flags.end();
+  });
+}
+
 void set_expectation(const Matrix& m, Cell& cell) {
   for (const auto& e : m.expectations) {
     if (rule_matches(e.match, cell)) {
@@ -171,6 +177,8 @@ std::vector<Cell> expand(const Matrix& m) {
             cell.c = pairs[i].c;
             cell.rust = pairs[i].rust;
             cell.pairing = pairs[i].pairing;
+            if (!exercises(fixture, cell.c) || !exercises(fixture, cell.rust))
+              continue;
             if (scopes[i] && !rule_matches(*scopes[i], cell))
               continue;
             if (std::any_of(m.excludes.begin(), m.excludes.end(), [&](const Rule& r) { return rule_matches(r, cell); }))

@@ -151,7 +151,8 @@ private:
         if (!std::filesystem::exists(src))
           m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
       YamlReader fr(yaml, m_diags);
-      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "checks"})) {
+      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "flags", "checks"})) {
+        load_exercised(fr, *froot, fx);
         if ((*froot)["checks"].IsDefined())
           load_checks(fr, (*froot)["checks"], *froot, fx);
         if ((*froot)["description"].IsDefined())
@@ -166,6 +167,17 @@ private:
       }
       m_m.fixtures.push_back(std::move(fx));
     }
+  }
+
+  // flags: [regparm, reg-struct-return]: what the fixture makes observable.
+  void load_exercised(YamlReader& fr, const YAML::Node& root, Fixture& fx) {
+    YAML::Node n = fr.required(root, "flags", "a fixture");
+    if (!n.IsDefined())
+      return;
+    // A flag the matrix's catalogue lacks is one this matrix cannot vary;
+    // tests keep the fixtures' lists in step with matrices/flags.yaml.
+    for (auto& e : fr.scalar_list(n, "'flags'", root))
+      fx.flags.push_back(e.value);
   }
 
   // checks: [{property: ibt-note, flag: cf-protection, values: [full]}]
@@ -189,6 +201,8 @@ private:
         fr.error(n["flag"], fmt::format("unknown flag '{}' (not defined in any imported catalogue)", c.flag));
         continue;
       }
+      if (!c.flag.empty() && std::find(fx.flags.begin(), fx.flags.end(), c.flag) == fx.flags.end())
+        fr.error(n["flag"], fmt::format("check of flag '{}', which the fixture's 'flags' does not list", c.flag));
       if (n["values"].IsDefined())
         for (auto& e : fr.scalar_list(n["values"], "'values'", n)) {
           if (std::find(flag->second.values.begin(), flag->second.values.end(), e.value) == flag->second.values.end())

@@ -142,6 +142,9 @@ struct Fixture {
   std::string name;
   std::string description;
   std::vector<std::string> targets; // empty: every target
+  // The flags whose mismatch the fixture can observe. Cells that set any
+  // other flag are not generated: they would say nothing about it.
+  std::vector<std::string> flags;
   std::vector<PropertyCheck> checks;
   std::filesystem::path c_source, rust_source;
 };

@@ -31,14 +31,27 @@ const char* kCatalogue = R"(flags:
 
 class MatrixExpand : public ::testing::Test {
 protected:
-  MatrixExpand() { test::write_file(m_dir.path() / "flags.yaml", kCatalogue); }
+  MatrixExpand() {
+    test::write_file(m_dir.path() / "flags.yaml", kCatalogue);
+    // A fixture that exercises every flag above; expand never builds it.
+    auto fx = m_dir.path() / "fixtures/probe";
+    std::filesystem::create_directories(fx);
+    test::write_file(fx / "fixture.yaml", "description: test\nflags: [regparm, reg-struct-return, padding]\n");
+    test::write_file(fx / "probe.c", "");
+    test::write_file(fx / "probe.rs", "");
+    auto narrow = m_dir.path() / "fixtures/narrow";
+    std::filesystem::create_directories(narrow);
+    test::write_file(narrow / "fixture.yaml", "description: test\nflags: [regparm]\n");
+    test::write_file(narrow / "narrow.c", "");
+    test::write_file(narrow / "narrow.rs", "");
+  }
 
   // i386 only, one fixture, one compiler: settings are off, regparm=1,
   // regparm=3 and reg-struct-return=on (combine: each).
   std::vector<Cell> cells(const std::string& extra, const std::string& flags = "  regparm: [1, 3]\n  reg-struct-return:\n") {
     auto path = m_dir.path() / "m.yaml";
-    test::write_file(path, "import: flags.yaml\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
-                               "\ntargets: [i386]\nc-compilers: [clang-19]\nfixtures: [scalars]\nflags:\n" + flags +
+    test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures"
+                               "\ntargets: [i386]\nc-compilers: [clang-19]\nfixtures: [probe]\nflags:\n" + flags +
                                extra);
     m_matrix = load_matrix(path);
     return expand(m_matrix);
@@ -88,6 +101,24 @@ TEST_F(MatrixExpand, IncludeAddsAPairAndExcludeRemovesCells) {
   EXPECT_EQ(cells("pairings: [matched]\nexclude:\n  - {rust: {regparm: \"off\"}}\n").size(), 2u);
 }
 
+TEST_F(MatrixExpand, FixturesGetOnlyTheFlagsTheyExercise) {
+  // narrow exercises regparm only: of off, regparm=1, regparm=3 and
+  // reg-struct-return=on matched, the last is left out for it.
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
+                         "fixtures: [probe, narrow]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n"
+                         "pairings: [matched, one-off]\n");
+  Matrix m = load_matrix(path);
+  std::size_t narrow = 0, probe = 0;
+  for (const auto& c : expand(m)) {
+    (c.fixture->name == "narrow" ? narrow : probe)++;
+    if (c.fixture->name == "narrow")
+      EXPECT_FALSE(c.c.count("reg-struct-return") || c.rust.count("reg-struct-return")) << c.name;
+  }
+  EXPECT_EQ(probe, 12u);
+  EXPECT_EQ(narrow, 3u + 6u); // matched off, 1, 3; one-off among them, both ways
+}
+
 TEST_F(MatrixExpand, FlagsApplyOnlyToTheirTargets) {
   auto path = m_dir.path() / "m.yaml";
   test::write_file(path, "import: flags.yaml\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
@@ -133,8 +164,8 @@ TEST_F(MatrixExpand, CellKeysAreStable) {
   auto with_more_flags = cells("pairings: [matched]\n");
   // Adding flags to a matrix leaves the keys of existing cells alone.
   EXPECT_EQ(first[0].key, with_more_flags[0].key);
-  EXPECT_EQ(first[1].key, cell_key("i386", "scalars", "clang-19", {{"regparm", "3"}}, "rustc", {{"regparm", "3"}}));
-  EXPECT_EQ(first[1].name, "i386 scalars clang-19/rustc c:regparm=3 rust:regparm=3");
+  EXPECT_EQ(first[1].key, cell_key("i386", "probe", "clang-19", {{"regparm", "3"}}, "rustc", {{"regparm", "3"}}));
+  EXPECT_EQ(first[1].name, "i386 probe clang-19/rustc c:regparm=3 rust:regparm=3");
 }
 
 } // namespace
