@@ -1,0 +1,50 @@
+// scripts/repro: the reproducers that evidence.yaml's known failures cite
+// still show, outside the harness, what the matrix records. When a new
+// toolchain fixes one, this fails, and the expectation and its reason in
+// the matrix must change with it.
+
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+
+ProcessResult run_repro(const std::string& script) {
+  ProcessSpec spec;
+  spec.exe = find_program("bash");
+  spec.args = {(test::kSourceDir / "scripts/repro" / script).string()};
+  spec.timeout = std::chrono::minutes(3);
+  return run_process(spec);
+}
+
+TEST(ScriptsRepro, QemuEnforcesBtiWhenTheProgramClaimsIt) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "llvm-readelf-19", "qemu-aarch64", "rustc");
+  auto r = run_repro("qemu-aarch64-bti-enforced.sh");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("program note: no BTI  exit 0"));
+  EXPECT_THAT(r.output, HasSubstr("exit 132 (SIGILL)"));
+}
+
+TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "llvm-readelf-19", "llvm-objdump-19", "qemu-i386", "qemu-riscv64",
+                    "i686-linux-gnu-gcc", "riscv64-linux-gnu-gcc", "rustc");
+  // script -> the line that shows the defect; each exits 1 while it holds.
+  const std::vector<std::pair<std::string, std::string>> defects = {
+      {"i386-clang-soft-float-x87-return.sh", "FAIL: C got a different double back"},
+      {"i386-regparm-struct-u64.sh", "FAIL: struct small arrived wrong"},
+      {"kcfi-integer-encoding.sh", "DIFFER"},
+      {"kcfi-merged-functions.sh", "REPRODUCED: id_u32 shares id_i32's body and KCFI hash"},
+      {"riscv64-stack-arg-signext.sh", "FAIL: callee saw 63314, not -2222"},
+  };
+  for (const auto& [script, line] : defects) {
+    auto r = run_repro(script);
+    EXPECT_EQ(r.exit_code, 1) << script << "\n" << r.output;
+    EXPECT_THAT(r.output, HasSubstr(line)) << script;
+  }
+}
+
+} // namespace
+} // namespace amx
