@@ -154,6 +154,36 @@ TEST(CliSmoke, SmokeMatrixResults) {
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE stage = 'compile-rust' AND step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "50");
 }
 
+TEST(CliSmoke, SeveralCCompilersInOneMatrix) {
+  AMX_REQUIRE_TOOLS("clang-14", "clang-16", "clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "qemu-x86_64",
+                    "llvm-readelf-19", "llvm-objdump-19", "rustc");
+  test::ScopedTempDir dir;
+  auto db = dir.path() / "compilers.db";
+  auto r = test::run_abimatrix({"run", "matrices/compilers.yaml", "--filter", "x86_64 *", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  auto result = [&](const std::string& fixture, const std::string& cc, const std::string& setting) {
+    auto got = rows(db, "SELECT r.verdict, coalesce(r.stage, ''), r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+                        "WHERE c.fixture = '" + fixture + "' AND c.c_compiler = '" + cc + "' AND c.c_setting = '" +
+                        setting + "'");
+    return got.empty() ? std::vector<std::string>{} : got[0];
+  };
+  using V = std::vector<std::string>;
+  // What a compiler cannot express is skipped in its own words.
+  EXPECT_EQ(result("kcfi", "clang-14", "kcfi=on"),
+            (V{"skip", "", "clang-14 does not accept -fsanitize=kcfi for x86_64: clang: error: unsupported argument "
+                           "'kcfi' to option 'fsanitize='"}));
+  EXPECT_EQ(result("thunks", "clang-14", "return-thunk=thunk-extern"),
+            (V{"skip", "", "clang-14 does not accept -mfunction-return=thunk-extern for x86_64: clang: error: unknown "
+                           "argument: '-mfunction-return=thunk-extern'"}));
+  EXPECT_EQ(result("kcfi", "gcc", "kcfi=on"), (V{"skip", "", "gcc has no spelling for kcfi=on on x86_64"}));
+  // Where they can, each compiler's cells run: clang-16 has KCFI (and the
+  // same disagreement with rustc), clang-14 has IBT.
+  EXPECT_THAT(result("kcfi", "clang-16", "kcfi=on"),
+              ::testing::ElementsAre("xfail", "run", "wrong value: c_to_rust.int expected no-signal, got SIGILL (+9 more)"));
+  EXPECT_EQ(result("indirect", "clang-14", "cf-protection=branch"), (V{"pass", "", ""}));
+  EXPECT_EQ(result("thunks", "clang-16", "retpoline-external-thunk=on"), (V{"pass", "", ""}));
+}
+
 TEST(CliSmoke, InterruptKeepsFinishedResultsAndExits130) {
   AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "qemu-x86_64", "rustc");
   test::ScopedTempDir dir;

@@ -7,6 +7,8 @@
 
 #include <gmock/gmock.h>
 
+#include <set>
+
 namespace amx {
 namespace {
 
@@ -144,6 +146,20 @@ TEST_F(MatrixLoad, UnknownFixture) {
             "DIR/m.yaml:5:21: error: unknown fixture 'nosuch': " + m_fixtures + "/nosuch/fixture.yaml does not exist");
 }
 
+TEST_F(MatrixLoad, FixtureMustSayWhichFlagsItExercises) {
+  auto fx = m_dir.path() / "fixtures/probe";
+  test::write_file(fx / "probe.c", "");
+  test::write_file(fx / "probe.rs", "");
+  test::write_file(fx / "fixture.yaml", "description: no flags\n");
+  auto text = "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
+              "fixtures: [probe]\n";
+  EXPECT_EQ(first_line(load_error(text)), "DIR/fixtures/probe/fixture.yaml:1:1: error: missing key 'flags' in a fixture");
+  // A check must be of a flag the fixture exercises.
+  test::write_file(fx / "fixture.yaml", "flags: [regparm]\nchecks:\n  - {property: ibt-note, flag: fixed-x18}\n");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/fixtures/probe/fixture.yaml:3:32: error: check of flag 'fixed-x18', "
+                                          "which the fixture's 'flags' does not list");
+}
+
 TEST_F(MatrixLoad, ExpectationNeedsAReason) {
   EXPECT_EQ(first_line(load_error(matrix("expect:\n  - match: {target: i386}\n    verdict: fail\n"))),
             "DIR/m.yaml:9:5: error: missing key 'reason' in an expectation");
@@ -195,8 +211,28 @@ TEST_F(MatrixLoad, MissingFileIsAnError) {
 }
 
 TEST_F(MatrixLoad, TheReposMatricesLoad) {
-  for (const auto& name : {"smoke.yaml"})
+  for (const auto& name : {"smoke.yaml", "evidence.yaml", "compilers.yaml"})
     EXPECT_NO_THROW(load_matrix(test::kSourceDir / "matrices" / name)) << name;
+}
+
+TEST_F(MatrixLoad, EvidenceCoversEveryFixtureAndFlag) {
+  // A fixture's flags are not checked against a catalogue when it loads
+  // (a matrix may import a smaller one), so they are checked here against
+  // the repo's: a misspelt flag would silently drop the fixture's cells.
+  Matrix m = load_matrix(test::kSourceDir / "matrices/evidence.yaml");
+  std::set<std::string> listed, varied;
+  for (const auto& fx : m.fixtures) {
+    listed.insert(fx.name);
+    for (const auto& flag : fx.flags) {
+      EXPECT_TRUE(m.catalogue.count(flag)) << fx.name << " lists unknown flag " << flag;
+      varied.insert(flag);
+    }
+  }
+  for (const auto& e : std::filesystem::directory_iterator(test::kSourceDir / "fixtures"))
+    if (std::filesystem::exists(e.path() / "fixture.yaml"))
+      EXPECT_TRUE(listed.count(e.path().filename().string())) << e.path().filename() << " is not in evidence.yaml";
+  for (const auto& [name, flag] : m.catalogue)
+    EXPECT_TRUE(varied.count(name)) << "no fixture exercises " << name;
 }
 
 } // namespace
