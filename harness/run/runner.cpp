@@ -58,6 +58,17 @@ std::vector<std::string> mismatched_options(const std::string& output) {
   return out;
 }
 
+// Adds a built step to a cell's steps, marked shared when another cell built
+// it first, under the given stage (a shared object keeps the stage of the
+// cell that built it); true if it passed.
+bool record_step(std::vector<StepRecord>& steps, const BuiltRef& ref, std::optional<Stage> stage = std::nullopt) {
+  steps.push_back(ref.built->record);
+  if (stage)
+    steps.back().stage = *stage;
+  steps.back().shared = ref.shared;
+  return ref.built->outcome.passed;
+}
+
 } // namespace
 
 std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
@@ -66,16 +77,13 @@ std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, con
   auto other = flag_args(Family::rustc, rustc, cell.c, *cell.target, unused);
   if (!other || *other == rust_flags)
     return std::nullopt; // the C side's setting cannot be spelled for rustc, or spells the same
-  auto step = [&](const BuiltRef& ref) {
-    steps.push_back(ref.built->record);
-    steps.back().stage = Stage::rust_mix;
-    steps.back().shared = ref.shared;
-    return ref.built->outcome.passed;
-  };
+  auto step = [&](const BuiltRef& ref) { return record_step(steps, ref, Stage::rust_mix); };
   auto core = m_builder.minicore(cell, rustc, *other, Stage::rust_mix);
   if (!step(core))
     return std::nullopt; // nothing to mix with
-  RustMix mix{to_string(cell.c), to_string(cell.rust)};
+  RustMix mix;
+  mix.minicore_setting = to_string(cell.c);
+  mix.crate_setting = to_string(cell.rust);
   auto lib = m_builder.rust_lib(cell, rustc, rust_flags, core.built->output, Stage::rust_mix);
   if (step(lib))
     return mix;
@@ -108,12 +116,7 @@ CellResult Runner::run_cell(const Cell& cell) {
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   };
-  // Adds a step to the record; true if it failed.
-  auto failed = [&](const BuiltRef& ref) {
-    res.steps.push_back(ref.built->record);
-    res.steps.back().shared = ref.shared;
-    return !ref.built->outcome.passed;
-  };
+  auto failed = [&](const BuiltRef& ref) { return !record_step(res.steps, ref); };
 
   const Tool* cc = m_tc.c_compiler(*cell.c_compiler, *cell.target);
   if (!cc)
