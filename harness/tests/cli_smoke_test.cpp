@@ -122,7 +122,8 @@ TEST(CliSmoke, SmokeMatrixResults) {
   EXPECT_THAT(r.output, HasSubstr("all 50 cells as expected"));
 
   EXPECT_EQ(rows(db, "SELECT status, cells_planned FROM runs")[0], (std::vector<std::string>{"complete", "50"}));
-  EXPECT_EQ(rows(db, "SELECT count(*) FROM run_tools WHERE version != ''")[0][0], "10");
+  // clang-19, 4 gcc, rustc, 4 qemu, and llvm-readelf/objdump for x18's check.
+  EXPECT_EQ(rows(db, "SELECT count(*) FROM run_tools WHERE version != ''")[0][0], "12");
   EXPECT_EQ(rows(db, "SELECT count(*) FROM results")[0][0], "50");
 
   // Every all-off cell passes on all four targets with both C compilers, but
@@ -152,6 +153,24 @@ TEST(CliSmoke, SmokeMatrixResults) {
   // Every step's command line and output is kept.
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE step = 'run' AND command LIKE '%qemu-%'")[0][0], "50");
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE stage = 'compile-rust' AND step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "50");
+}
+
+// The evidence docs/flags.md quotes: every flag, every cell as its class or
+// a reproducer-backed override says, and no harness error.
+TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "i686-linux-gnu-gcc", "aarch64-linux-gnu-gcc",
+                    "riscv64-linux-gnu-gcc", "qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-riscv64",
+                    "llvm-readelf-19", "llvm-objdump-19", "rustc");
+  test::ScopedTempDir dir;
+  auto db = dir.path() / "evidence.db";
+  auto r = test::run_abimatrix({"run", "matrices/evidence.yaml", "-j", "2", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("all 330 cells as expected"));
+  // Every mismatch of every flag has an observable consequence.
+  auto silent = rows(db, "SELECT c.name FROM results r JOIN cells c ON c.key = r.cell_key "
+                         "WHERE c.c_setting != c.rust_setting AND r.verdict = 'pass'");
+  EXPECT_EQ(silent, (std::vector<std::vector<std::string>>{
+                        {"i386 floats clang-19/rustc c:soft-float=on rust:off"}}));
 }
 
 TEST(CliSmoke, SeveralCCompilersInOneMatrix) {
