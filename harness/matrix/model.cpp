@@ -108,6 +108,30 @@ std::string to_string(const Setting& s) {
   return join(parts, ",");
 }
 
+Setting parse_setting(const std::string& text) {
+  Setting s;
+  if (text == "off")
+    return s;
+  std::string last;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = std::min(text.find(',', start), text.size());
+    std::string piece = text.substr(start, end - start);
+    start = end + 1;
+    // A piece without "name=" continues the last value: "4,2" in
+    // "patchable-function-entry=4,2".
+    auto eq = piece.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      if (!last.empty())
+        s[last] += "," + piece;
+      continue;
+    }
+    last = piece.substr(0, eq);
+    s[last] = piece.substr(eq + 1);
+  }
+  return s;
+}
+
 std::vector<std::string> differing_flags(const Setting& a, const Setting& b) {
   std::set<std::string> names;
   for (const auto& [k, _] : a)

@@ -81,6 +81,8 @@ using Setting = std::map<std::string, std::string>;
 
 // "off" for the empty setting, else "name=value,..." sorted by name.
 std::string to_string(const Setting& s);
+// The inverse of to_string (values may hold commas: "4,2").
+Setting parse_setting(const std::string& text);
 // The flags whose values differ between two settings.
 std::vector<std::string> differing_flags(const Setting& a, const Setting& b);
 

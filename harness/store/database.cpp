@@ -1,9 +1,10 @@
 #include "store/database.hpp"
 
+#include "store/schema.hpp"
+#include "store/statement.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -13,186 +14,6 @@
 namespace amx {
 
 namespace {
-
-// Append only: a released database is migrated by running what follows its
-// user_version, in one transaction. Never edit an entry; add one.
-const char* const kMigrations[] = {
-    // 1: runs, their tools, cells, results and every step of every result.
-    R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  matrix_path TEXT NOT NULL,
-  matrix_name TEXT NOT NULL,
-  matrix_hash TEXT NOT NULL,
-  host TEXT NOT NULL,
-  jobs INTEGER NOT NULL,
-  cells_planned INTEGER NOT NULL,
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted'))
-);
-CREATE TABLE run_tools (
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  role TEXT NOT NULL,
-  name TEXT NOT NULL,
-  path TEXT NOT NULL,
-  version TEXT NOT NULL,
-  PRIMARY KEY (run_id, role, name)
-);
-CREATE TABLE cells (
-  key TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  target TEXT NOT NULL,
-  fixture TEXT NOT NULL,
-  c_compiler TEXT NOT NULL,
-  rustc TEXT NOT NULL,
-  c_setting TEXT NOT NULL,
-  rust_setting TEXT NOT NULL
-);
-CREATE TABLE results (
-  run_id INTEGER NOT NULL REFERENCES runs(id),
-  cell_key TEXT NOT NULL REFERENCES cells(key),
-  pairing TEXT NOT NULL,
-  verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'skip', 'xfail', 'xpass')),
-  expected TEXT NOT NULL CHECK (expected IN ('pass', 'fail')),
-  expect_reason TEXT NOT NULL,
-  stage TEXT CHECK (stage IN ('compile-c', 'compile-rust', 'link', 'run', 'check')),
-  reason TEXT NOT NULL,
-  exit_code INTEGER,
-  signal INTEGER,
-  duration_ms REAL NOT NULL,
-  finished_at TEXT NOT NULL,
-  PRIMARY KEY (run_id, cell_key)
-);
-CREATE INDEX results_by_cell ON results(cell_key, run_id);
-CREATE INDEX results_by_verdict ON results(run_id, verdict);
-CREATE TABLE steps (
-  run_id INTEGER NOT NULL,
-  cell_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  stage TEXT NOT NULL,
-  step TEXT NOT NULL,
-  command TEXT NOT NULL,
-  shared INTEGER NOT NULL,
-  exit_code INTEGER,
-  signal INTEGER,
-  timed_out INTEGER NOT NULL,
-  output_capped INTEGER NOT NULL,
-  duration_ms REAL NOT NULL,
-  output TEXT NOT NULL,
-  PRIMARY KEY (run_id, cell_key, seq),
-  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
-);
-)sql",
-    // 2: property checks, the Rust-vs-Rust experiment, the stage an expected
-    // failure belongs to, and the cache of what each compiler accepts.
-    R"sql(
-ALTER TABLE results ADD COLUMN expected_stage TEXT;
-CREATE TABLE checks (
-  run_id INTEGER NOT NULL,
-  cell_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  property TEXT NOT NULL,
-  flag TEXT NOT NULL,
-  held INTEGER NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run_id, cell_key, seq),
-  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
-);
-CREATE TABLE rust_mix (
-  run_id INTEGER NOT NULL,
-  cell_key TEXT NOT NULL,
-  minicore_setting TEXT NOT NULL,
-  crate_setting TEXT NOT NULL,
-  refused INTEGER NOT NULL,
-  message TEXT NOT NULL,
-  allow_flag TEXT NOT NULL,
-  allowed INTEGER,
-  PRIMARY KEY (run_id, cell_key),
-  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
-);
-CREATE TABLE probes (
-  tool_path TEXT NOT NULL,
-  tool_version TEXT NOT NULL,
-  target TEXT NOT NULL,
-  args TEXT NOT NULL,
-  accepted INTEGER NOT NULL,
-  message TEXT NOT NULL,
-  probed_at TEXT NOT NULL,
-  PRIMARY KEY (tool_path, tool_version, target, args)
-);
-)sql",
-};
-
-constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
-
-std::string now_utc() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
-
-class Statement {
-public:
-  Statement(sqlite3* db, const char* sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK)
-      throw FatalError(fmt::format("sqlite: cannot prepare statement: {}", sqlite3_errmsg(db)));
-  }
-  ~Statement() { sqlite3_finalize(m_stmt); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(m_stmt, i, v);
-    return *this;
-  }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(m_stmt, i, v);
-    return *this;
-  }
-  Statement& bind_null(int i) {
-    sqlite3_bind_null(m_stmt, i);
-    return *this;
-  }
-  // Runs to completion and resets for the next bindings.
-  void run() {
-    int rc;
-    while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
-    }
-    if (rc != SQLITE_DONE)
-      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
-  }
-  bool next() {
-    int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW)
-      return true;
-    if (rc != SQLITE_DONE)
-      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
-    sqlite3_reset(m_stmt);
-    return false;
-  }
-  std::string text(int col) {
-    auto p = sqlite3_column_text(m_stmt, col);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
-  std::int64_t single_int() {
-    int rc = sqlite3_step(m_stmt);
-    if (rc != SQLITE_ROW)
-      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
-    auto v = sqlite3_column_int64(m_stmt, 0);
-    sqlite3_reset(m_stmt);
-    return v;
-  }
-
-private:
-  sqlite3* m_db;
-  sqlite3_stmt* m_stmt = nullptr;
-};
 
 // Binds a process's exit code at index i and its signal at i + 1; the one
 // that does not apply (or both, if it never ran to an end) stays NULL.
@@ -218,7 +39,7 @@ std::string to_string(RunStatus s) {
   return "?";
 }
 
-int Database::schema_version() { return kVersion; }
+int Database::schema_version() { return amx::schema_version(); }
 
 Database::Database(const std::filesystem::path& path) : m_path(path) {
   std::error_code ec;
@@ -232,6 +53,7 @@ Database::Database(const std::filesystem::path& path) : m_path(path) {
   }
   try {
     sqlite3_busy_timeout(m_db, 10'000);
+    register_functions(m_db);
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
@@ -254,25 +76,7 @@ void Database::exec(const char* sql) {
   }
 }
 
-void Database::migrate() {
-  auto version = Statement(m_db, "PRAGMA user_version").single_int();
-  if (version > kVersion)
-    throw FatalError(fmt::format("written by a newer abimatrix (schema version {}, this build knows up to {}); "
-                                 "use a newer abimatrix or another --db",
-                                 version, kVersion));
-  if (version == kVersion)
-    return;
-  exec("BEGIN IMMEDIATE");
-  try {
-    for (auto v = version; v < kVersion; v++)
-      exec(kMigrations[v]);
-    exec(fmt::format("PRAGMA user_version={}", kVersion).c_str());
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
+void Database::migrate() { migrate_schema(m_db); }
 
 std::int64_t Database::begin_run(const RunInfo& info) {
   exec("BEGIN IMMEDIATE");
@@ -289,9 +93,13 @@ std::int64_t Database::begin_run(const RunInfo& info) {
         .bind(7, now_utc())
         .run();
     std::int64_t run = sqlite3_last_insert_rowid(m_db);
-    Statement tool(m_db, "INSERT INTO run_tools (run_id, role, name, path, version) VALUES (?, ?, ?, ?, ?)");
-    for (const auto& t : info.tools)
-      tool.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version).run();
+    Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
+    Statement used(m_db, "INSERT OR IGNORE INTO run_toolchains (run_id, toolchain_id) SELECT ?, id FROM toolchains "
+                         "WHERE role = ? AND name = ? AND path = ? AND version = ?");
+    for (const auto& t : info.tools) {
+      tool.bind(1, t.role).bind(2, t.name).bind(3, t.path.string()).bind(4, t.version).run();
+      used.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version).run();
+    }
     exec("COMMIT");
     return run;
   } catch (...) {
@@ -311,8 +119,11 @@ void Database::finish_run(std::int64_t run, RunStatus status) {
 void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   exec("BEGIN IMMEDIATE");
   try {
+    Statement setting(m_db, "INSERT OR IGNORE INTO settings (text) VALUES (?)");
     Statement cell(m_db, "INSERT OR IGNORE INTO cells (key, name, target, fixture, c_compiler, rustc, c_setting, "
-                         "rust_setting) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                         "rust_setting, pairing, c_setting_id, rust_setting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "(SELECT id FROM settings WHERE text = ?7), (SELECT id FROM settings WHERE text = ?8))");
+    Statement output(m_db, "INSERT OR IGNORE INTO outputs (hash, text) VALUES (amx_hash(?1), ?1)");
     Statement result(m_db,
                      "INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, "
                      "exit_code, signal, duration_ms, finished_at, expected_stage) "
@@ -322,12 +133,16 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
     Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
                         "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
-                         "timed_out, output_capped, duration_ms, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "timed_out, output_capped, duration_ms, output_id) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)))");
     const auto finished = now_utc();
     for (const auto& r : batch) {
       const Cell& c = *r.cell;
+      setting.bind(1, to_string(c.c)).run();
+      setting.bind(1, to_string(c.rust)).run();
       cell.bind(1, c.key).bind(2, c.name).bind(3, c.target->name).bind(4, c.fixture->name)
-          .bind(5, c.c_compiler->name).bind(6, c.rustc).bind(7, to_string(c.c)).bind(8, to_string(c.rust)).run();
+          .bind(5, c.c_compiler->name).bind(6, c.rustc).bind(7, to_string(c.c)).bind(8, to_string(c.rust))
+          .bind(9, to_string(c.pairing)).run();
       result.bind(1, run).bind(2, c.key).bind(3, to_string(c.pairing)).bind(4, to_string(r.verdict))
           .bind(5, to_string(c.expected)).bind(6, c.expect_reason);
       if (r.outcome.stage)
@@ -364,16 +179,19 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
       }
       for (std::size_t i = 0; i < r.steps.size(); i++) {
         const auto& s = r.steps[i];
+        const std::string& text = s.result.started ? s.result.output : s.result.spawn_error;
+        output.bind(1, text).run();
         step.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, to_string(s.stage))
             .bind(5, s.step).bind(6, render_command(s.argv)).bind(7, static_cast<std::int64_t>(s.shared));
         bind_exit(step, 8, &s.result);
         step.bind(10, static_cast<std::int64_t>(s.result.timed_out))
             .bind(11, static_cast<std::int64_t>(s.result.output_capped))
             .bind(12, s.result.elapsed.count() * 1000.0)
-            .bind(13, s.result.started ? s.result.output : s.result.spawn_error)
+            .bind(13, text)
             .run();
       }
     }
+    split_settings(m_db);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -1,0 +1,270 @@
+#include "store/schema.hpp"
+
+#include "matrix/model.hpp"
+#include "store/statement.hpp"
+#include "util/hash.hpp"
+
+#include <fmt/chrono.h>
+
+#include <chrono>
+
+namespace amx {
+
+namespace {
+
+// Append only: a released database is migrated by running what follows its
+// user_version, in one transaction. Never edit an entry; add one.
+const char* const kMigrations[] = {
+    // 1: runs, their tools, cells, results and every step of every result.
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  matrix_path TEXT NOT NULL,
+  matrix_name TEXT NOT NULL,
+  matrix_hash TEXT NOT NULL,
+  host TEXT NOT NULL,
+  jobs INTEGER NOT NULL,
+  cells_planned INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted'))
+);
+CREATE TABLE run_tools (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY (run_id, role, name)
+);
+CREATE TABLE cells (
+  key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  target TEXT NOT NULL,
+  fixture TEXT NOT NULL,
+  c_compiler TEXT NOT NULL,
+  rustc TEXT NOT NULL,
+  c_setting TEXT NOT NULL,
+  rust_setting TEXT NOT NULL
+);
+CREATE TABLE results (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  cell_key TEXT NOT NULL REFERENCES cells(key),
+  pairing TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'skip', 'xfail', 'xpass')),
+  expected TEXT NOT NULL CHECK (expected IN ('pass', 'fail')),
+  expect_reason TEXT NOT NULL,
+  stage TEXT CHECK (stage IN ('compile-c', 'compile-rust', 'link', 'run', 'check')),
+  reason TEXT NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  duration_ms REAL NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, cell_key)
+);
+CREATE INDEX results_by_cell ON results(cell_key, run_id);
+CREATE INDEX results_by_verdict ON results(run_id, verdict);
+CREATE TABLE steps (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  step TEXT NOT NULL,
+  command TEXT NOT NULL,
+  shared INTEGER NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  timed_out INTEGER NOT NULL,
+  output_capped INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  output TEXT NOT NULL,
+  PRIMARY KEY (run_id, cell_key, seq),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+)sql",
+    // 2: property checks, the Rust-vs-Rust experiment, the stage an expected
+    // failure belongs to, and the cache of what each compiler accepts.
+    R"sql(
+ALTER TABLE results ADD COLUMN expected_stage TEXT;
+CREATE TABLE checks (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  property TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (run_id, cell_key, seq),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+CREATE TABLE rust_mix (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  minicore_setting TEXT NOT NULL,
+  crate_setting TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  allow_flag TEXT NOT NULL,
+  allowed INTEGER,
+  PRIMARY KEY (run_id, cell_key),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+CREATE TABLE probes (
+  tool_path TEXT NOT NULL,
+  tool_version TEXT NOT NULL,
+  target TEXT NOT NULL,
+  args TEXT NOT NULL,
+  accepted INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  probed_at TEXT NOT NULL,
+  PRIMARY KEY (tool_path, tool_version, target, args)
+);
+)sql",
+    // 3: what repeats is stored once: each tool binary and version, each
+    // setting (with its flags, for queries by flag), each distinct output.
+    // Cells carry their pairing and setting ids; results are found by run,
+    // by cell and by verdict through indexes.
+    R"sql(
+CREATE TABLE toolchains (
+  id INTEGER PRIMARY KEY,
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  version TEXT NOT NULL,
+  UNIQUE (role, name, path, version)
+);
+INSERT INTO toolchains (role, name, path, version) SELECT DISTINCT role, name, path, version FROM run_tools;
+CREATE TABLE run_toolchains (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  toolchain_id INTEGER NOT NULL REFERENCES toolchains(id),
+  PRIMARY KEY (run_id, toolchain_id)
+);
+INSERT INTO run_toolchains (run_id, toolchain_id)
+  SELECT r.run_id, t.id FROM run_tools r JOIN toolchains t USING (role, name, path, version);
+DROP TABLE run_tools;
+CREATE VIEW run_tools AS
+  SELECT rt.run_id, t.role, t.name, t.path, t.version FROM run_toolchains rt JOIN toolchains t ON t.id = rt.toolchain_id;
+
+CREATE TABLE settings (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE setting_flags (
+  setting_id INTEGER NOT NULL REFERENCES settings(id),
+  flag TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (setting_id, flag)
+);
+CREATE INDEX setting_flags_by_flag ON setting_flags(flag, value);
+INSERT OR IGNORE INTO settings (text) SELECT c_setting FROM cells UNION SELECT rust_setting FROM cells;
+ALTER TABLE cells ADD COLUMN c_setting_id INTEGER REFERENCES settings(id);
+ALTER TABLE cells ADD COLUMN rust_setting_id INTEGER REFERENCES settings(id);
+ALTER TABLE cells ADD COLUMN pairing TEXT;
+UPDATE cells SET c_setting_id = (SELECT id FROM settings WHERE text = cells.c_setting),
+                 rust_setting_id = (SELECT id FROM settings WHERE text = cells.rust_setting),
+                 pairing = (SELECT pairing FROM results WHERE cell_key = cells.key ORDER BY run_id DESC LIMIT 1);
+CREATE INDEX cells_by_c_setting ON cells(c_setting_id);
+CREATE INDEX cells_by_rust_setting ON cells(rust_setting_id);
+CREATE INDEX cells_by_target ON cells(target, fixture);
+
+CREATE TABLE outputs (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL);
+CREATE TABLE steps_v3 (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  step TEXT NOT NULL,
+  command TEXT NOT NULL,
+  shared INTEGER NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  timed_out INTEGER NOT NULL,
+  output_capped INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  output_id INTEGER NOT NULL REFERENCES outputs(id),
+  PRIMARY KEY (run_id, cell_key, seq),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+INSERT OR IGNORE INTO outputs (hash, text) SELECT amx_hash(output), output FROM steps;
+INSERT INTO steps_v3
+  SELECT run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, output_capped,
+         duration_ms, (SELECT id FROM outputs WHERE hash = amx_hash(steps.output))
+  FROM steps;
+DROP TABLE steps;
+ALTER TABLE steps_v3 RENAME TO steps;
+)sql",
+};
+
+void split_settings_in_migration(sqlite3* db) { split_settings(db); }
+
+// Work a migration needs beyond SQL, run after the SQL of the same version
+// in its transaction: indexed by version - 1, nullptr where there is none.
+void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration};
+
+constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);
+
+// amx_hash(text): the content address of a captured output, for storing
+// each distinct output once.
+void sql_hash(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  auto p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  std::string_view text = p ? std::string_view(p, sqlite3_value_bytes(argv[0])) : std::string_view();
+  auto h = fmt::format("{}-{}", hash_hex(text), text.size());
+  sqlite3_result_text(ctx, h.data(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
+}
+
+} // namespace
+
+void split_settings(sqlite3* db) {
+  std::vector<std::pair<std::int64_t, std::string>> todo;
+  Statement q(db, "SELECT id, text FROM settings WHERE id NOT IN (SELECT setting_id FROM setting_flags)");
+  while (q.next())
+    todo.emplace_back(q.integer(0), q.text(1));
+  Statement ins(db, "INSERT OR IGNORE INTO setting_flags (setting_id, flag, value) VALUES (?, ?, ?)");
+  for (const auto& [id, text] : todo)
+    for (const auto& [flag, value] : parse_setting(text))
+      ins.bind(1, id).bind(2, flag).bind(3, value).run();
+}
+
+
+int schema_version() { return kVersion; }
+
+void register_functions(sqlite3* db) {
+  if (sqlite3_create_function(db, "amx_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, sql_hash, nullptr,
+                              nullptr) != SQLITE_OK)
+    throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(db)));
+}
+
+void migrate_schema(sqlite3* db, int to) {
+  auto exec = [&](const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errmsg(db);
+      sqlite3_free(err);
+      throw FatalError(fmt::format("sqlite: {}", msg));
+    }
+  };
+  auto version = Statement(db, "PRAGMA user_version").single_int();
+  if (version > kVersion)
+    throw FatalError(fmt::format("written by a newer abimatrix (schema version {}, this build knows up to {}); "
+                                 "use a newer abimatrix or another --db",
+                                 version, kVersion));
+  if (version >= to)
+    return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (auto v = version; v < to; v++) {
+      exec(kMigrations[v]);
+      if (kMigrationCode[v])
+        kMigrationCode[v](db);
+    }
+    exec(fmt::format("PRAGMA user_version={}", to).c_str());
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::string now_utc() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+} // namespace amx

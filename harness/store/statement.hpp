@@ -1,0 +1,82 @@
+#pragma once
+// A prepared SQLite statement with chained binds, shared by the writer and
+// the queries. Errors are FatalError: an unusable database stops the tool.
+
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+namespace amx {
+
+// The current time as ISO 8601 UTC, as every timestamp in the database.
+std::string now_utc();
+
+class Statement {
+public:
+  Statement(sqlite3* db, const char* sql) : m_db(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) != SQLITE_OK)
+      throw FatalError(fmt::format("sqlite: cannot prepare statement: {}", sqlite3_errmsg(db)));
+  }
+  ~Statement() { sqlite3_finalize(m_stmt); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(m_stmt, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(m_stmt, i, v);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(m_stmt, i);
+    return *this;
+  }
+  // Runs to completion and resets for the next bindings.
+  void run() {
+    int rc;
+    while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE)
+      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+  }
+  bool next() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+      return true;
+    if (rc != SQLITE_DONE)
+      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
+    sqlite3_reset(m_stmt);
+    return false;
+  }
+  std::string text(int col) {
+    auto p = sqlite3_column_text(m_stmt, col);
+    return p ? reinterpret_cast<const char*>(p) : "";
+  }
+  std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
+  std::int64_t single_int() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc != SQLITE_ROW)
+      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
+    auto v = sqlite3_column_int64(m_stmt, 0);
+    sqlite3_reset(m_stmt);
+    return v;
+  }
+
+private:
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+} // namespace amx
