@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/query_commands.hpp"
 #include "build/builder.hpp"
 #include "check/properties.hpp"
 #include "matrix/expand.hpp"
@@ -162,6 +163,8 @@ int run_cli(int argc, char** argv) {
   run_cmd->add_option("--work-dir", ra.work_dir, "where objects and programs go (default: next to the database)");
   run_cmd->add_flag("--keep-work", ra.keep_work, "keep objects and programs after the run");
 
+  QueryCommands queries(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -171,6 +174,8 @@ int run_cli(int argc, char** argv) {
   try {
     if (*plan_cmd)
       return plan(plan_matrix, plan_format, plan_filter);
+    if (auto code = queries.dispatch())
+      return *code;
     return run(ra);
   } catch (const FatalError& e) {
     std::string msg = e.what();

@@ -65,6 +65,7 @@ public:
     return p ? reinterpret_cast<const char*>(p) : "";
   }
   std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
+  sqlite3_stmt* handle() { return m_stmt; }
   std::int64_t single_int() {
     int rc = sqlite3_step(m_stmt);
     if (rc != SQLITE_ROW)

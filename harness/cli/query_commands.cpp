@@ -1,0 +1,307 @@
+#include "cli/query_commands.hpp"
+
+#include "report/table.hpp"
+#include "store/queries.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+namespace amx {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const ResultRow& r) {
+  return {{"run", r.run},         {"key", r.key},         {"name", r.name},
+          {"target", r.target},   {"fixture", r.fixture}, {"c_compiler", r.c_compiler},
+          {"rustc", r.rustc},     {"c_setting", r.c_setting}, {"rust_setting", r.rust_setting},
+          {"pairing", r.pairing}, {"verdict", r.verdict}, {"expected", r.expected},
+          {"stage", r.stage},     {"reason", r.reason}};
+}
+
+std::string verdict_and_reason(const ResultRow& r) {
+  return r.reason.empty() ? r.verdict : fmt::format("{} ({}{})", r.verdict, r.stage.empty() ? "" : r.stage + ": ", r.reason);
+}
+
+json to_json(const std::vector<CellChange>& changes) {
+  json a = json::array();
+  for (const auto& c : changes)
+    a.push_back({{"key", c.key},
+                 {"name", c.name},
+                 {"before", c.before ? to_json(*c.before) : json()},
+                 {"after", c.after ? to_json(*c.after) : json()}});
+  return a;
+}
+
+void print_changes(const std::string& title, const std::vector<CellChange>& changes) {
+  if (changes.empty())
+    return;
+  fmt::print("{} ({}):\n", title, changes.size());
+  for (const auto& c : changes) {
+    fmt::print("  {} {}\n", c.key, c.name);
+    fmt::print("      before: {}\n", c.before ? verdict_and_reason(*c.before) : "(not run)");
+    fmt::print("      after:  {}\n", c.after ? verdict_and_reason(*c.after) : "(not run)");
+  }
+}
+
+// "rustc 1.95.0, clang-19 19.1.7, gcc 12.2.0": each compiler's name (cross
+// gcc without its target prefix) and the first version number it printed.
+std::string short_tools(const std::vector<std::string>& tools) {
+  static const std::regex number(R"(\d+\.\d+(\.\d+)?)");
+  std::vector<std::string> out;
+  for (const auto& t : tools) {
+    auto colon = t.find(": ");
+    std::string name = t.substr(0, colon), version = colon == std::string::npos ? "" : t.substr(colon + 2);
+    if (auto dash = name.rfind("-gcc"); dash != std::string::npos && name.ends_with("-gcc"))
+      name = "gcc";
+    std::smatch m;
+    auto item = std::regex_search(version, m, number) ? name + " " + m.str() : name;
+    if (std::find(out.begin(), out.end(), item) == out.end())
+      out.push_back(item);
+  }
+  return join(out, ", ");
+}
+
+} // namespace
+
+QueryCommands::QueryCommands(CLI::App& app) {
+  auto common = [&](CLI::App* cmd) {
+    cmd->add_option("--db", m_db, "results database")->capture_default_str();
+    cmd->add_option("--format", m_format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  };
+  auto filters = [&](CLI::App* cmd) {
+    cmd->add_option("--flag", m_filter.flags, "NAME or NAME=VALUE on either side (repeatable; all must hold)");
+    cmd->add_option("--c-flag", m_filter.c_flags, "NAME or NAME=VALUE on the C side");
+    cmd->add_option("--rust-flag", m_filter.rust_flags, "NAME or NAME=VALUE on the Rust side");
+    cmd->add_option("--target", m_filter.targets, "target (glob; repeatable)");
+    cmd->add_option("--fixture", m_filter.fixtures, "fixture (glob; repeatable)");
+    cmd->add_option("--compiler", m_filter.compilers, "C compiler or rustc name (glob; repeatable)");
+    cmd->add_option("--pairing", m_filter.pairings, "matched, c-only, rust-only, one-off or cross (repeatable)");
+  };
+
+  m_runs = app.add_subcommand("runs", "recent runs: matrix, tools, counts by verdict, complete or interrupted");
+  common(m_runs);
+  m_runs->add_option("-n,--limit", m_limit, "how many runs")->capture_default_str();
+
+  m_query = app.add_subcommand("query", "results of a run, filtered by flag, target, fixture, compiler, verdict");
+  common(m_query);
+  filters(m_query);
+  m_query->add_option("--verdict", m_filter.verdicts, "pass, fail, xfail, xpass or skip (repeatable)");
+  m_query->add_option("--run", m_run_a, "run id (default: the latest)");
+
+  m_diff = app.add_subcommand("diff", "cells whose verdict changed between two runs");
+  common(m_diff);
+  filters(m_diff);
+  m_diff->add_option("run_a", m_run_a, "the earlier run")->required();
+  m_diff->add_option("run_b", m_run_b, "the later run")->required();
+
+  m_regressions = app.add_subcommand(
+      "regressions", "the latest run of a matrix against the one before it; exits 1 when something regressed");
+  common(m_regressions);
+  filters(m_regressions);
+  m_regressions->add_option("--matrix", m_matrix, "matrix name (default: that of the latest run)");
+  m_regressions->add_flag("--since-toolchain-change", m_since_change,
+                          "compare with the newest earlier run that used other tools or versions");
+
+  m_history = app.add_subcommand("history", "a cell's verdict in every run, with the tool versions of each");
+  common(m_history);
+  m_history->add_option("cell", m_cell, "cell key or a unique prefix of it")->required();
+
+  m_show = app.add_subcommand("show", "everything about one result: settings, checks, every command and its output");
+  common(m_show);
+  m_show->add_option("cell", m_cell, "cell key or a unique prefix of it")->required();
+  m_show->add_option("--run", m_run_a, "run id (default: the latest)");
+}
+
+std::optional<int> QueryCommands::dispatch() {
+  for (auto [cmd, fn] : {std::pair{m_runs, &QueryCommands::runs}, {m_query, &QueryCommands::query},
+                         {m_diff, &QueryCommands::diff}, {m_regressions, &QueryCommands::regressions},
+                         {m_history, &QueryCommands::history}, {m_show, &QueryCommands::show}})
+    if (*cmd) {
+      // A query never creates a database: a wrong path is an error.
+      if (!std::filesystem::exists(m_db))
+        throw FatalError(fmt::format("{}: no such database (`abimatrix run` creates it; --db names another)", m_db));
+      Database db(m_db);
+      Queries q(db);
+      return (this->*fn)(q);
+    }
+  return std::nullopt;
+}
+
+int QueryCommands::runs(Queries& q) {
+  auto rows = q.runs(m_limit);
+  static const char* kVerdicts[] = {"pass", "fail", "xfail", "xpass", "skip"};
+  if (m_format == "json") {
+    json a = json::array();
+    for (const auto& r : rows)
+      a.push_back({{"id", r.id},
+                   {"matrix", r.matrix_name},
+                   {"matrix_path", r.matrix_path},
+                   {"status", r.status},
+                   {"started_at", r.started_at},
+                   {"finished_at", r.finished_at},
+                   {"cells_planned", r.cells_planned},
+                   {"verdicts", r.verdicts},
+                   {"tools", r.tools}});
+    fmt::print("{}\n", a.dump(2));
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& r : rows) {
+    std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, r.status, r.started_at};
+    std::size_t done = 0;
+    for (const char* v : kVerdicts) {
+      auto it = r.verdicts.find(v);
+      std::size_t n = it == r.verdicts.end() ? 0 : it->second;
+      done += n;
+      row.push_back(std::to_string(n));
+    }
+    row.insert(row.begin() + 4, fmt::format("{}/{}", done, r.cells_planned));
+    row.push_back(short_tools(r.tools));
+    table.push_back(std::move(row));
+  }
+  fmt::print("{}", render_table({"run", "matrix", "status", "started", "cells", "pass", "fail", "xfail", "xpass",
+                                 "skip", "tools"},
+                                table));
+  return 0;
+}
+
+int QueryCommands::query(Queries& q) {
+  auto run = m_run_a ? q.run(*m_run_a) : q.latest_run();
+  auto rows = q.results(run, m_filter);
+  if (m_format == "json") {
+    json a = json::array();
+    for (const auto& r : rows)
+      a.push_back(to_json(r));
+    fmt::print("{}\n", json{{"run", run}, {"count", rows.size()}, {"results", a}}.dump(2));
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& r : rows)
+    table.push_back({r.key, r.verdict, r.stage, r.name, r.reason});
+  fmt::print("{}", render_table({"cell", "verdict", "stage", "name", "reason"}, table));
+  fmt::print("{} results in run {}\n", rows.size(), run);
+  return 0;
+}
+
+int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
+  if (m_format == "json") {
+    json j{{"from", d.from}, {"to", d.to}, {"regressions", to_json(d.regressions)}};
+    if (!regressions_only) {
+      j["fixes"] = to_json(d.fixes);
+      j["changed"] = to_json(d.changed);
+      j["new"] = to_json(d.added);
+      j["gone"] = to_json(d.gone);
+    }
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    fmt::print("run {} -> run {}\n", d.from, d.to);
+    print_changes("regressions", d.regressions);
+    if (!regressions_only) {
+      print_changes("fixes", d.fixes);
+      print_changes("changed", d.changed);
+      print_changes("new", d.added);
+      print_changes("gone", d.gone);
+    }
+    fmt::print("{} regressed, {} fixed, {} changed otherwise, {} new, {} gone\n", d.regressions.size(), d.fixes.size(),
+               d.changed.size(), d.added.size(), d.gone.size());
+  }
+  return d.regressions.empty() ? 0 : 1;
+}
+
+int QueryCommands::diff(Queries& q) {
+  print_diff(q.diff(q.run(*m_run_a), q.run(*m_run_b), m_filter), false);
+  return 0;
+}
+
+int QueryCommands::regressions(Queries& q) {
+  auto to = q.latest_run(m_matrix);
+  return print_diff(q.diff(q.baseline(to, m_since_change), to, m_filter), true);
+}
+
+int QueryCommands::history(Queries& q) {
+  auto key = q.cell(m_cell);
+  auto rows = q.history(key);
+  if (m_format == "json") {
+    json a = json::array();
+    for (const auto& h : rows)
+      a.push_back({{"run", h.run},
+                   {"started_at", h.started_at},
+                   {"verdict", h.verdict},
+                   {"stage", h.stage},
+                   {"reason", h.reason},
+                   {"c_compiler_version", h.c_compiler_version},
+                   {"rustc_version", h.rustc_version}});
+    fmt::print("{}\n", json{{"cell", key}, {"history", a}}.dump(2));
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& h : rows)
+    table.push_back({std::to_string(h.run), h.started_at, h.verdict, h.stage, h.c_compiler_version, h.rustc_version,
+                     h.reason});
+  fmt::print("cell {}\n{}", key,
+             render_table({"run", "started", "verdict", "stage", "c compiler", "rustc", "reason"}, table));
+  return 0;
+}
+
+int QueryCommands::show(Queries& q) {
+  auto key = q.cell(m_cell);
+  auto run = m_run_a ? q.run(*m_run_a) : q.latest_run();
+  auto s = q.show(key, run);
+  const auto& r = s.result;
+  if (m_format == "json") {
+    json j = to_json(r);
+    j["expect_reason"] = s.expect_reason;
+    j["expected_stage"] = s.expected_stage;
+    j["c_flags"] = s.c_flags;
+    j["rust_flags"] = s.rust_flags;
+    j["checks"] = json::array();
+    for (const auto& c : s.checks)
+      j["checks"].push_back({{"property", c.property}, {"flag", c.flag}, {"held", c.held}, {"detail", c.detail}});
+    j["rust_mix"] = s.rust_mix ? json(*s.rust_mix) : json();
+    j["steps"] = json::array();
+    for (const auto& st : s.steps)
+      j["steps"].push_back({{"stage", st.stage},
+                            {"step", st.step},
+                            {"command", st.command},
+                            {"exit_code", st.exit_code ? json(*st.exit_code) : json()},
+                            {"signal", st.signal ? json(*st.signal) : json()},
+                            {"timed_out", st.timed_out},
+                            {"output_capped", st.output_capped},
+                            {"shared", st.shared},
+                            {"duration_ms", st.duration_ms},
+                            {"output", st.output}});
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  fmt::print("cell      {} ({})\nrun       {}\ntarget    {}\nfixture   {}\ncompilers {} / {}\n", r.key, r.name, r.run,
+             r.target, r.fixture, r.c_compiler, r.rustc);
+  fmt::print("c side    {}\nrust side {}\npairing   {}\n", r.c_setting, r.rust_setting, r.pairing);
+  fmt::print("expected  {}{}: {}\nverdict   {}\n", r.expected, s.expected_stage.empty() ? "" : " at " + s.expected_stage,
+             s.expect_reason, verdict_and_reason(r));
+  for (const auto& c : s.checks)
+    fmt::print("check     {} ({}): {}{}\n", c.property, c.flag.empty() ? "program" : c.flag, c.held ? "held" : "lost",
+               c.detail.empty() ? "" : ": " + c.detail);
+  if (s.rust_mix)
+    fmt::print("rust-mix  {}\n", *s.rust_mix);
+  for (const auto& st : s.steps) {
+    std::string status = st.timed_out ? "timed out"
+                         : st.signal  ? fmt::format("signal {}", *st.signal)
+                         : st.exit_code ? fmt::format("exit {}", *st.exit_code)
+                                        : "did not start";
+    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}\n$ {}\n", st.stage, st.step, status, st.duration_ms,
+               st.shared ? ", built once for several cells" : "", st.output_capped ? ", output capped" : "", st.command);
+    if (!st.output.empty())
+      fmt::print("{}{}", st.output, st.output.back() == '\n' ? "" : "\n");
+  }
+  return 0;
+}
+
+} // namespace amx

@@ -1,0 +1,313 @@
+#include "store/queries.hpp"
+
+#include "matrix/model.hpp"
+#include "matrix/target.hpp"
+#include "store/statement.hpp"
+#include "toolchain/toolchain.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace amx {
+
+namespace {
+
+// A WHERE clause built from a filter, with its parameters in order.
+struct Where {
+  std::vector<std::string> clauses;
+  std::vector<std::string> params;
+
+  void any_glob(const std::string& column, const std::vector<std::string>& patterns) {
+    if (patterns.empty())
+      return;
+    std::vector<std::string> ors;
+    for (const auto& p : patterns) {
+      ors.push_back(column + " GLOB ?");
+      params.push_back(p);
+    }
+    clauses.push_back("(" + join(ors, " OR ") + ")");
+  }
+
+  // "NAME" or "NAME=VALUE" held by one of the given setting-id columns.
+  void flag(const std::string& spec, const std::vector<std::string>& sides) {
+    auto eq = spec.find('=');
+    std::string name = spec.substr(0, eq);
+    std::optional<std::string> value;
+    if (eq != std::string::npos)
+      value = spec.substr(eq + 1);
+    std::vector<std::string> ors;
+    for (const auto& side : sides) {
+      if (value == "off") {
+        ors.push_back(fmt::format("NOT EXISTS (SELECT 1 FROM setting_flags f WHERE f.setting_id = {} AND f.flag = ?)", side));
+        params.push_back(name);
+      } else if (value) {
+        ors.push_back(fmt::format(
+            "EXISTS (SELECT 1 FROM setting_flags f WHERE f.setting_id = {} AND f.flag = ? AND f.value = ?)", side));
+        params.push_back(name);
+        params.push_back(*value);
+      } else {
+        ors.push_back(fmt::format("EXISTS (SELECT 1 FROM setting_flags f WHERE f.setting_id = {} AND f.flag = ?)", side));
+        params.push_back(name);
+      }
+    }
+    clauses.push_back("(" + join(ors, " OR ") + ")");
+  }
+
+  std::string sql() const { return clauses.empty() ? "1" : join(clauses, " AND "); }
+};
+
+Where where_for(const ResultFilter& f) {
+  Where w;
+  for (const auto& spec : f.flags)
+    w.flag(spec, {"c.c_setting_id", "c.rust_setting_id"});
+  for (const auto& spec : f.c_flags)
+    w.flag(spec, {"c.c_setting_id"});
+  for (const auto& spec : f.rust_flags)
+    w.flag(spec, {"c.rust_setting_id"});
+  w.any_glob("c.target", f.targets);
+  w.any_glob("c.fixture", f.fixtures);
+  if (!f.compilers.empty()) {
+    Where either;
+    either.any_glob("c.c_compiler", f.compilers);
+    either.any_glob("c.rustc", f.compilers);
+    w.clauses.push_back("(" + join(either.clauses, " OR ") + ")");
+    w.params.insert(w.params.end(), either.params.begin(), either.params.end());
+  }
+  w.any_glob("r.verdict", f.verdicts);
+  w.any_glob("c.pairing", f.pairings);
+  return w;
+}
+
+constexpr const char* kResultColumns =
+    "r.run_id, c.key, c.name, c.target, c.fixture, c.c_compiler, c.rustc, c.c_setting, c.rust_setting, c.pairing, "
+    "r.verdict, r.expected, coalesce(r.stage, ''), r.reason";
+
+ResultRow result_row(Statement& q, int at = 0) {
+  ResultRow r;
+  r.run = q.integer(at);
+  std::string* fields[] = {&r.key,         &r.name,         &r.target,  &r.fixture, &r.c_compiler,
+                           &r.rustc,       &r.c_setting,    &r.rust_setting, &r.pairing, &r.verdict,
+                           &r.expected,    &r.stage,        &r.reason};
+  for (int i = 0; i < 13; i++)
+    *fields[i] = q.text(at + 1 + i);
+  return r;
+}
+
+std::vector<ResultRow> select_results(sqlite3* db, std::int64_t run, const Where& w) {
+  auto sql = fmt::format("SELECT {} FROM results r JOIN cells c ON c.key = r.cell_key WHERE r.run_id = ? AND {} "
+                         "ORDER BY c.target, c.fixture, c.c_compiler, c.c_setting, c.rust_setting",
+                         kResultColumns, w.sql());
+  Statement q(db, sql.c_str());
+  q.bind(1, run);
+  for (std::size_t i = 0; i < w.params.size(); i++)
+    q.bind(static_cast<int>(i + 2), w.params[i]);
+  std::vector<ResultRow> out;
+  while (q.next())
+    out.push_back(result_row(q));
+  return out;
+}
+
+bool passed(const std::string& verdict) { return verdict == "pass" || verdict == "xpass"; }
+bool failed(const std::string& verdict) { return verdict == "fail" || verdict == "xfail"; }
+
+// The tools of a run, as "role name version" lines: what "the toolchain
+// changed" compares.
+std::set<std::string> tool_set(sqlite3* db, std::int64_t run) {
+  Statement q(db, "SELECT role || ' ' || name || ' ' || version FROM run_tools WHERE run_id = ?");
+  q.bind(1, run);
+  std::set<std::string> out;
+  while (q.next())
+    out.insert(q.text(0));
+  return out;
+}
+
+std::optional<std::int64_t> optional_int(Statement& q, int col) {
+  if (sqlite3_column_type(q.handle(), col) == SQLITE_NULL)
+    return std::nullopt;
+  return q.integer(col);
+}
+
+} // namespace
+
+std::vector<RunRow> Queries::runs(std::size_t limit) {
+  Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned "
+                    "FROM runs ORDER BY id DESC LIMIT ?");
+  q.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<RunRow> out;
+  while (q.next())
+    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
+                   static_cast<std::size_t>(q.integer(6)), {}, {}});
+  Statement counts(m_db, "SELECT verdict, count(*) FROM results WHERE run_id = ? GROUP BY verdict");
+  Statement tools(m_db, "SELECT name || ': ' || version FROM run_tools WHERE run_id = ? AND role IN ('c-compiler', "
+                        "'rustc') ORDER BY role DESC, name");
+  for (auto& r : out) {
+    counts.bind(1, r.id);
+    while (counts.next())
+      r.verdicts[counts.text(0)] = static_cast<std::size_t>(counts.integer(1));
+    tools.bind(1, r.id);
+    while (tools.next())
+      r.tools.push_back(tools.text(0));
+  }
+  return out;
+}
+
+std::int64_t Queries::latest_run(const std::string& matrix_name) {
+  Statement q(m_db, "SELECT max(id) FROM runs WHERE ?1 = '' OR matrix_name = ?1");
+  q.bind(1, matrix_name);
+  if (!q.next() || sqlite3_column_type(q.handle(), 0) == SQLITE_NULL)
+    throw FatalError(matrix_name.empty() ? "the database has no runs yet"
+                                         : fmt::format("no run of matrix '{}' in the database", matrix_name));
+  return q.integer(0);
+}
+
+std::int64_t Queries::run(std::int64_t id) {
+  Statement q(m_db, "SELECT count(*) FROM runs WHERE id = ?");
+  q.bind(1, id);
+  if (q.single_int() == 0)
+    throw FatalError(fmt::format("no run {} in the database (`abimatrix runs` lists them)", id));
+  return id;
+}
+
+std::vector<ResultRow> Queries::results(std::int64_t run, const ResultFilter& filter) {
+  return select_results(m_db, run, where_for(filter));
+}
+
+RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& filter) {
+  RunDiff d;
+  d.from = from;
+  d.to = to;
+  auto w = where_for(filter);
+  std::map<std::string, ResultRow> before;
+  for (auto& r : select_results(m_db, from, w))
+    before.emplace(r.key, std::move(r));
+  for (auto& r : select_results(m_db, to, w)) {
+    auto it = before.find(r.key);
+    if (it == before.end()) {
+      d.added.push_back({r.key, r.name, std::nullopt, r});
+      continue;
+    }
+    CellChange c{r.key, r.name, std::move(it->second), r};
+    before.erase(it);
+    const auto& a = c.before->verdict;
+    const auto& b = r.verdict;
+    if (a == b)
+      continue;
+    if (passed(a) && failed(b))
+      d.regressions.push_back(std::move(c));
+    else if (failed(a) && passed(b))
+      d.fixes.push_back(std::move(c));
+    else
+      d.changed.push_back(std::move(c));
+  }
+  for (auto& [key, r] : before)
+    d.gone.push_back({key, r.name, std::move(r), std::nullopt});
+  return d;
+}
+
+std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
+  Statement q(m_db, "SELECT id FROM runs WHERE id < ? AND matrix_name = (SELECT matrix_name FROM runs WHERE id = ?) "
+                    "ORDER BY id DESC");
+  q.bind(1, to).bind(2, to);
+  auto tools = tool_set(m_db, to);
+  while (q.next()) {
+    auto id = q.integer(0);
+    if (!since_toolchain_change || tool_set(m_db, id) != tools)
+      return id;
+  }
+  throw FatalError(since_toolchain_change
+                       ? fmt::format("no earlier run of run {}'s matrix used other tools than it", to)
+                       : fmt::format("run {} is the first run of its matrix: nothing to compare with", to));
+}
+
+std::string Queries::cell(const std::string& prefix) {
+  Statement q(m_db, "SELECT key FROM cells WHERE key >= ?1 AND key < ?1 || 'g' ORDER BY key LIMIT 2");
+  q.bind(1, prefix);
+  std::vector<std::string> keys;
+  while (q.next())
+    keys.push_back(q.text(0));
+  if (keys.empty())
+    throw FatalError(fmt::format("no cell key starts with '{}'", prefix));
+  if (keys.size() > 1 && keys[0] != prefix)
+    throw FatalError(fmt::format("'{}' is the start of more than one cell key ({}, {}, ...); give more of it", prefix,
+                                 keys[0], keys[1]));
+  return keys[0];
+}
+
+std::vector<HistoryRow> Queries::history(const std::string& key) {
+  Statement q(m_db, "SELECT r.run_id, runs.started_at, r.verdict, coalesce(r.stage, ''), r.reason, c.c_compiler, "
+                    "c.target, (SELECT version FROM run_tools t WHERE t.run_id = r.run_id AND t.role = 'rustc' AND "
+                    "t.name = c.rustc) FROM results r JOIN runs ON runs.id = r.run_id JOIN cells c ON c.key = r.cell_key "
+                    "WHERE r.cell_key = ? ORDER BY r.run_id");
+  q.bind(1, key);
+  Statement cc(m_db, "SELECT version FROM run_tools WHERE run_id = ? AND role = 'c-compiler' AND name = ?");
+  std::vector<HistoryRow> out;
+  while (q.next()) {
+    HistoryRow h{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), "", q.text(7)};
+    // The binary a compiler name stands for on that target ("gcc" is
+    // x86_64-linux-gnu-gcc there), as the run recorded it.
+    std::string name = q.text(5);
+    if (const Target* t = find_target(q.text(6)))
+      name = c_compiler_binary({name, name.starts_with("gcc") ? Family::gcc : Family::clang}, *t);
+    cc.bind(1, h.run).bind(2, name);
+    if (cc.next())
+      h.c_compiler_version = cc.text(0);
+    while (cc.next()) {
+    }
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+ShownResult Queries::show(const std::string& key, std::int64_t run) {
+  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, '') FROM results r JOIN cells c ON "
+                         "c.key = r.cell_key WHERE r.run_id = ? AND r.cell_key = ?",
+                         kResultColumns);
+  Statement q(m_db, sql.c_str());
+  q.bind(1, run).bind(2, key);
+  if (!q.next())
+    throw FatalError(fmt::format("cell {} has no result in run {} (`abimatrix history {}` lists its runs)", key, run, key));
+  ShownResult s;
+  s.result = result_row(q);
+  s.expect_reason = q.text(14);
+  s.expected_stage = q.text(15);
+  while (q.next()) {
+  }
+  for (auto [text, out] : {std::pair{&s.result.c_setting, &s.c_flags}, {&s.result.rust_setting, &s.rust_flags}})
+    for (auto& kv : parse_setting(*text))
+      out->push_back(kv);
+
+  Statement checks(m_db, "SELECT property, flag, held, detail FROM checks WHERE run_id = ? AND cell_key = ? ORDER BY seq");
+  checks.bind(1, run).bind(2, key);
+  while (checks.next())
+    s.checks.push_back({checks.text(0), checks.text(1), checks.text(3), checks.integer(2) != 0});
+
+  Statement mix(m_db, "SELECT minicore_setting, crate_setting, refused, message, allow_flag, allowed FROM rust_mix "
+                      "WHERE run_id = ? AND cell_key = ?");
+  mix.bind(1, run).bind(2, key);
+  if (mix.next()) {
+    auto allowed = optional_int(mix, 5);
+    s.rust_mix = fmt::format("crate ({}) against minicore ({}): {}{}", mix.text(1), mix.text(0),
+                             mix.integer(2) ? "refused: " + mix.text(3) : "accepted",
+                             mix.text(4).empty() ? ""
+                                                 : fmt::format("; with {}: {}", mix.text(4),
+                                                               allowed && *allowed ? "accepted" : "still refused"));
+    while (mix.next()) {
+    }
+  }
+
+  Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "
+                        "s.output_capped, s.shared, s.duration_ms FROM steps s JOIN outputs o ON o.id = s.output_id "
+                        "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.seq");
+  steps.bind(1, run).bind(2, key);
+  while (steps.next())
+    s.steps.push_back({steps.text(0), steps.text(1), steps.text(2), steps.text(3), optional_int(steps, 4),
+                       optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
+                       sqlite3_column_double(steps.handle(), 9)});
+  return s;
+}
+
+} // namespace amx

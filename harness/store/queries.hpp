@@ -1,0 +1,100 @@
+#pragma once
+// Questions asked of the results database: which runs there are, which
+// results match a filter, what changed between two runs, a cell's history,
+// and everything about one result. Read-only; errors (an unknown run, an
+// ambiguous cell prefix) are FatalError with the offending text.
+
+#include "store/database.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::string matrix_name, matrix_path, started_at, finished_at, status;
+  std::size_t cells_planned = 0;
+  std::map<std::string, std::size_t> verdicts; // verdict -> count
+  std::vector<std::string> tools;              // "name: version"
+};
+
+// Results filters; every list is "any of", globs allowed, empty: anything.
+struct ResultFilter {
+  // "NAME" (any value but off) or "NAME=VALUE", on either side / one side.
+  std::vector<std::string> flags, c_flags, rust_flags;
+  std::vector<std::string> targets, fixtures, compilers, verdicts, pairings;
+};
+
+struct ResultRow {
+  std::int64_t run = 0;
+  std::string key, name, target, fixture, c_compiler, rustc, c_setting, rust_setting, pairing;
+  std::string verdict, expected, stage, reason;
+};
+
+struct CellChange {
+  std::string key, name;
+  std::optional<ResultRow> before, after;
+};
+
+struct RunDiff {
+  std::int64_t from = 0, to = 0;
+  std::vector<CellChange> regressions; // passed (pass, xpass) -> failed (fail, xfail)
+  std::vector<CellChange> fixes;       // failed -> passed
+  std::vector<CellChange> changed;     // any other change of verdict
+  std::vector<CellChange> added, gone; // in one run only
+};
+
+struct HistoryRow {
+  std::int64_t run = 0;
+  std::string started_at, verdict, stage, reason, c_compiler_version, rustc_version;
+};
+
+struct StepRow {
+  std::string stage, step, command, output;
+  std::optional<std::int64_t> exit_code, signal;
+  bool timed_out = false, output_capped = false, shared = false;
+  double duration_ms = 0;
+};
+
+struct CheckRow {
+  std::string property, flag, detail;
+  bool held = false;
+};
+
+struct ShownResult {
+  ResultRow result;
+  std::string expect_reason, expected_stage;
+  std::vector<std::pair<std::string, std::string>> c_flags, rust_flags;
+  std::vector<CheckRow> checks;
+  std::optional<std::string> rust_mix; // one line, when the experiment ran
+  std::vector<StepRow> steps;
+};
+
+class Queries {
+public:
+  explicit Queries(Database& db) : m_db(db.handle()) {}
+
+  std::vector<RunRow> runs(std::size_t limit);
+  // The newest run, of one matrix when a name is given; FatalError if none.
+  std::int64_t latest_run(const std::string& matrix_name = "");
+  // Checks that a run exists.
+  std::int64_t run(std::int64_t id);
+  std::vector<ResultRow> results(std::int64_t run, const ResultFilter& filter);
+  RunDiff diff(std::int64_t from, std::int64_t to, const ResultFilter& filter);
+  // The run to compare `to` with: the previous run of its matrix, or with
+  // since_toolchain_change the newest earlier one whose tools differ.
+  std::int64_t baseline(std::int64_t to, bool since_toolchain_change);
+  // A cell key from a unique prefix of it.
+  std::string cell(const std::string& prefix);
+  std::vector<HistoryRow> history(const std::string& key);
+  ShownResult show(const std::string& key, std::int64_t run);
+
+private:
+  sqlite3* m_db;
+};
+
+} // namespace amx
