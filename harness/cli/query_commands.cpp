@@ -59,7 +59,7 @@ std::string short_tools(const std::vector<std::string>& tools) {
   for (const auto& t : tools) {
     auto colon = t.find(": ");
     std::string name = t.substr(0, colon), version = colon == std::string::npos ? "" : t.substr(colon + 2);
-    if (auto dash = name.rfind("-gcc"); dash != std::string::npos && name.ends_with("-gcc"))
+    if (name.ends_with("-gcc"))
       name = "gcc";
     std::smatch m;
     auto item = std::regex_search(version, m, number) ? name + " " + m.str() : name;
@@ -155,15 +155,13 @@ int QueryCommands::runs(Queries& q) {
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : rows) {
-    std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, r.status, r.started_at};
     std::size_t done = 0;
-    for (const char* v : kVerdicts) {
-      auto it = r.verdicts.find(v);
-      std::size_t n = it == r.verdicts.end() ? 0 : it->second;
+    for (const auto& [verdict, n] : r.verdicts)
       done += n;
-      row.push_back(std::to_string(n));
-    }
-    row.insert(row.begin() + 4, fmt::format("{}/{}", done, r.cells_planned));
+    std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, r.status, r.started_at,
+                                    fmt::format("{}/{}", done, r.cells_planned)};
+    for (const char* v : kVerdicts)
+      row.push_back(std::to_string(r.verdicts.count(v) ? r.verdicts.at(v) : 0));
     row.push_back(short_tools(r.tools));
     table.push_back(std::move(row));
   }

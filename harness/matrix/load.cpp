@@ -117,10 +117,8 @@ private:
     YAML::Node n = m_r.required(root, "c-compilers", "the matrix");
     if (n.IsDefined()) {
       for (auto& e : m_r.scalar_list(n, "'c-compilers'", root)) {
-        if (e.value.starts_with("clang"))
-          m_m.c_compilers.push_back({e.value, Family::clang});
-        else if (e.value.starts_with("gcc"))
-          m_m.c_compilers.push_back({e.value, Family::gcc});
+        if (auto family = c_compiler_family(e.value))
+          m_m.c_compilers.push_back({e.value, *family});
         else
           m_r.error(e.node, fmt::format("unknown C compiler '{}' (expected clang, clang-N, gcc or gcc-N)", e.value));
       }

@@ -108,6 +108,14 @@ std::string to_string(const Setting& s) {
   return join(parts, ",");
 }
 
+std::optional<Family> c_compiler_family(const std::string& name) {
+  if (name.starts_with("clang"))
+    return Family::clang;
+  if (name.starts_with("gcc"))
+    return Family::gcc;
+  return std::nullopt;
+}
+
 Setting parse_setting(const std::string& text) {
   Setting s;
   if (text == "off")

@@ -99,6 +99,8 @@ struct CCompiler {
   std::string name; // as the matrix spells it: "clang-19", "gcc", "gcc-12"
   Family family = Family::clang;
 };
+// The family a C compiler name stands for ("clang-16", "gcc-12"), if any.
+std::optional<Family> c_compiler_family(const std::string& name);
 
 // Matches cells. An empty list matches anything; list entries are globs.
 // c/rust require flag values on that side ("off" allowed).

@@ -5,6 +5,7 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -14,6 +15,10 @@
 namespace amx {
 
 namespace {
+
+std::string now_utc() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
 
 // Binds a process's exit code at index i and its signal at i + 1; the one
 // that does not apply (or both, if it never ran to an end) stays NULL.
@@ -67,14 +72,7 @@ Database::Database(const std::filesystem::path& path) : m_path(path) {
 
 Database::~Database() { sqlite3_close(m_db); }
 
-void Database::exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : sqlite3_errmsg(m_db);
-    sqlite3_free(err);
-    throw FatalError(fmt::format("sqlite: {}", msg));
-  }
-}
+void Database::exec(const char* sql) { exec_sql(m_db, sql); }
 
 void Database::migrate() { migrate_schema(m_db); }
 

@@ -250,13 +250,13 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
     // The binary a compiler name stands for on that target ("gcc" is
     // x86_64-linux-gnu-gcc there), as the run recorded it.
     std::string name = q.text(5);
-    if (const Target* t = find_target(q.text(6)))
-      name = c_compiler_binary({name, name.starts_with("gcc") ? Family::gcc : Family::clang}, *t);
+    auto family = c_compiler_family(name);
+    if (const Target* t = find_target(q.text(6)); t && family)
+      name = c_compiler_binary({name, *family}, *t);
     cc.bind(1, h.run).bind(2, name);
     if (cc.next())
       h.c_compiler_version = cc.text(0);
-    while (cc.next()) {
-    }
+    cc.reset();
     out.push_back(std::move(h));
   }
   return out;
@@ -274,8 +274,6 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   s.result = result_row(q);
   s.expect_reason = q.text(14);
   s.expected_stage = q.text(15);
-  while (q.next()) {
-  }
   for (auto [text, out] : {std::pair{&s.result.c_setting, &s.c_flags}, {&s.result.rust_setting, &s.rust_flags}})
     for (auto& kv : parse_setting(*text))
       out->push_back(kv);
@@ -295,8 +293,6 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
                              mix.text(4).empty() ? ""
                                                  : fmt::format("; with {}: {}", mix.text(4),
                                                                allowed && *allowed ? "accepted" : "still refused"));
-    while (mix.next()) {
-    }
   }
 
   Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "

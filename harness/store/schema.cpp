@@ -4,9 +4,6 @@
 #include "store/statement.hpp"
 #include "util/hash.hpp"
 
-#include <fmt/chrono.h>
-
-#include <chrono>
 
 namespace amx {
 
@@ -233,14 +230,7 @@ void register_functions(sqlite3* db) {
 }
 
 void migrate_schema(sqlite3* db, int to) {
-  auto exec = [&](const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : sqlite3_errmsg(db);
-      sqlite3_free(err);
-      throw FatalError(fmt::format("sqlite: {}", msg));
-    }
-  };
+  auto exec = [&](const char* sql) { exec_sql(db, sql); };
   auto version = Statement(db, "PRAGMA user_version").single_int();
   if (version > kVersion)
     throw FatalError(fmt::format("written by a newer abimatrix (schema version {}, this build knows up to {}); "
@@ -261,10 +251,6 @@ void migrate_schema(sqlite3* db, int to) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
-}
-
-std::string now_utc() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 } // namespace amx

@@ -12,8 +12,15 @@
 
 namespace amx {
 
-// The current time as ISO 8601 UTC, as every timestamp in the database.
-std::string now_utc();
+// Runs SQL without results (several statements allowed).
+inline void exec_sql(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    throw FatalError(fmt::format("sqlite: {}", msg));
+  }
+}
 
 class Statement {
 public:
@@ -51,6 +58,8 @@ public:
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
   }
+  // Ends a query early so the statement can be bound and stepped again.
+  void reset() { sqlite3_reset(m_stmt); }
   bool next() {
     int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
