@@ -1,47 +1,31 @@
 #include "cli/commands.hpp"
 
 #include "cli/query_commands.hpp"
-#include "build/builder.hpp"
-#include "check/properties.hpp"
+#include "cli/run_command.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
-#include "report/console.hpp"
-#include "run/runner.hpp"
-#include "store/database.hpp"
-#include "toolchain/capability.hpp"
-#include "toolchain/toolchain.hpp"
+#include "matrix/select.hpp"
+#include "store/merge.hpp"
 #include "util/error.hpp"
-#include "util/interrupt.hpp"
-#include "util/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/utsname.h>
-#include <thread>
-#include <unistd.h>
-
 namespace amx {
 
 namespace {
 
-constexpr int kExitUnexpected = 1;
 constexpr int kExitConfig = 2;
-constexpr int kExitInterrupted = 130;
 
-std::vector<const Cell*> select(const std::vector<Cell>& cells, const std::string& filter) {
-  std::vector<const Cell*> out;
-  for (const auto& c : cells)
-    if (filter.empty() || glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter))
-      out.push_back(&c);
-  return out;
-}
-
-int plan(const std::string& matrix_path, const std::string& format, const std::string& filter) {
+int plan(const std::string& matrix_path, const std::string& format, const std::string& filter,
+         const std::string& partition) {
   Matrix m = load_matrix(matrix_path);
   auto cells = expand(m);
-  auto chosen = select(cells, filter);
+  std::optional<Partition> shard;
+  if (!partition.empty())
+    shard = parse_partition(partition);
+  auto chosen = partition_cells(filter_cells(cells, filter), shard);
   if (format == "json") {
     nlohmann::json j;
     j["matrix"] = m.path.string();
@@ -70,76 +54,14 @@ int plan(const std::string& matrix_path, const std::string& format, const std::s
   return 0;
 }
 
-std::string host_description() {
-  char name[256] = {};
-  ::gethostname(name, sizeof name - 1);
-  struct utsname u {};
-  ::uname(&u);
-  return fmt::format("{} ({} {} {})", name, u.sysname, u.release, u.machine);
-}
-
-struct RunArgs {
-  std::string matrix, db = "results/abimatrix.db", work_dir, filter;
-  unsigned jobs = 0;
-  bool keep_work = false;
-};
-
-int run(const RunArgs& a) {
-  InterruptWatcher watcher; // before any other thread exists
-  Matrix m = load_matrix(a.matrix);
-  auto cells = expand(m);
-  auto chosen = select(cells, a.filter);
-  Toolchain tc = Toolchain::probe(m);
-  Database db(a.db);
-
-  RunInfo info{m.path.string(), m.name, m.hash, host_description(),
-               a.jobs ? a.jobs : std::max(1u, std::thread::hardware_concurrency()), chosen.size(), tc.tools()};
-  auto run_id = db.begin_run(info);
-  auto work = std::filesystem::absolute(a.work_dir.empty()
-                                           ? std::filesystem::path(a.db).parent_path() / "work" / fmt::format("run-{}", run_id)
-                                           : std::filesystem::path(a.work_dir));
-  fmt::print("run {} of {} ({} cells, {} jobs) into {}\n", run_id, m.path.string(), chosen.size(), info.jobs, a.db);
-  for (const auto& t : info.tools)
-    fmt::print("  {:<10} {}: {}\n", t.role, t.path.string(), t.version);
-  std::fflush(stdout);
-
-  auto caps = Capabilities::probe(m, tc, db, work, info.jobs);
-  if (caps.probed())
-    fmt::print("  probed {} flag spellings (cached in {} for the next run)\n", caps.probed(), a.db);
-  std::optional<PropertyChecker> checker;
-  if (tc.readelf() && tc.objdump())
-    checker.emplace(*tc.readelf(), *tc.objdump(), m);
-  std::fflush(stdout);
-
-  Builder builder(m, work);
-  Runner runner(m, tc, builder, &caps, checker ? &*checker : nullptr);
-  Console console(stdout, chosen.size(), ::isatty(STDOUT_FILENO));
-  ResultWriter writer(db, run_id);
-  bool complete = false;
-  try {
-    complete = runner.run_all(chosen, info.jobs, [&](CellResult&& r) {
-      console.finished(r);
-      writer.push(std::move(r));
-    });
-    writer.close();
-  } catch (...) {
-    // Whatever was committed stays; the run is marked as cut short.
-    try {
-      writer.close();
-    } catch (...) {
-    }
-    db.finish_run(run_id, RunStatus::interrupted);
-    throw;
-  }
-  db.finish_run(run_id, complete ? RunStatus::complete : RunStatus::interrupted);
-  console.summary(!complete);
-  if (!a.keep_work) {
-    std::error_code ec;
-    std::filesystem::remove_all(work, ec);
-  }
-  if (!complete)
-    return kExitInterrupted;
-  return console.unexpected_count() ? kExitUnexpected : 0;
+int merge(const std::vector<std::string>& inputs, const std::string& into, const MergeOptions& options) {
+  std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  auto out = merge_runs(paths, into, options);
+  fmt::print("merged {} results from {} databases into run {} of {} ({})\n", out.results, inputs.size(), out.run, into,
+             out.status);
+  for (const auto& note : out.notes)
+    fmt::print("  {}\n", note);
+  return out.notes.empty() ? 0 : 1;
 }
 
 } // namespace
@@ -148,21 +70,25 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"abimatrix: what happens when C and Rust built with different ABI flags are linked together"};
   app.require_subcommand(1);
 
-  std::string plan_matrix, plan_format = "table", plan_filter;
+  std::string plan_matrix, plan_format = "table", plan_filter, plan_partition;
   auto* plan_cmd = app.add_subcommand("plan", "print the cells of a matrix without building anything");
   plan_cmd->add_option("matrix", plan_matrix, "matrix YAML file")->required();
   plan_cmd->add_option("--format", plan_format, "table or json")->check(CLI::IsMember({"table", "json"}));
   plan_cmd->add_option("--filter", plan_filter, "only cells whose name contains this glob, or whose key starts with it");
+  plan_cmd->add_option("--partition", plan_partition, "only shard K of N (K/N), as `run --partition` runs it");
 
-  RunArgs ra;
-  auto* run_cmd = app.add_subcommand("run", "run every cell of a matrix and record the results in SQLite");
-  run_cmd->add_option("matrix", ra.matrix, "matrix YAML file")->required();
-  run_cmd->add_option("--db", ra.db, "results database")->capture_default_str();
-  run_cmd->add_option("-j,--jobs", ra.jobs, "cells run in parallel (default: number of cores)");
-  run_cmd->add_option("--filter", ra.filter, "only cells whose name contains this glob, or whose key starts with it");
-  run_cmd->add_option("--work-dir", ra.work_dir, "where objects and programs go (default: next to the database)");
-  run_cmd->add_flag("--keep-work", ra.keep_work, "keep objects and programs after the run");
+  std::vector<std::string> merge_inputs;
+  std::string merge_into;
+  bool merge_other_matrices = false, merge_other_tools = false;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "join the shards of one run (run --partition K/N, one database each) into one run of another "
+               "database; exits 1 when the merged run lacks a shard or a shard was cut short");
+  merge_cmd->add_option("inputs", merge_inputs, "shard databases; the newest run of each is taken")->required();
+  merge_cmd->add_option("--into", merge_into, "the database that receives the run (created when missing)")->required();
+  merge_cmd->add_flag("--allow-different-matrices", merge_other_matrices, "merge runs of different matrices or filters");
+  merge_cmd->add_flag("--allow-different-tools", merge_other_tools, "merge runs that used different tools");
 
+  RunCommand run(app);
   QueryCommands queries(app);
 
   try {
@@ -173,10 +99,14 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*plan_cmd)
-      return plan(plan_matrix, plan_format, plan_filter);
+      return plan(plan_matrix, plan_format, plan_filter, plan_partition);
+    if (*merge_cmd)
+      return merge(merge_inputs, merge_into,
+                   {merge_other_matrices ? AllowDifferent::yes : AllowDifferent::no,
+                    merge_other_tools ? AllowDifferent::yes : AllowDifferent::no});
     if (auto code = queries.dispatch())
       return *code;
-    return run(ra);
+    return *run.dispatch();
   } catch (const FatalError& e) {
     std::string msg = e.what();
     if (!msg.empty() && msg.back() == '\n')

@@ -1,5 +1,5 @@
 #pragma once
-// The command line: `abimatrix plan` and `abimatrix run`. Returns the exit
+// The command line: plan, run (cli/run_command), the queries (cli/query_commands). Returns the exit
 // code: 0 all as expected, 1 unexpected results, 2 usage or configuration
 // error, 130 interrupted.
 

@@ -149,7 +149,9 @@ int QueryCommands::runs(Queries& q) {
                    {"finished_at", r.finished_at},
                    {"cells_planned", r.cells_planned},
                    {"verdicts", r.verdicts},
-                   {"tools", r.tools}});
+                   {"tools", r.tools},
+                   {"shard", r.shard.empty() ? json() : json(r.shard)},
+                   {"merged_from", r.merged_from}});
     fmt::print("{}\n", a.dump(2));
     return 0;
   }
@@ -158,14 +160,19 @@ int QueryCommands::runs(Queries& q) {
     std::size_t done = 0;
     for (const auto& [verdict, n] : r.verdicts)
       done += n;
-    std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, r.status, r.started_at,
+    // Which part of a whole run this is: one shard, or shards merged.
+    std::string part = !r.shard.empty()         ? "shard " + r.shard
+                       : !r.merged_from.empty() ? fmt::format("merged {}", std::count(r.merged_from.begin(),
+                                                                                       r.merged_from.end(), ';') + 1)
+                                                : "";
+    std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, part, r.status, r.started_at,
                                     fmt::format("{}/{}", done, r.cells_planned)};
     for (const char* v : kVerdicts)
       row.push_back(std::to_string(r.verdicts.count(v) ? r.verdicts.at(v) : 0));
     row.push_back(short_tools(r.tools));
     table.push_back(std::move(row));
   }
-  fmt::print("{}", render_table({"run", "matrix", "status", "started", "cells", "pass", "fail", "xfail", "xpass",
+  fmt::print("{}", render_table({"run", "matrix", "part", "status", "started", "cells", "pass", "fail", "xfail", "xpass",
                                  "skip", "tools"},
                                 table));
   return 0;

@@ -77,33 +77,34 @@ void Database::exec(const char* sql) { exec_sql(m_db, sql); }
 void Database::migrate() { migrate_schema(m_db); }
 
 std::int64_t Database::begin_run(const RunInfo& info) {
-  exec("BEGIN IMMEDIATE");
-  try {
-    Statement(m_db,
-              "INSERT INTO runs (matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, 'running')")
-        .bind(1, info.matrix_path)
-        .bind(2, info.matrix_name)
-        .bind(3, info.matrix_hash)
-        .bind(4, info.host)
-        .bind(5, static_cast<std::int64_t>(info.jobs))
-        .bind(6, static_cast<std::int64_t>(info.cells_planned))
-        .bind(7, now_utc())
-        .run();
-    std::int64_t run = sqlite3_last_insert_rowid(m_db);
-    Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
-    Statement used(m_db, "INSERT OR IGNORE INTO run_toolchains (run_id, toolchain_id) SELECT ?, id FROM toolchains "
-                         "WHERE role = ? AND name = ? AND path = ? AND version = ?");
-    for (const auto& t : info.tools) {
-      tool.bind(1, t.role).bind(2, t.name).bind(3, t.path.string()).bind(4, t.version).run();
-      used.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version).run();
-    }
-    exec("COMMIT");
-    return run;
-  } catch (...) {
-    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
+  Transaction tx(m_db);
+  Statement insert(m_db,
+                   "INSERT INTO runs (matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, "
+                   "status, cell_filter, shard, shards) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)");
+  insert.bind(1, info.matrix_path)
+      .bind(2, info.matrix_name)
+      .bind(3, info.matrix_hash)
+      .bind(4, info.host)
+      .bind(5, static_cast<std::int64_t>(info.jobs))
+      .bind(6, static_cast<std::int64_t>(info.cells_planned))
+      .bind(7, now_utc())
+      .bind(8, info.cell_filter);
+  if (info.partition)
+    insert.bind(9, static_cast<std::int64_t>(info.partition->index))
+        .bind(10, static_cast<std::int64_t>(info.partition->count));
+  else
+    insert.bind_null(9).bind_null(10);
+  insert.run();
+  std::int64_t run = sqlite3_last_insert_rowid(m_db);
+  Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
+  Statement used(m_db, "INSERT OR IGNORE INTO run_toolchains (run_id, toolchain_id) SELECT ?, id FROM toolchains "
+                       "WHERE role = ? AND name = ? AND path = ? AND version = ?");
+  for (const auto& t : info.tools) {
+    tool.bind(1, t.role).bind(2, t.name).bind(3, t.path.string()).bind(4, t.version).run();
+    used.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version).run();
   }
+  tx.commit();
+  return run;
 }
 
 void Database::finish_run(std::int64_t run, RunStatus status) {
@@ -114,87 +115,118 @@ void Database::finish_run(std::int64_t run, RunStatus status) {
       .run();
 }
 
+StoredRun Database::stored_run(std::int64_t run) {
+  Statement q(m_db, "SELECT matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, cell_filter, shard, "
+                    "shards, status FROM runs WHERE id = ?");
+  q.bind(1, run);
+  if (!q.next())
+    throw FatalError(fmt::format("{}: no run {} (`abimatrix runs` lists them)", m_path.string(), run));
+  StoredRun s;
+  s.id = run;
+  s.info = {q.text(0), q.text(1), q.text(2), q.text(3), static_cast<unsigned>(q.integer(4)),
+            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt};
+  if (sqlite3_column_type(q.handle(), 7) != SQLITE_NULL)
+    s.info.partition = Partition{static_cast<unsigned>(q.integer(7)), static_cast<unsigned>(q.integer(8))};
+  s.status = q.text(9);
+  Statement tools(m_db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ? ORDER BY role, name");
+  tools.bind(1, run);
+  while (tools.next())
+    s.info.tools.push_back({tools.text(0), tools.text(1), tools.text(2), tools.text(3)});
+  return s;
+}
+
+std::set<std::string> Database::recorded_cells(std::int64_t run) {
+  Statement q(m_db, "SELECT cell_key FROM results WHERE run_id = ?");
+  q.bind(1, run);
+  std::set<std::string> out;
+  while (q.next())
+    out.insert(q.text(0));
+  return out;
+}
+
+void Database::reopen_run(std::int64_t run) {
+  Statement(m_db, "UPDATE runs SET finished_at = NULL, status = 'running' WHERE id = ?").bind(1, run).run();
+}
+
 void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
-  exec("BEGIN IMMEDIATE");
-  try {
-    Statement setting(m_db, "INSERT OR IGNORE INTO settings (text) VALUES (?)");
-    Statement cell(m_db, "INSERT OR IGNORE INTO cells (key, name, target, fixture, c_compiler, rustc, c_setting, "
-                         "rust_setting, pairing, c_setting_id, rust_setting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "(SELECT id FROM settings WHERE text = ?7), (SELECT id FROM settings WHERE text = ?8))");
-    Statement output(m_db, "INSERT OR IGNORE INTO outputs (hash, text) VALUES (amx_hash(?1), ?1)");
-    Statement result(m_db,
-                     "INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, "
-                     "exit_code, signal, duration_ms, finished_at, expected_stage) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement check(m_db, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
-                        "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
-                         "timed_out, output_capped, duration_ms, output_id) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)))");
-    const auto finished = now_utc();
-    for (const auto& r : batch) {
-      const Cell& c = *r.cell;
-      setting.bind(1, to_string(c.c)).run();
-      setting.bind(1, to_string(c.rust)).run();
-      cell.bind(1, c.key).bind(2, c.name).bind(3, c.target->name).bind(4, c.fixture->name)
-          .bind(5, c.c_compiler->name).bind(6, c.rustc).bind(7, to_string(c.c)).bind(8, to_string(c.rust))
-          .bind(9, to_string(c.pairing)).run();
-      result.bind(1, run).bind(2, c.key).bind(3, to_string(c.pairing)).bind(4, to_string(r.verdict))
-          .bind(5, to_string(c.expected)).bind(6, c.expect_reason);
-      if (r.outcome.stage)
-        result.bind(7, to_string(*r.outcome.stage));
-      else
-        result.bind_null(7);
-      result.bind(8, r.outcome.reason);
-      // Exit status of the last build or run step: the one that decided the
-      // verdict (the check stage reads files, it runs no program of ours).
-      const ProcessResult* decisive = nullptr;
-      for (const auto& s : r.steps)
-        if (s.stage != Stage::check && s.stage != Stage::rust_mix)
-          decisive = &s.result;
-      bind_exit(result, 9, decisive);
-      result.bind(11, r.elapsed.count() * 1000.0).bind(12, finished);
-      if (c.expected_stage)
-        result.bind(13, to_string(*c.expected_stage));
-      else
-        result.bind_null(13);
-      result.run();
-      for (std::size_t i = 0; i < r.checks.size(); i++) {
-        const auto& k = r.checks[i];
-        check.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, k.property).bind(5, k.flag)
-            .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).run();
-      }
-      if (const auto& m = r.rust_mix) {
-        mix.bind(1, run).bind(2, c.key).bind(3, m->minicore_setting).bind(4, m->crate_setting)
-            .bind(5, static_cast<std::int64_t>(m->refused)).bind(6, m->message).bind(7, m->allow_flag);
-        if (m->allowed)
-          mix.bind(8, static_cast<std::int64_t>(*m->allowed));
-        else
-          mix.bind_null(8);
-        mix.run();
-      }
-      for (std::size_t i = 0; i < r.steps.size(); i++) {
-        const auto& s = r.steps[i];
-        const std::string& text = s.result.started ? s.result.output : s.result.spawn_error;
-        output.bind(1, text).run();
-        step.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, to_string(s.stage))
-            .bind(5, s.step).bind(6, render_command(s.argv)).bind(7, static_cast<std::int64_t>(s.shared));
-        bind_exit(step, 8, &s.result);
-        step.bind(10, static_cast<std::int64_t>(s.result.timed_out))
-            .bind(11, static_cast<std::int64_t>(s.result.output_capped))
-            .bind(12, s.result.elapsed.count() * 1000.0)
-            .bind(13, text)
-            .run();
-      }
+  Transaction tx(m_db);
+  Statement setting(m_db, "INSERT OR IGNORE INTO settings (text) VALUES (?)");
+  Statement target(m_db, "INSERT OR IGNORE INTO targets (name, rust_triple, clang_triple) VALUES (?, ?, ?)");
+  Statement cell(m_db, "INSERT OR IGNORE INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, "
+                       "rust_setting, pairing, c_setting_id, rust_setting_id) VALUES (?, ?, "
+                       "(SELECT id FROM targets WHERE name = ?3), ?, ?, ?, ?, ?, ?, "
+                       "(SELECT id FROM settings WHERE text = ?7), (SELECT id FROM settings WHERE text = ?8))");
+  Statement output(m_db, "INSERT OR IGNORE INTO outputs (hash, text) VALUES (amx_hash(?1), ?1)");
+  Statement result(m_db,
+                   "INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, "
+                   "exit_code, signal, duration_ms, finished_at, expected_stage) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement check(m_db, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
+                      "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
+                       "timed_out, output_capped, duration_ms, output_id) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)))");
+  const auto finished = now_utc();
+  for (const auto& r : batch) {
+    const Cell& c = *r.cell;
+    setting.bind(1, to_string(c.c)).run();
+    setting.bind(1, to_string(c.rust)).run();
+    target.bind(1, c.target->name).bind(2, c.target->rust_triple).bind(3, c.target->clang_triple).run();
+    cell.bind(1, c.key).bind(2, c.name).bind(3, c.target->name).bind(4, c.fixture->name)
+        .bind(5, c.c_compiler->name).bind(6, c.rustc).bind(7, to_string(c.c)).bind(8, to_string(c.rust))
+        .bind(9, to_string(c.pairing)).run();
+    result.bind(1, run).bind(2, c.key).bind(3, to_string(c.pairing)).bind(4, to_string(r.verdict))
+        .bind(5, to_string(c.expected)).bind(6, c.expect_reason);
+    if (r.outcome.stage)
+      result.bind(7, to_string(*r.outcome.stage));
+    else
+      result.bind_null(7);
+    result.bind(8, r.outcome.reason);
+    // Exit status of the last build or run step: the one that decided the
+    // verdict (the check stage reads files, it runs no program of ours).
+    const ProcessResult* decisive = nullptr;
+    for (const auto& s : r.steps)
+      if (s.stage != Stage::check && s.stage != Stage::rust_mix)
+        decisive = &s.result;
+    bind_exit(result, 9, decisive);
+    result.bind(11, r.elapsed.count() * 1000.0).bind(12, finished);
+    if (c.expected_stage)
+      result.bind(13, to_string(*c.expected_stage));
+    else
+      result.bind_null(13);
+    result.run();
+    for (std::size_t i = 0; i < r.checks.size(); i++) {
+      const auto& k = r.checks[i];
+      check.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, k.property).bind(5, k.flag)
+          .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).run();
     }
-    split_settings(m_db);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
+    if (const auto& m = r.rust_mix) {
+      mix.bind(1, run).bind(2, c.key).bind(3, m->minicore_setting).bind(4, m->crate_setting)
+          .bind(5, static_cast<std::int64_t>(m->refused)).bind(6, m->message).bind(7, m->allow_flag);
+      if (m->allowed)
+        mix.bind(8, static_cast<std::int64_t>(*m->allowed));
+      else
+        mix.bind_null(8);
+      mix.run();
+    }
+    for (std::size_t i = 0; i < r.steps.size(); i++) {
+      const auto& s = r.steps[i];
+      const std::string& text = s.result.started ? s.result.output : s.result.spawn_error;
+      output.bind(1, text).run();
+      step.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, to_string(s.stage))
+          .bind(5, s.step).bind(6, render_command(s.argv)).bind(7, static_cast<std::int64_t>(s.shared));
+      bind_exit(step, 8, &s.result);
+      step.bind(10, static_cast<std::int64_t>(s.result.timed_out))
+          .bind(11, static_cast<std::int64_t>(s.result.output_capped))
+          .bind(12, s.result.elapsed.count() * 1000.0)
+          .bind(13, text)
+          .run();
+    }
   }
+  split_settings(m_db);
+  tx.commit();
 }
 
 ResultWriter::ResultWriter(Database& db, std::int64_t run) : m_db(db), m_run(run), m_thread([this] { loop(); }) {}
@@ -259,19 +291,14 @@ std::vector<ProbeAnswer> Database::probes(const std::string& tool_path, const st
 
 void Database::store_probes(const std::string& tool_path, const std::string& tool_version,
                             const std::vector<ProbeAnswer>& answers) {
-  exec("BEGIN IMMEDIATE");
-  try {
-    Statement ins(m_db, "INSERT OR REPLACE INTO probes (tool_path, tool_version, target, args, accepted, message, "
-                        "probed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    auto at = now_utc();
-    for (const auto& a : answers)
-      ins.bind(1, tool_path).bind(2, tool_version).bind(3, a.target).bind(4, a.args)
-          .bind(5, static_cast<std::int64_t>(a.accepted)).bind(6, a.message).bind(7, at).run();
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  Transaction tx(m_db);
+  Statement ins(m_db, "INSERT OR REPLACE INTO probes (tool_path, tool_version, target, args, accepted, message, "
+                      "probed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  auto at = now_utc();
+  for (const auto& a : answers)
+    ins.bind(1, tool_path).bind(2, tool_version).bind(3, a.target).bind(4, a.args)
+        .bind(5, static_cast<std::int64_t>(a.accepted)).bind(6, a.message).bind(7, at).run();
+  tx.commit();
 }
 
 } // namespace amx

@@ -3,6 +3,7 @@
 // append-only list of migrations. Results are committed as cells finish, by
 // one writer thread, so an interrupted run keeps everything it finished.
 
+#include "matrix/select.hpp"
 #include "run/result.hpp"
 #include "toolchain/toolchain.hpp"
 
@@ -11,6 +12,8 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +28,15 @@ struct RunInfo {
   unsigned jobs = 1;
   std::size_t cells_planned = 0;
   std::vector<Tool> tools;
+  std::string cell_filter;            // --filter, "" for all
+  std::optional<Partition> partition; // --partition, none for all
+};
+
+// A run as recorded, with what --resume needs to run the same cells again.
+struct StoredRun {
+  std::int64_t id = 0;
+  RunInfo info;
+  std::string status;
 };
 
 // Whether one compiler accepts one flag spelling for one target.
@@ -51,6 +63,12 @@ public:
 
   std::int64_t begin_run(const RunInfo& info);
   void finish_run(std::int64_t run, RunStatus status);
+  // FatalError when there is no such run.
+  StoredRun stored_run(std::int64_t run);
+  // The keys of the cells the run has a result for.
+  std::set<std::string> recorded_cells(std::int64_t run);
+  // Marks a run running again, for --resume.
+  void reopen_run(std::int64_t run);
   // One BEGIN IMMEDIATE transaction for the whole batch.
   void record(std::int64_t run, const std::vector<CellResult>& batch);
 

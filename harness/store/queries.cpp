@@ -68,7 +68,7 @@ Where where_for(const ResultFilter& f) {
     w.flag(spec, {"c.c_setting_id"});
   for (const auto& spec : f.rust_flags)
     w.flag(spec, {"c.rust_setting_id"});
-  w.any_glob("c.target", f.targets);
+  w.any_glob("tg.name", f.targets);
   w.any_glob("c.fixture", f.fixtures);
   if (!f.compilers.empty()) {
     Where either;
@@ -83,8 +83,12 @@ Where where_for(const ResultFilter& f) {
 }
 
 constexpr const char* kResultColumns =
-    "r.run_id, c.key, c.name, c.target, c.fixture, c.c_compiler, c.rustc, c.c_setting, c.rust_setting, c.pairing, "
+    "r.run_id, c.key, c.name, tg.name, c.fixture, c.c_compiler, c.rustc, c.c_setting, c.rust_setting, c.pairing, "
     "r.verdict, r.expected, coalesce(r.stage, ''), r.reason";
+
+// What kResultColumns reads from.
+constexpr const char* kResultTables =
+    "results r JOIN cells c ON c.key = r.cell_key JOIN targets tg ON tg.id = c.target_id";
 
 ResultRow result_row(Statement& q, int at = 0) {
   ResultRow r;
@@ -98,9 +102,9 @@ ResultRow result_row(Statement& q, int at = 0) {
 }
 
 std::vector<ResultRow> select_results(sqlite3* db, std::int64_t run, const Where& w) {
-  auto sql = fmt::format("SELECT {} FROM results r JOIN cells c ON c.key = r.cell_key WHERE r.run_id = ? AND {} "
-                         "ORDER BY c.target, c.fixture, c.c_compiler, c.c_setting, c.rust_setting",
-                         kResultColumns, w.sql());
+  auto sql = fmt::format("SELECT {} FROM {} WHERE r.run_id = ? AND {} "
+                         "ORDER BY tg.name, c.fixture, c.c_compiler, c.c_setting, c.rust_setting",
+                         kResultColumns, kResultTables, w.sql());
   Statement q(db, sql.c_str());
   q.bind(1, run);
   for (std::size_t i = 0; i < w.params.size(); i++)
@@ -134,24 +138,30 @@ std::optional<std::int64_t> optional_int(Statement& q, int col) {
 } // namespace
 
 std::vector<RunRow> Queries::runs(std::size_t limit) {
-  Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned "
-                    "FROM runs ORDER BY id DESC LIMIT ?");
+  Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned, "
+                    "coalesce(shard || '/' || shards, ''), merged_from FROM runs ORDER BY id DESC LIMIT ?");
   q.bind(1, static_cast<std::int64_t>(limit));
   std::vector<RunRow> out;
   while (q.next())
     out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
-                   static_cast<std::size_t>(q.integer(6)), {}, {}});
-  Statement counts(m_db, "SELECT verdict, count(*) FROM results WHERE run_id = ? GROUP BY verdict");
+                   static_cast<std::size_t>(q.integer(6)), {}, {}, q.text(7), q.text(8)});
   Statement tools(m_db, "SELECT name || ': ' || version FROM run_tools WHERE run_id = ? AND role IN ('c-compiler', "
                         "'rustc') ORDER BY role DESC, name");
   for (auto& r : out) {
-    counts.bind(1, r.id);
-    while (counts.next())
-      r.verdicts[counts.text(0)] = static_cast<std::size_t>(counts.integer(1));
+    r.verdicts = verdict_counts(r.id);
     tools.bind(1, r.id);
     while (tools.next())
       r.tools.push_back(tools.text(0));
   }
+  return out;
+}
+
+std::map<std::string, std::size_t> Queries::verdict_counts(std::int64_t run) {
+  Statement q(m_db, "SELECT verdict, count(*) FROM results WHERE run_id = ? GROUP BY verdict");
+  q.bind(1, run);
+  std::map<std::string, std::size_t> out;
+  while (q.next())
+    out[q.text(0)] = static_cast<std::size_t>(q.integer(1));
   return out;
 }
 
@@ -238,10 +248,12 @@ std::string Queries::cell(const std::string& prefix) {
 }
 
 std::vector<HistoryRow> Queries::history(const std::string& key) {
-  Statement q(m_db, "SELECT r.run_id, runs.started_at, r.verdict, coalesce(r.stage, ''), r.reason, c.c_compiler, "
-                    "c.target, (SELECT version FROM run_tools t WHERE t.run_id = r.run_id AND t.role = 'rustc' AND "
-                    "t.name = c.rustc) FROM results r JOIN runs ON runs.id = r.run_id JOIN cells c ON c.key = r.cell_key "
-                    "WHERE r.cell_key = ? ORDER BY r.run_id");
+  auto sql = fmt::format("SELECT r.run_id, runs.started_at, r.verdict, coalesce(r.stage, ''), r.reason, c.c_compiler, "
+                         "tg.name, (SELECT version FROM run_tools t WHERE t.run_id = r.run_id AND t.role = 'rustc' AND "
+                         "t.name = c.rustc) FROM {} JOIN runs ON runs.id = r.run_id "
+                         "WHERE r.cell_key = ? ORDER BY r.run_id",
+                         kResultTables);
+  Statement q(m_db, sql.c_str());
   q.bind(1, key);
   Statement cc(m_db, "SELECT version FROM run_tools WHERE run_id = ? AND role = 'c-compiler' AND name = ?");
   std::vector<HistoryRow> out;
@@ -263,9 +275,9 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
 }
 
 ShownResult Queries::show(const std::string& key, std::int64_t run) {
-  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, '') FROM results r JOIN cells c ON "
-                         "c.key = r.cell_key WHERE r.run_id = ? AND r.cell_key = ?",
-                         kResultColumns);
+  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, '') FROM {} "
+                         "WHERE r.run_id = ? AND r.cell_key = ?",
+                         kResultColumns, kResultTables);
   Statement q(m_db, sql.c_str());
   q.bind(1, run).bind(2, key);
   if (!q.next())

@@ -20,6 +20,8 @@ struct RunRow {
   std::size_t cells_planned = 0;
   std::map<std::string, std::size_t> verdicts; // verdict -> count
   std::vector<std::string> tools;              // "name: version"
+  std::string shard;                           // "K/N" for one shard of a run
+  std::string merged_from;                     // the shards a merged run joined
 };
 
 // Results filters; every list is "any of", globs allowed, empty: anything.
@@ -79,6 +81,7 @@ public:
   explicit Queries(Database& db) : m_db(db.handle()) {}
 
   std::vector<RunRow> runs(std::size_t limit);
+  std::map<std::string, std::size_t> verdict_counts(std::int64_t run);
   // The newest run, of one matrix when a name is given; FatalError if none.
   std::int64_t latest_run(const std::string& matrix_name = "");
   // Checks that a run exists.

@@ -1,6 +1,7 @@
 #include "store/schema.hpp"
 
 #include "matrix/model.hpp"
+#include "matrix/target.hpp"
 #include "store/statement.hpp"
 #include "util/hash.hpp"
 
@@ -187,13 +188,48 @@ INSERT INTO steps_v3
 DROP TABLE steps;
 ALTER TABLE steps_v3 RENAME TO steps;
 )sql",
+    // 4: targets stored once, with their triples; a run records the cell
+    // filter and shard it ran (so --resume knows what it lacks) and, for a
+    // merged run, where its shards came from. flat_results is the one-row-
+    // per-result view for ad-hoc SQL.
+    R"sql(
+CREATE TABLE targets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  rust_triple TEXT NOT NULL DEFAULT '',
+  clang_triple TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO targets (name) SELECT DISTINCT target FROM cells;
+ALTER TABLE cells ADD COLUMN target_id INTEGER REFERENCES targets(id);
+UPDATE cells SET target_id = (SELECT id FROM targets WHERE name = cells.target);
+DROP INDEX cells_by_target;
+ALTER TABLE cells DROP COLUMN target;
+CREATE INDEX cells_by_target ON cells(target_id, fixture);
+
+ALTER TABLE runs ADD COLUMN cell_filter TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN shard INTEGER;
+ALTER TABLE runs ADD COLUMN shards INTEGER;
+ALTER TABLE runs ADD COLUMN merged_from TEXT NOT NULL DEFAULT '';
+CREATE INDEX runs_by_matrix ON runs(matrix_name, id);
+
+CREATE VIEW flat_results AS
+  SELECT r.run_id, c.key, c.name, t.name AS target, c.fixture, c.c_compiler, c.rustc, c.c_setting, c.rust_setting,
+         c.pairing, r.verdict, r.expected, r.expect_reason, r.stage, r.reason, r.exit_code, r.signal, r.duration_ms
+  FROM results r JOIN cells c ON c.key = r.cell_key JOIN targets t ON t.id = c.target_id;
+)sql",
 };
 
 void split_settings_in_migration(sqlite3* db) { split_settings(db); }
 
+void describe_targets(sqlite3* db) {
+  Statement q(db, "UPDATE targets SET rust_triple = ?, clang_triple = ? WHERE name = ?");
+  for (const auto& t : known_targets())
+    q.bind(1, t.rust_triple).bind(2, t.clang_triple).bind(3, t.name).run();
+}
+
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
-void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration};
+void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);
@@ -238,19 +274,14 @@ void migrate_schema(sqlite3* db, int to) {
                                  version, kVersion));
   if (version >= to)
     return;
-  exec("BEGIN IMMEDIATE");
-  try {
-    for (auto v = version; v < to; v++) {
-      exec(kMigrations[v]);
-      if (kMigrationCode[v])
-        kMigrationCode[v](db);
-    }
-    exec(fmt::format("PRAGMA user_version={}", to).c_str());
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
+  Transaction tx(db);
+  for (auto v = version; v < to; v++) {
+    exec(kMigrations[v]);
+    if (kMigrationCode[v])
+      kMigrationCode[v](db);
   }
+  exec(fmt::format("PRAGMA user_version={}", to).c_str());
+  tx.commit();
 }
 
 } // namespace amx

@@ -22,6 +22,26 @@ inline void exec_sql(sqlite3* db, const char* sql) {
   }
 }
 
+// BEGIN IMMEDIATE now, COMMIT on commit(), ROLLBACK when left without it.
+class Transaction {
+public:
+  explicit Transaction(sqlite3* db) : m_db(db) { exec_sql(db, "BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!m_done)
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    exec_sql(m_db, "COMMIT");
+    m_done = true;
+  }
+
+private:
+  sqlite3* m_db;
+  bool m_done = false;
+};
+
 class Statement {
 public:
   Statement(sqlite3* db, const char* sql) : m_db(db) {

@@ -5,15 +5,9 @@
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 #include <csignal>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <thread>
-
-extern char** environ;
 
 namespace amx {
 namespace {
@@ -21,26 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::vector<std::vector<std::string>> rows(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_busy_timeout(h, 5000);
-  sqlite3_stmt* st = nullptr;
-  std::vector<std::vector<std::string>> out;
-  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); i++) {
-        auto t = sqlite3_column_text(st, i);
-        row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-      }
-      out.push_back(std::move(row));
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return out;
-}
+using test::rows;
 
 TEST(CliSmoke, PlanCountsTheCells) {
   auto r = test::run_abimatrix({"plan", "matrices/smoke.yaml"});
@@ -82,7 +57,7 @@ TEST(CliSmoke, FlagClassesAgainstRealToolchains) {
   auto r = test::run_abimatrix({"run", (dir.path() / "classes.yaml").string(), "--db", db.string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   auto result = [&](const std::string& target, const std::string& fixture, const std::string& c, const std::string& rust) {
-    auto got = rows(db, "SELECT r.verdict, coalesce(r.stage, ''), r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+    auto got = rows(db, "SELECT c.verdict, coalesce(c.stage, ''), c.reason FROM flat_results c "
                         "WHERE c.target = '" + target + "' AND c.fixture = '" + fixture + "' AND c.c_setting = '" + c +
                         "' AND c.rust_setting = '" + rust + "'");
     return got.empty() ? std::vector<std::string>{} : got[0];
@@ -128,8 +103,8 @@ TEST(CliSmoke, SmokeMatrixResults) {
 
   // Every all-off cell passes on all four targets with both C compilers, but
   // the riscv64 defect that scripts/repro/riscv64-stack-arg-signext.sh shows.
-  auto off = rows(db, "SELECT c.target, c.fixture, c.c_compiler, r.verdict, r.reason FROM results r "
-                      "JOIN cells c ON c.key = r.cell_key WHERE c.c_setting = 'off' AND c.rust_setting = 'off'");
+  auto off = rows(db, "SELECT c.target, c.fixture, c.c_compiler, c.verdict, c.reason FROM flat_results c "
+                      "WHERE c.c_setting = 'off' AND c.rust_setting = 'off'");
   EXPECT_EQ(off.size(), 26u); // with x18 on aarch64
   for (const auto& row : off) {
     if (row[0] == "riscv64" && row[1] == "scalars" && row[2] == "clang-19") {
@@ -141,7 +116,7 @@ TEST(CliSmoke, SmokeMatrixResults) {
   }
 
   // A regparm mismatch, either side, fails at run with both values.
-  auto mismatch = rows(db, "SELECT r.verdict, r.stage, r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+  auto mismatch = rows(db, "SELECT c.verdict, c.stage, c.reason FROM flat_results c "
                            "WHERE c.target = 'i386' AND c.c_setting != c.rust_setting");
   EXPECT_EQ(mismatch.size(), 12u);
   for (const auto& row : mismatch) {
@@ -210,24 +185,14 @@ TEST(CliSmoke, InterruptKeepsFinishedResultsAndExits130) {
   test::write_file(dir.path() / "m.yaml", "fixtures-dir: fixtures\ntargets: [x86_64]\nc-compilers: [clang-19]\n"
                                           "fixtures: [scalars, hang]\ntimeouts: {run: 600}\n");
   auto db = dir.path() / "r.db";
-  std::string matrix = (dir.path() / "m.yaml").string(), dbs = db.string();
-  std::vector<char*> argv = {const_cast<char*>(test::kBinary.c_str()), const_cast<char*>("run"), matrix.data(),
-                             const_cast<char*>("--db"), dbs.data(), const_cast<char*>("-j1"), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_t pid = test::spawn_abimatrix({"run", (dir.path() / "m.yaml").string(), "--db", db.string(), "-j1"});
+  ASSERT_GT(pid, 0);
 
   // Wait until scalars is recorded and hang is running, then press Ctrl-C.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline &&
-         (!std::filesystem::exists(db) || rows(db, "SELECT count(*) FROM results").empty() ||
-          rows(db, "SELECT count(*) FROM results")[0][0] != "1"))
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  bool recorded = test::wait_for_count(db, "SELECT count(*) FROM results", 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   ::kill(pid, SIGINT);
+  ASSERT_TRUE(recorded);
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));

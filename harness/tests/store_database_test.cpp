@@ -142,6 +142,11 @@ INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 
             "min-function-alignment=64 patchable-function-entry=4,2");
   EXPECT_EQ(scalar(h, "SELECT count(*) || ' ' || count(DISTINCT output_id) FROM steps"), "2 1");
   EXPECT_EQ(scalar(h, "SELECT text FROM outputs"), "same text");
+  // Schema 4: the target is a row of its own, described from what abimatrix knows.
+  EXPECT_EQ(scalar(h, "SELECT t.name || ' ' || t.rust_triple FROM cells c JOIN targets t ON t.id = c.target_id"),
+            "x86_64 x86_64-unknown-linux-gnu");
+  EXPECT_EQ(scalar(h, "SELECT target || ' ' || verdict || ' ' || reason FROM flat_results"), "x86_64 xfail lost");
+  EXPECT_EQ(scalar(h, "SELECT coalesce(shard, 'whole') || ' ' || cell_filter FROM runs"), "whole ");
   EXPECT_EQ(scalar(h, "PRAGMA foreign_key_check"), "");
   EXPECT_EQ(scalar(h, "PRAGMA integrity_check"), "ok");
 }

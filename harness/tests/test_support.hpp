@@ -6,12 +6,19 @@
 #include "util/process.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <chrono>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <spawn.h>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
+
+extern char** environ;
 
 namespace amx::test {
 
@@ -75,6 +82,29 @@ inline std::filesystem::path make_fixtures_dir(const std::filesystem::path& unde
   return dir;
 }
 
+// The rows of a query on a results database, read-only and as text ("" for
+// NULL); none when the database or the query is unusable.
+inline std::vector<std::vector<std::string>> rows(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_busy_timeout(h, 5000);
+  sqlite3_stmt* st = nullptr;
+  std::vector<std::vector<std::string>> out;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); i++) {
+        auto t = sqlite3_column_text(st, i);
+        row.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+      }
+      out.push_back(std::move(row));
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
+
 // Runs the abimatrix binary itself.
 inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
   ProcessSpec spec;
@@ -84,6 +114,40 @@ inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const s
   spec.timeout = std::chrono::minutes(5);
   spec.output_cap = 16 << 20;
   return run_process(spec);
+}
+
+// Starts the abimatrix binary without waiting, its output to /dev/null, for
+// tests that signal or kill it mid-run; -1 when it cannot start.
+inline pid_t spawn_abimatrix(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {kBinary.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0)
+    pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Polls until the query's single value is at least `n` (a count of results,
+// say), or a minute has passed; false then.
+inline bool wait_for_count(const std::filesystem::path& db, const std::string& sql, long n) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::filesystem::exists(db)) {
+      auto got = rows(db, sql);
+      if (!got.empty() && !got[0].empty() && std::stol(got[0][0]) >= n)
+        return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 } // namespace amx::test

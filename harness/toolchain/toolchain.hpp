@@ -20,6 +20,10 @@ struct Tool {
   std::string version;
 };
 
+// What differs between two sets of tools: one line per tool in only one of
+// them, "- role name path: version" from `before`, "+ ..." from `after`.
+std::vector<std::string> tool_differences(const std::vector<Tool>& before, const std::vector<Tool>& after);
+
 class Toolchain {
 public:
   // rustc and QEMU are required: a missing one is a FatalError. A missing C

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,9 @@ struct ChildSetup {
     // A crashing fixture under qemu-user would otherwise leave core files behind.
     struct rlimit no_core = {0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
+    // Should the harness die (kill -9), the program goes with it rather
+    // than hang on unwatched.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     return {};
   }
 };

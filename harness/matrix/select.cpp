@@ -1,0 +1,70 @@
+#include "matrix/select.hpp"
+
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace amx {
+
+namespace {
+
+std::optional<unsigned> parse_unsigned(std::string_view s) {
+  unsigned v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+    return std::nullopt;
+  return v;
+}
+
+} // namespace
+
+Partition parse_partition(const std::string& text) {
+  auto slash = text.find('/');
+  std::optional<unsigned> k, n;
+  if (slash != std::string::npos) {
+    k = parse_unsigned(std::string_view(text).substr(0, slash));
+    n = parse_unsigned(std::string_view(text).substr(slash + 1));
+  }
+  if (!k || !n || *k < 1 || *k > *n)
+    throw FatalError(fmt::format("--partition '{}': expected K/N with 1 <= K <= N, such as 2/4", text));
+  return {*k, *n};
+}
+
+std::string to_string(const Partition& p) { return fmt::format("{}/{}", p.index, p.count); }
+
+std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter) {
+  std::vector<const Cell*> out;
+  for (const auto& c : cells)
+    if (filter.empty() || glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter))
+      out.push_back(&c);
+  return out;
+}
+
+std::vector<const Cell*> partition_cells(const std::vector<const Cell*>& cells, const std::optional<Partition>& p) {
+  if (!p)
+    return cells;
+  std::vector<const Cell*> by_key = cells;
+  std::sort(by_key.begin(), by_key.end(), [](const Cell* a, const Cell* b) { return a->key < b->key; });
+  std::set<const Cell*> mine;
+  for (std::size_t i = p->index - 1; i < by_key.size(); i += p->count)
+    mine.insert(by_key[i]);
+  std::vector<const Cell*> out;
+  for (const Cell* c : cells)
+    if (mine.count(c))
+      out.push_back(c);
+  return out;
+}
+
+std::vector<const Cell*> cells_lacking(const std::vector<const Cell*>& cells, const std::set<std::string>& done) {
+  std::vector<const Cell*> out;
+  for (const Cell* c : cells)
+    if (!done.count(c->key))
+      out.push_back(c);
+  return out;
+}
+
+} // namespace amx

@@ -1,0 +1,36 @@
+#pragma once
+// Which of a matrix's cells one invocation runs: a --filter, one shard of
+// --partition K/N, and for --resume the cells a run has not recorded yet.
+
+#include "matrix/model.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+// Shard `index` (1-based) of `count`.
+struct Partition {
+  unsigned index = 1, count = 1;
+};
+
+// "K/N" with 1 <= K <= N; FatalError naming the text otherwise.
+Partition parse_partition(const std::string& text);
+std::string to_string(const Partition& p);
+
+// Cells whose name contains the glob `filter`, or whose key starts with it;
+// all of them when it is empty. Matrix order is kept.
+std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter);
+
+// Shard p of the cells: with the cells sorted by key, every count-th one
+// starting at index - 1. Depends only on the keys, so every CI job that
+// expands the same matrix computes the same shards, of sizes within one of
+// each other. Matrix order is kept within the shard.
+std::vector<const Cell*> partition_cells(const std::vector<const Cell*>& cells, const std::optional<Partition>& p);
+
+// The cells whose key is not in `done`.
+std::vector<const Cell*> cells_lacking(const std::vector<const Cell*>& cells, const std::set<std::string>& done);
+
+} // namespace amx
