@@ -21,6 +21,8 @@ std::string render_table(const std::vector<std::string>& header, const std::vect
       if (i + 1 < row.size())
         l += std::string(width[i] - row[i].size() + 2, ' ');
     }
+    // An empty last column leaves no trailing blanks.
+    l.erase(l.find_last_not_of(' ') + 1);
     out += l + "\n";
   };
   line(header);
