@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/query_commands.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
@@ -90,6 +91,7 @@ int run_cli(int argc, char** argv) {
 
   RunCommand run(app);
   QueryCommands queries(app);
+  ReportCommand report(app);
 
   try {
     app.parse(argc, argv);
@@ -105,6 +107,8 @@ int run_cli(int argc, char** argv) {
                    {merge_other_matrices ? AllowDifferent::yes : AllowDifferent::no,
                     merge_other_tools ? AllowDifferent::yes : AllowDifferent::no});
     if (auto code = queries.dispatch())
+      return *code;
+    if (auto code = report.dispatch())
       return *code;
     return *run.dispatch();
   } catch (const FatalError& e) {

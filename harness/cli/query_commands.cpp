@@ -125,9 +125,7 @@ std::optional<int> QueryCommands::dispatch() {
                          {m_diff, &QueryCommands::diff}, {m_regressions, &QueryCommands::regressions},
                          {m_history, &QueryCommands::history}, {m_show, &QueryCommands::show}})
     if (*cmd) {
-      // A query never creates a database: a wrong path is an error.
-      if (!std::filesystem::exists(m_db))
-        throw FatalError(fmt::format("{}: no such database (`abimatrix run` creates it; --db names another)", m_db));
+      require_database(m_db);
       Database db(m_db);
       Queries q(db);
       return (this->*fn)(q);
@@ -270,7 +268,7 @@ int QueryCommands::show(Queries& q) {
     j["checks"] = json::array();
     for (const auto& c : s.checks)
       j["checks"].push_back({{"property", c.property}, {"flag", c.flag}, {"held", c.held}, {"detail", c.detail}});
-    j["rust_mix"] = s.rust_mix ? json(*s.rust_mix) : json();
+    j["rust_mix"] = s.rust_mix ? json(describe(*s.rust_mix)) : json();
     j["steps"] = json::array();
     for (const auto& st : s.steps)
       j["steps"].push_back({{"stage", st.stage},
@@ -295,7 +293,7 @@ int QueryCommands::show(Queries& q) {
     fmt::print("check     {} ({}): {}{}\n", c.property, c.flag.empty() ? "program" : c.flag, c.held ? "held" : "lost",
                c.detail.empty() ? "" : ": " + c.detail);
   if (s.rust_mix)
-    fmt::print("rust-mix  {}\n", *s.rust_mix);
+    fmt::print("rust-mix  {}\n", describe(*s.rust_mix));
   for (const auto& st : s.steps) {
     std::string status = st.timed_out ? "timed out"
                          : st.signal  ? fmt::format("signal {}", *st.signal)

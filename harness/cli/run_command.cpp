@@ -51,6 +51,30 @@ void check_same_tools(const StoredRun& run, const std::vector<Tool>& now) {
                                  run.id, join(changes, "\n  ")));
 }
 
+// The flags the matrix varies, as its catalogue defines them.
+std::vector<FlagFacts> flag_facts(const Matrix& m) {
+  std::vector<FlagFacts> out;
+  for (const auto& used : m.flags) {
+    const Flag& f = m.catalogue.at(used.name);
+    std::vector<std::string> spellings;
+    auto spell = [&](const std::string& where, const std::map<Family, Spelling>& by_family) {
+      for (const auto& [family, spelling] : by_family) {
+        std::vector<std::string> per_value;
+        for (const auto& [value, args] : spelling.per_value)
+          per_value.push_back(fmt::format("{}: {}", value, join(args, " ")));
+        spellings.push_back(fmt::format("{}{}: {}", where, to_string(family),
+                                        per_value.empty() ? join(spelling.pattern, " ")
+                                                          : "(" + join(per_value, ", ") + ")"));
+      }
+    };
+    spell("", f.spellings);
+    for (const auto& [target, by_family] : f.target_spellings)
+      spell(target + " ", by_family);
+    out.push_back({f.name, to_string(f.cls), f.description, join(f.targets, ", "), join(spellings, "; ")});
+  }
+  return out;
+}
+
 } // namespace
 
 RunCommand::RunCommand(CLI::App& app) {
@@ -111,7 +135,7 @@ int RunCommand::execute() {
     info = resumed->info;
   } else {
     info = {std::filesystem::absolute(m.path).string(), m.name, m.hash, host_description(), 0, 0, {}, m_filter,
-            std::nullopt};
+            std::nullopt, flag_facts(m)};
     if (!m_partition.empty())
       info.partition = parse_partition(m_partition);
   }

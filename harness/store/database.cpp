@@ -44,6 +44,11 @@ std::string to_string(RunStatus s) {
   return "?";
 }
 
+void require_database(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path))
+    throw FatalError(fmt::format("{}: no such database (`abimatrix run` creates it; --db names another)", path.string()));
+}
+
 int Database::schema_version() { return amx::schema_version(); }
 
 Database::Database(const std::filesystem::path& path) : m_path(path) {
@@ -103,6 +108,10 @@ std::int64_t Database::begin_run(const RunInfo& info) {
     tool.bind(1, t.role).bind(2, t.name).bind(3, t.path.string()).bind(4, t.version).run();
     used.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version).run();
   }
+  Statement flag(m_db, "INSERT INTO run_flags (run_id, flag, class, description, targets, spellings) "
+                       "VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& f : info.flags)
+    flag.bind(1, run).bind(2, f.name).bind(3, f.cls).bind(4, f.description).bind(5, f.targets).bind(6, f.spellings).run();
   tx.commit();
   return run;
 }
@@ -117,21 +126,29 @@ void Database::finish_run(std::int64_t run, RunStatus status) {
 
 StoredRun Database::stored_run(std::int64_t run) {
   Statement q(m_db, "SELECT matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, cell_filter, shard, "
-                    "shards, status FROM runs WHERE id = ?");
+                    "shards, status, started_at, coalesce(finished_at, '') FROM runs WHERE id = ?");
   q.bind(1, run);
   if (!q.next())
     throw FatalError(fmt::format("{}: no run {} (`abimatrix runs` lists them)", m_path.string(), run));
   StoredRun s;
   s.id = run;
   s.info = {q.text(0), q.text(1), q.text(2), q.text(3), static_cast<unsigned>(q.integer(4)),
-            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt};
+            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt, {}};
   if (sqlite3_column_type(q.handle(), 7) != SQLITE_NULL)
     s.info.partition = Partition{static_cast<unsigned>(q.integer(7)), static_cast<unsigned>(q.integer(8))};
   s.status = q.text(9);
+  s.started_at = q.text(10);
+  s.finished_at = q.text(11);
+  q.reset();
   Statement tools(m_db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ? ORDER BY role, name");
   tools.bind(1, run);
   while (tools.next())
     s.info.tools.push_back({tools.text(0), tools.text(1), tools.text(2), tools.text(3)});
+  Statement flags(m_db, "SELECT flag, class, description, targets, spellings FROM run_flags WHERE run_id = ? "
+                        "ORDER BY flag");
+  flags.bind(1, run);
+  while (flags.next())
+    s.info.flags.push_back({flags.text(0), flags.text(1), flags.text(2), flags.text(3), flags.text(4)});
   return s;
 }
 

@@ -22,6 +22,13 @@ struct sqlite3;
 
 namespace amx {
 
+// A flag a run varied, as its catalogue defined it.
+struct FlagFacts {
+  std::string name, cls, description;
+  std::string targets;   // "aarch64, riscv64", or "" for every target
+  std::string spellings; // "rustc: -Zfixed-x18; clang: -ffixed-x18; gcc: -ffixed-x18"
+};
+
 struct RunInfo {
   std::string matrix_path, matrix_name, matrix_hash;
   std::string host;
@@ -30,13 +37,14 @@ struct RunInfo {
   std::vector<Tool> tools;
   std::string cell_filter;            // --filter, "" for all
   std::optional<Partition> partition; // --partition, none for all
+  std::vector<FlagFacts> flags;
 };
 
 // A run as recorded, with what --resume needs to run the same cells again.
 struct StoredRun {
   std::int64_t id = 0;
   RunInfo info;
-  std::string status;
+  std::string status, started_at, finished_at;
 };
 
 // Whether one compiler accepts one flag spelling for one target.
@@ -86,6 +94,10 @@ private:
   std::filesystem::path m_path;
   sqlite3* m_db = nullptr;
 };
+
+// For commands that read: a missing file is an error naming it, never a
+// new empty database.
+void require_database(const std::filesystem::path& path);
 
 // The single writer: workers push, one thread commits whatever has queued up.
 class ResultWriter {

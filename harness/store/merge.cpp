@@ -20,7 +20,6 @@ namespace {
 struct Input {
   std::filesystem::path path;
   StoredRun run;
-  std::string started_at, finished_at;
   std::set<std::string> cells;
 };
 
@@ -41,12 +40,6 @@ Input read_input(const std::filesystem::path& path) {
     throw FatalError(fmt::format("{}: {}", path.string(), e.what()));
   }
   in.cells = db.recorded_cells(in.run.id);
-  Statement q(db.handle(), "SELECT started_at, coalesce(finished_at, '') FROM runs WHERE id = ?");
-  q.bind(1, in.run.id);
-  q.next();
-  in.started_at = q.text(0);
-  in.finished_at = q.text(1);
-  q.reset();
   return in;
 }
 
@@ -191,17 +184,21 @@ MergeOutcome merge_runs(const std::vector<std::filesystem::path>& inputs, const 
   info.partition.reset();
   info.jobs = info.cells_planned = 0;
   info.tools.clear();
-  std::string started = ins.front().started_at, finished;
+  info.flags.clear();
+  std::string started = ins.front().run.started_at, finished;
   for (const auto& in : ins) {
     info.jobs += in.run.info.jobs;
     info.cells_planned += in.run.info.cells_planned;
+    for (const auto& f : in.run.info.flags)
+      if (std::none_of(info.flags.begin(), info.flags.end(), [&](const FlagFacts& g) { return g.name == f.name; }))
+        info.flags.push_back(f);
     for (const auto& t : in.run.info.tools)
       if (std::none_of(info.tools.begin(), info.tools.end(), [&](const Tool& u) {
             return u.role == t.role && u.name == t.name && u.path == t.path && u.version == t.version;
           }))
         info.tools.push_back(t);
-    started = std::min(started, in.started_at);
-    finished = std::max(finished, in.finished_at);
+    started = std::min(started, in.run.started_at);
+    finished = std::max(finished, in.run.finished_at);
   }
 
   Database db(into);

@@ -274,8 +274,17 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
   return out;
 }
 
+std::string describe(const RustMixRow& m) {
+  return fmt::format("crate ({}) against minicore ({}): {}{}", m.crate_setting, m.minicore_setting,
+                     m.refused ? "refused: " + m.message : "accepted",
+                     m.allow_flag.empty() ? ""
+                                          : fmt::format("; with {}: {}", m.allow_flag,
+                                                        m.allowed && *m.allowed ? "accepted" : "still refused"));
+}
+
 ShownResult Queries::show(const std::string& key, std::int64_t run) {
-  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, '') FROM {} "
+  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, ''), r.duration_ms, r.exit_code, "
+                         "r.signal FROM {} "
                          "WHERE r.run_id = ? AND r.cell_key = ?",
                          kResultColumns, kResultTables);
   Statement q(m_db, sql.c_str());
@@ -286,6 +295,10 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   s.result = result_row(q);
   s.expect_reason = q.text(14);
   s.expected_stage = q.text(15);
+  s.duration_ms = sqlite3_column_double(q.handle(), 16);
+  s.exit_code = optional_int(q, 17);
+  s.signal = optional_int(q, 18);
+  q.reset();
   for (auto [text, out] : {std::pair{&s.result.c_setting, &s.c_flags}, {&s.result.rust_setting, &s.rust_flags}})
     for (auto& kv : parse_setting(*text))
       out->push_back(kv);
@@ -300,11 +313,9 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   mix.bind(1, run).bind(2, key);
   if (mix.next()) {
     auto allowed = optional_int(mix, 5);
-    s.rust_mix = fmt::format("crate ({}) against minicore ({}): {}{}", mix.text(1), mix.text(0),
-                             mix.integer(2) ? "refused: " + mix.text(3) : "accepted",
-                             mix.text(4).empty() ? ""
-                                                 : fmt::format("; with {}: {}", mix.text(4),
-                                                               allowed && *allowed ? "accepted" : "still refused"));
+    s.rust_mix = RustMixRow{mix.text(0), mix.text(1), mix.text(3), mix.text(4), mix.integer(2) != 0,
+                            allowed ? std::optional<bool>(*allowed != 0) : std::nullopt};
+    mix.reset();
   }
 
   Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "

@@ -67,13 +67,25 @@ struct CheckRow {
   bool held = false;
 };
 
+// The Rust-vs-Rust experiment of one cell: does rustc refuse to link the
+// fixture crate against a minicore built with the C side's setting?
+struct RustMixRow {
+  std::string minicore_setting, crate_setting, message, allow_flag;
+  bool refused = false;
+  std::optional<bool> allowed; // with allow_flag, when it was tried
+};
+// One line: "crate (off) against minicore (fixed-x18=on): refused: ...".
+std::string describe(const RustMixRow& m);
+
 struct ShownResult {
   ResultRow result;
   std::string expect_reason, expected_stage;
   std::vector<std::pair<std::string, std::string>> c_flags, rust_flags;
   std::vector<CheckRow> checks;
-  std::optional<std::string> rust_mix; // one line, when the experiment ran
+  std::optional<RustMixRow> rust_mix; // when the experiment ran
   std::vector<StepRow> steps;
+  double duration_ms = 0;
+  std::optional<std::int64_t> exit_code, signal;
 };
 
 class Queries {

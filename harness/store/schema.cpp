@@ -217,6 +217,19 @@ CREATE VIEW flat_results AS
          c.pairing, r.verdict, r.expected, r.expect_reason, r.stage, r.reason, r.exit_code, r.signal, r.duration_ms
   FROM results r JOIN cells c ON c.key = r.cell_key JOIN targets t ON t.id = c.target_id;
 )sql",
+    // 5: the flags a run varied, as its catalogue defined them, so reports
+    // can say a flag's class and spellings without the matrix file.
+    R"sql(
+CREATE TABLE run_flags (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  flag TEXT NOT NULL,
+  class TEXT NOT NULL,
+  description TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  spellings TEXT NOT NULL,
+  PRIMARY KEY (run_id, flag)
+);
+)sql",
 };
 
 void split_settings_in_migration(sqlite3* db) { split_settings(db); }
@@ -229,7 +242,7 @@ void describe_targets(sqlite3* db) {
 
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
-void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets};
+void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -1,0 +1,59 @@
+#include "cli/report_command.hpp"
+
+#include "report/html.hpp"
+#include "report/json_report.hpp"
+#include "report/junit.hpp"
+#include "report/markdown.hpp"
+#include "store/database.hpp"
+#include "store/queries.hpp"
+#include "util/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace amx {
+
+ReportCommand::ReportCommand(CLI::App& app) {
+  m_cmd = app.add_subcommand("report", "a run as Markdown evidence, JSON, JUnit XML or a self-contained HTML page");
+  m_cmd->add_option("run", m_run, "run id (default: the latest)");
+  m_cmd->add_option("--db", m_db, "results database")->capture_default_str();
+  m_cmd->add_option("--format", m_format, "markdown, json, junit or html")
+      ->check(CLI::IsMember({"markdown", "json", "junit", "html"}))
+      ->capture_default_str();
+  m_cmd->add_option("-o,--output", m_output, "write to this file instead of stdout");
+  m_cmd->add_option("--limit", m_limit, "markdown: the most characters (default: a GitHub comment's 65536)");
+}
+
+std::optional<int> ReportCommand::dispatch() {
+  if (!*m_cmd)
+    return std::nullopt;
+  require_database(m_db);
+  Database db(m_db);
+  Queries q(db);
+  auto report = load_report(db, m_run ? q.run(*m_run) : q.latest_run());
+  std::string text;
+  if (m_format == "markdown")
+    text = render_markdown(report, m_limit ? m_limit : kGithubCommentLimit);
+  else if (m_format == "json")
+    text = report_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  else if (m_format == "junit")
+    text = render_junit(report);
+  else
+    text = render_html(report);
+  if (m_output.empty()) {
+    fmt::print("{}", text);
+    return 0;
+  }
+  std::ofstream out(m_output, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out)
+    throw FatalError(fmt::format("{}: cannot write the report: {}", m_output, std::strerror(errno)));
+  fmt::print(stderr, "wrote {} ({} bytes, run {})\n", m_output, text.size(), report.run.id);
+  return 0;
+}
+
+} // namespace amx

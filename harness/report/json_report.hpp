@@ -1,0 +1,17 @@
+#pragma once
+// The whole run as JSON, every field of every result, for other tools. The
+// document says its schema and version; docs/report-schema.json is that
+// schema (JSON Schema 2020-12). Version 1; a field's meaning never changes
+// within a version, new fields may be added.
+
+#include "report/run_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace amx {
+
+constexpr int kReportSchemaVersion = 1;
+
+nlohmann::json report_json(const RunReport& r);
+
+} // namespace amx

@@ -1,0 +1,278 @@
+#include "report/markdown.hpp"
+
+#include "matrix/model.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace amx {
+
+namespace {
+
+// Pairings in the order the reports show them; others follow by name.
+const std::vector<std::string> kPairingOrder = {"matched", "c-only", "rust-only", "one-off"};
+
+std::string code(const std::string& s) {
+  auto t = markdown_text(s);
+  // A backtick inside needs a longer fence, and spaces so it is not part of it.
+  return t.find('`') == std::string::npos ? "`" + t + "`" : "`` " + t + " ``";
+}
+
+// "failed at run", "passed", "skipped"; unexpected ones in bold.
+std::string said(const ResultRow& r) {
+  if (r.verdict == "pass")
+    return "passed";
+  if (r.verdict == "skip")
+    return "skipped";
+  if (r.verdict == "xpass")
+    return "**passed, expected to fail**";
+  std::string at = r.stage.empty() ? "" : " at " + r.stage;
+  return r.verdict == "fail" ? "**failed" + at + ", expected to pass**" : "failed" + at;
+}
+
+bool has_flag(const ShownResult& s, const std::string& flag) {
+  auto in = [&](const std::vector<std::pair<std::string, std::string>>& v) {
+    return std::any_of(v.begin(), v.end(), [&](const auto& kv) { return kv.first == flag; });
+  };
+  return in(s.c_flags) || in(s.rust_flags);
+}
+
+std::vector<std::string> pairings_of(const std::vector<const ShownResult*>& cells) {
+  std::set<std::string> seen;
+  for (const auto* c : cells)
+    seen.insert(c->result.pairing);
+  std::vector<std::string> out;
+  for (const auto& p : kPairingOrder)
+    if (seen.erase(p))
+      out.push_back(p);
+  out.insert(out.end(), seen.begin(), seen.end());
+  return out;
+}
+
+// "2 passed; 2 failed at run" for the cells of one pairing.
+std::string tally(const std::vector<const ShownResult*>& cells, const std::string& pairing) {
+  std::vector<std::pair<std::string, std::size_t>> counts;
+  for (const auto* c : cells) {
+    if (c->result.pairing != pairing)
+      continue;
+    auto phrase = said(c->result);
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& kv) { return kv.first == phrase; });
+    if (it == counts.end())
+      counts.emplace_back(phrase, 1);
+    else
+      it->second++;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [phrase, n] : counts)
+    parts.push_back(fmt::format("{} {}", n, phrase));
+  return parts.empty() ? "–" : join(parts, "; ");
+}
+
+std::string where(const ResultRow& r) {
+  return fmt::format("{} {} {}/{}", r.target, r.fixture, r.c_compiler, r.rustc);
+}
+
+// What rustc says about linking Rust crates that differ in the flag.
+std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::string* example) {
+  std::size_t tried = 0, refused = 0;
+  for (const auto* c : cells)
+    if (c->rust_mix && c->rust_mix->minicore_setting != c->rust_mix->crate_setting) {
+      tried++;
+      if (c->rust_mix->refused) {
+        refused++;
+        if (example && example->empty())
+          *example = c->rust_mix->message.substr(0, c->rust_mix->message.find('\n'));
+      }
+    }
+  if (!tried)
+    return "not tried";
+  if (refused == tried)
+    return "refuses";
+  return refused ? fmt::format("refuses {} of {}", refused, tried) : "accepts";
+}
+
+struct Section {
+  std::string flag, body, details;
+  bool details_left_out = false, left_out = false;
+};
+
+Section flag_section(const FlagFacts* f, const std::string& title, const std::vector<const ShownResult*>& cells) {
+  Section s;
+  s.flag = f ? f->name : title;
+  std::string b;
+  if (f) {
+    b += fmt::format("### {} ({}{})\n\n", code(f->name), f->cls, f->targets.empty() ? "" : "; " + f->targets);
+    if (!f->description.empty())
+      b += markdown_text(f->description) + "\n\n";
+    if (!f->spellings.empty())
+      b += "Spellings: " + code(f->spellings) + "\n\n";
+    std::string example;
+    auto mix = rust_mix_summary(cells, &example);
+    if (mix != "not tried")
+      b += fmt::format("Rust crates that differ in it: rustc {}{}.\n\n", mix == "refuses" ? "refuses to link them" : mix,
+                       example.empty() ? "" : ": " + code(example));
+  } else {
+    b += fmt::format("### {}\n\n", title);
+  }
+  for (const auto& pairing : pairings_of(cells)) {
+    std::size_t n = std::count_if(cells.begin(), cells.end(), [&](auto* c) { return c->result.pairing == pairing; });
+    b += fmt::format("- **{}** ({}): {}\n", pairing, n, tally(cells, pairing));
+    // One example per way of failing, with the reason it was expected.
+    std::set<std::string> shown;
+    for (const auto* c : cells) {
+      const auto& r = c->result;
+      if (r.pairing != pairing || r.verdict == "pass" || !shown.insert(said(r)).second)
+        continue;
+      b += fmt::format("  - {}: {}, e.g. {}: {}\n", said(r), r.verdict == "skip" ? "because" : "reason",
+                       markdown_text(where(r) + " " + "c:" + r.c_setting + " rust:" + r.rust_setting),
+                       markdown_text(r.reason));
+      if (r.expected == "fail" && !c->expect_reason.empty() && pairing == "matched")
+        b += fmt::format("    (expected: {})\n", markdown_text(c->expect_reason));
+    }
+  }
+  s.body = b + "\n";
+  std::string d = fmt::format("<details><summary>The {} cells</summary>\n\n", cells.size());
+  d += "| cell | target | fixture | compilers | C side | Rust side | outcome | reason |\n"
+       "|---|---|---|---|---|---|---|---|\n";
+  for (const auto* c : cells) {
+    const auto& r = c->result;
+    d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.key), r.target, r.fixture,
+                     markdown_text(r.c_compiler + "/" + r.rustc), code(r.c_setting), code(r.rust_setting), said(r),
+                     markdown_text(r.reason));
+  }
+  s.details = d + "\n</details>\n\n";
+  return s;
+}
+
+} // namespace
+
+std::string markdown_text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+    case '\n': case '\r': case '\t': out += ' '; break;
+    case '|': out += "\\|"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '&': out += "&amp;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_markdown(const RunReport& r, std::size_t limit) {
+  const auto& info = r.run.info;
+  std::size_t total = 0, unexpected_n = 0;
+  for (const auto& [v, n] : r.verdicts)
+    total += n;
+  for (const auto& s : r.results)
+    unexpected_n += unexpected(s.result);
+
+  std::string head = fmt::format("## abimatrix: {} run {}\n\n", code(info.matrix_name), r.run.id);
+  std::vector<std::string> counts;
+  for (const char* v : {"pass", "fail", "xfail", "xpass", "skip"})
+    if (r.verdicts.count(v))
+      counts.push_back(fmt::format("{} {}", r.verdicts.at(v), v));
+  head += fmt::format("Run {} {}, {} to {}{}. {} of {} planned cells: {}; {}.\n\n", r.run.id, r.run.status,
+                      r.run.started_at, r.run.finished_at.empty() ? "(unfinished)" : r.run.finished_at,
+                      info.partition ? ", shard " + to_string(*info.partition) : "", total, info.cells_planned,
+                      join(counts, ", "),
+                      unexpected_n ? fmt::format("**{} unexpected**", unexpected_n) : "all as expected");
+  head += "`xfail`: failed, as the flag's class or a reproducer-backed override says it must; a pass where a "
+          "failure is expected would be `xpass`.\n\n";
+  head += "| tool | path | version |\n|---|---|---|\n";
+  for (const auto& t : info.tools)
+    head += fmt::format("| {} | {} | {} |\n", markdown_text(t.name), code(t.path.string()), markdown_text(t.version));
+  head += "\n";
+
+  // Per flag: the cells that set it on either side.
+  std::vector<Section> sections;
+  std::vector<const ShownResult*> all_off;
+  for (const auto& s : r.results)
+    if (s.c_flags.empty() && s.rust_flags.empty())
+      all_off.push_back(&s);
+  std::vector<std::vector<const ShownResult*>> flag_cells;
+  std::vector<std::string> all_pairings;
+  for (const auto& f : info.flags) {
+    std::vector<const ShownResult*> cells;
+    for (const auto& s : r.results)
+      if (has_flag(s, f.name))
+        cells.push_back(&s);
+    if (cells.empty())
+      continue;
+    for (const auto& p : pairings_of(cells))
+      if (std::find(all_pairings.begin(), all_pairings.end(), p) == all_pairings.end())
+        all_pairings.push_back(p);
+    sections.push_back(flag_section(&f, "", cells));
+    flag_cells.push_back(std::move(cells));
+  }
+  std::string table = "| flag | class | targets |";
+  for (const auto& p : all_pairings)
+    table += " " + p + " |";
+  table += " Rust crates that differ |\n|---|---|---|";
+  for (std::size_t i = 0; i < all_pairings.size(); i++)
+    table += "---|";
+  table += "---|\n";
+  for (std::size_t i = 0; i < flag_cells.size(); i++) {
+    const FlagFacts& f = *std::find_if(info.flags.begin(), info.flags.end(),
+                                       [&](const FlagFacts& g) { return g.name == sections[i].flag; });
+    table += fmt::format("| {} | {} | {} |", code(f.name), f.cls, f.targets.empty() ? "all" : f.targets);
+    for (const auto& p : all_pairings)
+      table += " " + tally(flag_cells[i], p) + " |";
+    table += " rustc " + rust_mix_summary(flag_cells[i], nullptr) + " |\n";
+  }
+  table += "\n";
+  if (!all_off.empty())
+    sections.push_back(flag_section(nullptr, "Every flag off on both sides", all_off));
+
+  // Leave out detail, longest cell tables first, then whole sections from
+  // the end, until the report fits with its note.
+  auto size = [&] {
+    std::size_t n = head.size() + table.size() + 400;
+    for (const auto& s : sections)
+      n += (s.left_out ? 0 : s.body.size()) + (s.left_out || s.details_left_out ? 0 : s.details.size());
+    return n;
+  };
+  std::vector<Section*> by_details;
+  for (auto& s : sections)
+    by_details.push_back(&s);
+  std::sort(by_details.begin(), by_details.end(), [](auto* a, auto* b) { return a->details.size() > b->details.size(); });
+  for (auto* s : by_details)
+    if (size() > limit)
+      s->details_left_out = true;
+  for (auto it = sections.rbegin(); it != sections.rend() && size() > limit; ++it)
+    it->left_out = true;
+
+  std::string out = head + table;
+  std::vector<std::string> no_details, no_section;
+  for (const auto& s : sections) {
+    if (s.left_out) {
+      no_section.push_back(s.flag);
+      continue;
+    }
+    out += s.body;
+    if (s.details_left_out)
+      no_details.push_back(s.flag);
+    else
+      out += s.details;
+  }
+  if (!no_details.empty() || !no_section.empty()) {
+    std::vector<std::string> what;
+    if (!no_details.empty())
+      what.push_back("the cell tables of " + join(no_details, ", "));
+    if (!no_section.empty())
+      what.push_back("the sections of " + join(no_section, ", "));
+    out += fmt::format("_Left out to stay under {} characters: {}. `abimatrix report {} --format json` has every "
+                       "result._\n",
+                       limit, join(what, "; "), r.run.id);
+  }
+  return out;
+}
+
+} // namespace amx

@@ -1,0 +1,23 @@
+#include "report/run_report.hpp"
+
+namespace amx {
+
+RunReport load_report(Database& db, std::int64_t run) {
+  RunReport r;
+  r.run = db.stored_run(run);
+  Queries q(db);
+  r.verdicts = q.verdict_counts(run);
+  for (const auto& row : q.results(run, {}))
+    r.results.push_back(q.show(row.key, run));
+  return r;
+}
+
+std::string outcome_phrase(const ResultRow& r) {
+  if (r.verdict == "pass" || r.verdict == "xpass" || r.verdict == "skip")
+    return r.verdict;
+  return r.stage.empty() ? r.verdict : r.verdict + " at " + r.stage;
+}
+
+bool unexpected(const ResultRow& r) { return r.verdict == "fail" || r.verdict == "xpass"; }
+
+} // namespace amx

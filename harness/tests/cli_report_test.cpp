@@ -1,0 +1,190 @@
+// `abimatrix report` in every format, from a real run with passes, expected
+// failures at run and check, and skips, each checked by an outside reader:
+// cmark-gfm renders the Markdown, python3-jsonschema validates the JSON,
+// xmllint validates the JUnit XML against docs/junit.xsd, and a real
+// headless Chromium loads the HTML, clicks a cell and filters.
+
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class CliReport : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    if (!test::missing_tools({"clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "qemu-x86_64", "llvm-readelf-19",
+                              "llvm-objdump-19", "rustc"})
+             .empty())
+      return;
+    s_dir = new test::ScopedTempDir;
+    auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+    test::write_file(s_dir->path() / "report.yaml",
+                     "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
+                         (repo / "fixtures").string() +
+                         "\nname: report\ntargets: [x86_64]\nc-compilers: [clang-19, gcc]\nfixtures: [kcfi, indirect]\n"
+                         "flags:\n  kcfi: [normalized-unmerged, on]\n  cf-protection: [branch]\n"
+                         "pairings: [matched, c-only]\n");
+    s_db = new std::filesystem::path(s_dir->path() / "r.db");
+    test::run_abimatrix({"run", (s_dir->path() / "report.yaml").string(), "--db", s_db->string()});
+  }
+  static void TearDownTestSuite() {
+    delete s_db;
+    delete s_dir;
+  }
+  void SetUp() override {
+    AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "qemu-x86_64", "llvm-readelf-19",
+                      "llvm-objdump-19", "rustc");
+  }
+  // Writes the report and returns its path.
+  std::filesystem::path report(const std::string& format, const std::string& file) {
+    auto path = s_dir->path() / file;
+    auto r = test::run_abimatrix({"report", "--db", s_db->string(), "--format", format, "-o", path.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return path;
+  }
+  static std::string read(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+  ProcessResult tool(const std::string& exe, const std::vector<std::string>& args) {
+    ProcessSpec spec;
+    spec.exe = find_program(exe);
+    spec.args = args;
+    spec.timeout = std::chrono::minutes(2);
+    spec.output_cap = 64 << 20;
+    return run_process(spec);
+  }
+
+  static test::ScopedTempDir* s_dir;
+  static std::filesystem::path* s_db;
+};
+test::ScopedTempDir* CliReport::s_dir = nullptr;
+std::filesystem::path* CliReport::s_db = nullptr;
+
+TEST_F(CliReport, MarkdownRendersWithEveryTableIntact) {
+  AMX_REQUIRE_TOOLS("cmark-gfm");
+  auto md = read(report("markdown", "r.md"));
+  EXPECT_THAT(md, HasSubstr("## abimatrix: `report` run 1"));
+  EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64, aarch64, riscv64 |"));
+  // The facts a reader quotes: the trap, the skip's reason, the lost note, the versions.
+  EXPECT_THAT(md, HasSubstr("wrong value: c_to_rust.int expected no-signal, got SIGILL"));
+  EXPECT_THAT(md, HasSubstr("gcc has no spelling for kcfi=on on x86_64"));
+  EXPECT_THAT(md, HasSubstr("ibt-note lost: the linker dropped IBT from the program"));
+  EXPECT_THAT(md, ::testing::MatchesRegex("(.|\n)*\\| rustc \\| `[^`]+/rustc` \\| rustc 1\\.[0-9]+\\.[0-9]+ (.|\n)*"));
+  EXPECT_LE(md.size(), 65536u);
+
+  auto html = tool("cmark-gfm", {"-e", "table", (s_dir->path() / "r.md").string()});
+  ASSERT_EQ(html.exit_code, 0) << html.output;
+  // Every Markdown table became an HTML table: a broken one is left as a
+  // paragraph of pipes.
+  std::size_t separators = 0;
+  for (std::size_t at = 0; (at = md.find("\n|---", at)) != std::string::npos; at++)
+    separators++;
+  std::size_t tables = 0;
+  for (std::size_t at = 0; (at = html.output.find("<table>", at)) != std::string::npos; at++)
+    tables++;
+  EXPECT_GT(separators, 3u);
+  EXPECT_EQ(tables, separators);
+  EXPECT_THAT(html.output, Not(HasSubstr("<p>|")));
+}
+
+TEST_F(CliReport, MarkdownSaysWhatItLeftOut) {
+  auto r = test::run_abimatrix({"report", "--db", s_db->string(), "--limit", "6000"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_LE(r.output.size(), 6000u);
+  EXPECT_THAT(r.output, HasSubstr("_Left out to stay under 6000 characters: the cell tables of "));
+  EXPECT_THAT(r.output, HasSubstr("`abimatrix report 1 --format json` has every result._"));
+}
+
+TEST_F(CliReport, JsonValidatesAgainstItsSchema) {
+  AMX_REQUIRE_TOOLS("/usr/bin/python3");
+  auto path = report("json", "r.json");
+  auto doc = nlohmann::json::parse(read(path));
+  EXPECT_EQ(doc["schema"], "abimatrix-report");
+  EXPECT_EQ(doc["version"], 1);
+  auto planned = doc["run"]["cells_planned"].get<std::size_t>();
+  EXPECT_EQ(doc["results"].size(), planned);
+  auto check = tool("/usr/bin/python3",
+                    {"-c",
+                     "import json, sys, jsonschema\n"
+                     "schema = json.load(open(sys.argv[1]))\n"
+                     "jsonschema.Draft202012Validator.check_schema(schema)\n"
+                     "errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n"
+                     "for e in errors[:10]: print(e.message, list(e.path))\n"
+                     "sys.exit(1 if errors else 0)\n",
+                     (test::kSourceDir / "docs/report-schema.json").string(), path.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  // The schema is not a formality: a result without its verdict fails it.
+  doc["results"][0].erase("verdict");
+  test::write_file(s_dir->path() / "broken.json", doc.dump());
+  auto broken = tool("/usr/bin/python3", {"-c", "import json, sys, jsonschema\n"
+                                                "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))\n",
+                                          (test::kSourceDir / "docs/report-schema.json").string(),
+                                          (s_dir->path() / "broken.json").string()});
+  EXPECT_NE(broken.exit_code, 0);
+  EXPECT_THAT(broken.output, HasSubstr("'verdict' is a required property"));
+}
+
+TEST_F(CliReport, JunitValidatesAndCountsEveryCell) {
+  AMX_REQUIRE_TOOLS("xmllint");
+  auto path = report("junit", "r.xml");
+  auto check = tool("xmllint", {"--noout", "--schema", (test::kSourceDir / "docs/junit.xsd").string(), path.string()});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  auto xml = read(path);
+  auto count = [&](const std::string& s) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = xml.find(s, at)) != std::string::npos; at++)
+      n++;
+    return n;
+  };
+  auto cells = test::rows(*s_db, "SELECT count(*), sum(verdict = 'skip'), sum(verdict IN ('fail', 'xpass')) FROM results")[0];
+  EXPECT_EQ(std::to_string(count("<testcase ")), cells[0]);
+  EXPECT_EQ(std::to_string(count("<skipped ")), cells[1]);
+  EXPECT_EQ(std::to_string(count("<failure ")), cells[2]);
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"x86_64.kcfi\""));
+  EXPECT_THAT(xml, HasSubstr("<skipped message=\"gcc has no spelling for kcfi=on on x86_64\"/>"));
+  EXPECT_THAT(xml, HasSubstr("expected failure at run: wrong value: c_to_rust.int expected no-signal, got SIGILL"));
+}
+
+TEST_F(CliReport, HtmlWorksInChromium) {
+  AMX_REQUIRE_TOOLS("/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver");
+  auto path = report("html", "r.html");
+  auto html = read(path);
+  // Self-contained: nothing to fetch.
+  EXPECT_THAT(html, Not(::testing::ContainsRegex("(src|href)=\"(https?:)?//")));
+  auto cell = test::rows(*s_db, "SELECT r.cell_key, r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+                                "WHERE c.fixture = 'indirect' AND r.verdict = 'xfail' LIMIT 1")[0];
+  auto artifacts = std::filesystem::path(AMX_BINARY).parent_path() / "test-artifacts";
+  std::filesystem::create_directories(artifacts);
+  auto shot = artifacts / "html-report.png";
+  std::filesystem::remove(shot);
+  auto r = tool("/usr/bin/python3", {(test::kSourceDir / "harness/tests/html_report_driver.py").string(),
+                                     path.string(), cell[0], "skip", shot.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto seen = nlohmann::json::parse(r.output);
+  auto planned = test::rows(*s_db, "SELECT count(*), sum(verdict = 'skip') FROM results")[0];
+  EXPECT_EQ(seen["shown_before"], planned[0] + " cells shown");
+  EXPECT_EQ(seen["details_visible_before"], false);
+  // The click shows that cell: its reason, and the commands it ran.
+  EXPECT_EQ(seen["details_visible"], true);
+  EXPECT_EQ(seen["chosen"], cell[0]);
+  auto details = seen["details"].get<std::string>();
+  EXPECT_THAT(details, HasSubstr(cell[1]));
+  EXPECT_THAT(details, HasSubstr("[check"));
+  EXPECT_THAT(details, ::testing::ContainsRegex("\\$ /usr/bin/qemu-x86_64 .*/program"));
+  // The verdict filter leaves only the skipped cells.
+  EXPECT_EQ(seen["shown_after_filter"], planned[1] + " cells shown");
+  EXPECT_EQ(seen["fetches"], nlohmann::json::array());
+  EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+}
+
+} // namespace
+} // namespace amx
