@@ -76,23 +76,44 @@ std::string where(const ResultRow& r) {
   return fmt::format("{} {} {}/{}", r.target, r.fixture, r.c_compiler, r.rustc);
 }
 
-// What rustc says about linking Rust crates that differ in the flag.
+// What rustc says about linking Rust crates that differ in the flag. Only
+// "mixing `-Z...` will cause an ABI mismatch" is RFC 3716's target-modifier
+// check; a flag spelled as another --target is refused for the triple
+// (E0461), which says nothing about the flag itself.
 std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::string* example) {
-  std::size_t tried = 0, refused = 0;
-  for (const auto* c : cells)
-    if (c->rust_mix && c->rust_mix->minicore_setting != c->rust_mix->crate_setting) {
-      tried++;
-      if (c->rust_mix->refused) {
-        refused++;
-        if (example && example->empty())
-          *example = c->rust_mix->message.substr(0, c->rust_mix->message.find('\n'));
-      }
+  std::size_t tried = 0, modifier = 0, triple = 0, other = 0;
+  for (const auto* c : cells) {
+    if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
+      continue;
+    tried++;
+    if (!c->rust_mix->refused)
+      continue;
+    const auto& message = c->rust_mix->message;
+    auto first_line = message.substr(0, message.find('\n'));
+    if (message.find("will cause an ABI mismatch") != std::string::npos) {
+      modifier++;
+      if (example && example->empty())
+        *example = first_line;
+    } else if (message.find("E0461") != std::string::npos) {
+      triple++;
+    } else {
+      other++;
     }
+  }
   if (!tried)
     return "not tried";
-  if (refused == tried)
+  if (modifier == tried)
     return "refuses";
-  return refused ? fmt::format("refuses {} of {}", refused, tried) : "accepts";
+  std::vector<std::string> parts;
+  if (modifier)
+    parts.push_back(fmt::format("refuses {} of {}", modifier, tried));
+  if (triple)
+    parts.push_back(fmt::format("{} of {} refused only for their other target triple", triple, tried));
+  if (other)
+    parts.push_back(fmt::format("{} of {} refused otherwise", other, tried));
+  if (auto accepted = tried - modifier - triple - other)
+    parts.push_back(accepted == tried ? "accepts" : fmt::format("accepts {} of {}", accepted, tried));
+  return join(parts, "; ");
 }
 
 struct Section {
@@ -113,8 +134,8 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
     std::string example;
     auto mix = rust_mix_summary(cells, &example);
     if (mix != "not tried")
-      b += fmt::format("Rust crates that differ in it: rustc {}{}.\n\n", mix == "refuses" ? "refuses to link them" : mix,
-                       example.empty() ? "" : ": " + code(example));
+      b += fmt::format("Linking Rust crates that differ in it (RFC 3716 target modifiers), rustc: {}{}.\n\n",
+                       mix == "refuses" ? "refuses all" : mix, example.empty() ? "" : ", e.g. " + code(example));
   } else {
     b += fmt::format("### {}\n\n", title);
   }
@@ -215,7 +236,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   std::string table = "| flag | class | targets |";
   for (const auto& p : all_pairings)
     table += " " + p + " |";
-  table += " Rust crates that differ |\n|---|---|---|";
+  table += " rustc on Rust crates that differ |\n|---|---|---|";
   for (std::size_t i = 0; i < all_pairings.size(); i++)
     table += "---|";
   table += "---|\n";
@@ -225,7 +246,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
     table += fmt::format("| {} | {} | {} |", code(f.name), f.cls, f.targets.empty() ? "all" : f.targets);
     for (const auto& p : all_pairings)
       table += " " + tally(flag_cells[i], p) + " |";
-    table += " rustc " + rust_mix_summary(flag_cells[i], nullptr) + " |\n";
+    table += " " + rust_mix_summary(flag_cells[i], nullptr) + " |\n";
   }
   table += "\n";
   if (!all_off.empty())
