@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -35,10 +36,6 @@ std::string host_description() {
   struct utsname u {};
   ::uname(&u);
   return fmt::format("{} ({} {} {})", name, u.sysname, u.release, u.machine);
-}
-
-bool is_run_id(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // One run's results come from one set of tools; a resumed run must find
@@ -104,10 +101,15 @@ int RunCommand::execute() {
   const bool resume = m_resume->count() > 0;
   // `run --resume m.yaml` means the latest run of m.yaml: CLI11 hands the
   // path to --resume, whose value is otherwise a run id.
-  if (resume && !is_run_id(m_resume_arg) && !m_resume_arg.empty()) {
-    if (!m_matrix.empty())
+  std::optional<std::int64_t> resume_id;
+  if (resume && !m_resume_arg.empty()) {
+    auto id = parse_unsigned(m_resume_arg);
+    if (id && *id <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      resume_id = static_cast<std::int64_t>(*id);
+    else if (m_matrix.empty() && m_resume_arg.find_first_not_of("0123456789") != std::string::npos)
+      std::swap(m_matrix, m_resume_arg);
+    else
       throw FatalError(fmt::format("--resume '{}': expected a run id", m_resume_arg));
-    std::swap(m_matrix, m_resume_arg);
   }
   if (!resume && m_matrix.empty())
     throw FatalError("run: a matrix file is required (or --resume to finish a run)");
@@ -125,7 +127,7 @@ int RunCommand::execute() {
       throw FatalError(fmt::format("--resume: there is no database at {}", m_db));
     db.emplace(m_db);
     Queries q(*db);
-    resumed = db->stored_run(is_run_id(m_resume_arg) ? q.run(std::stoll(m_resume_arg)) : q.latest_run(m.name));
+    resumed = db->stored_run(resume_id ? q.run(*resume_id) : q.latest_run(m.name));
     if (m_matrix.empty())
       m = load_matrix(resumed->info.matrix_path);
     if (m.hash != resumed->info.matrix_hash)

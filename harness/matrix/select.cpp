@@ -6,32 +6,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
+#include <limits>
 
 namespace amx {
 
-namespace {
-
-std::optional<unsigned> parse_unsigned(std::string_view s) {
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    return std::nullopt;
-  return v;
-}
-
-} // namespace
-
 Partition parse_partition(const std::string& text) {
   auto slash = text.find('/');
-  std::optional<unsigned> k, n;
+  std::optional<std::uint64_t> k, n;
   if (slash != std::string::npos) {
     k = parse_unsigned(std::string_view(text).substr(0, slash));
     n = parse_unsigned(std::string_view(text).substr(slash + 1));
   }
-  if (!k || !n || *k < 1 || *k > *n)
+  if (!k || !n || *k < 1 || *k > *n || *n > std::numeric_limits<unsigned>::max())
     throw FatalError(fmt::format("--partition '{}': expected K/N with 1 <= K <= N, such as 2/4", text));
-  return {*k, *n};
+  return {static_cast<unsigned>(*k), static_cast<unsigned>(*n)};
 }
 
 std::string to_string(const Partition& p) { return fmt::format("{}/{}", p.index, p.count); }

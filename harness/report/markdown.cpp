@@ -89,11 +89,10 @@ std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::
     if (!c->rust_mix->refused)
       continue;
     const auto& message = c->rust_mix->message;
-    auto first_line = message.substr(0, message.find('\n'));
     if (message.find("will cause an ABI mismatch") != std::string::npos) {
       modifier++;
       if (example && example->empty())
-        *example = first_line;
+        *example = first_line(message);
     } else if (message.find("E0461") != std::string::npos) {
       triple++;
     } else {
@@ -218,7 +217,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (const auto& s : r.results)
     if (s.c_flags.empty() && s.rust_flags.empty())
       all_off.push_back(&s);
-  std::vector<std::vector<const ShownResult*>> flag_cells;
+  std::vector<std::pair<const FlagFacts*, std::vector<const ShownResult*>>> flag_cells;
   std::vector<std::string> all_pairings;
   for (const auto& f : info.flags) {
     std::vector<const ShownResult*> cells;
@@ -231,7 +230,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
       if (std::find(all_pairings.begin(), all_pairings.end(), p) == all_pairings.end())
         all_pairings.push_back(p);
     sections.push_back(flag_section(&f, "", cells));
-    flag_cells.push_back(std::move(cells));
+    flag_cells.emplace_back(&f, std::move(cells));
   }
   std::string table = "| flag | class | targets |";
   for (const auto& p : all_pairings)
@@ -240,13 +239,11 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (std::size_t i = 0; i < all_pairings.size(); i++)
     table += "---|";
   table += "---|\n";
-  for (std::size_t i = 0; i < flag_cells.size(); i++) {
-    const FlagFacts& f = *std::find_if(info.flags.begin(), info.flags.end(),
-                                       [&](const FlagFacts& g) { return g.name == sections[i].flag; });
-    table += fmt::format("| {} | {} | {} |", code(f.name), f.cls, f.targets.empty() ? "all" : f.targets);
+  for (const auto& [f, cells] : flag_cells) {
+    table += fmt::format("| {} | {} | {} |", code(f->name), f->cls, f->targets.empty() ? "all" : f->targets);
     for (const auto& p : all_pairings)
-      table += " " + tally(flag_cells[i], p) + " |";
-    table += " " + rust_mix_summary(flag_cells[i], nullptr) + " |\n";
+      table += " " + tally(cells, p) + " |";
+    table += " " + rust_mix_summary(cells, nullptr) + " |\n";
   }
   table += "\n";
   if (!all_off.empty())

@@ -12,12 +12,6 @@ RunReport load_report(Database& db, std::int64_t run) {
   return r;
 }
 
-std::string outcome_phrase(const ResultRow& r) {
-  if (r.verdict == "pass" || r.verdict == "xpass" || r.verdict == "skip")
-    return r.verdict;
-  return r.stage.empty() ? r.verdict : r.verdict + " at " + r.stage;
-}
-
 bool unexpected(const ResultRow& r) { return r.verdict == "fail" || r.verdict == "xpass"; }
 
 } // namespace amx

@@ -20,9 +20,7 @@ struct RunReport {
 
 RunReport load_report(Database& db, std::int64_t run);
 
-// What the reports call a result in one phrase: "pass", "fail at run",
-// "skip"; "xfail"/"xpass" are said as failed/passed against the expectation.
-std::string outcome_phrase(const ResultRow& r);
+// fail and xpass: the verdicts that went against the expectation.
 bool unexpected(const ResultRow& r);
 
 } // namespace amx

@@ -148,6 +148,14 @@ TEST_F(CliRun, ResumeRefusesAChangedMatrixOrNarrowerSelection) {
   auto narrowed = abimatrix({"run", "--resume", "--filter", "x", "--db", db.string()});
   EXPECT_EQ(narrowed.exit_code, 2);
   EXPECT_THAT(narrowed.output, HasSubstr("--filter and --partition come from that run"));
+  for (const char* id : {"99999999999999999999", "9223372036854775808"}) {
+    auto huge = abimatrix({"run", "--resume", id, "--db", db.string()});
+    EXPECT_EQ(huge.exit_code, 2) << id;
+    EXPECT_THAT(huge.output, HasSubstr(fmt::format("--resume '{}': expected a run id", id)));
+  }
+  auto missing_run = abimatrix({"run", "--resume", "7", "--db", db.string()});
+  EXPECT_EQ(missing_run.exit_code, 2);
+  EXPECT_THAT(missing_run.output, HasSubstr("no run 7 in the database"));
   auto nowhere = abimatrix({"run", "--resume", "--db", (m_dir.path() / "none.db").string()});
   EXPECT_EQ(nowhere.exit_code, 2);
   EXPECT_THAT(nowhere.output, HasSubstr("--resume: there is no database at"));

@@ -1,6 +1,8 @@
 #pragma once
 // Small string helpers shared by the loader, the runner and the reports.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +27,9 @@ std::string render_command(const std::vector<std::string>& argv);
 bool glob_match(const std::string& pattern, const std::string& text);
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+// A decimal number made of digits only; nullopt for anything else, or one
+// too large for 64 bits.
+std::optional<std::uint64_t> parse_unsigned(std::string_view s);
 
 } // namespace amx
