@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/cell_commands.hpp"
 #include "cli/query_commands.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
@@ -92,6 +93,7 @@ int run_cli(int argc, char** argv) {
   RunCommand run(app);
   QueryCommands queries(app);
   ReportCommand report(app);
+  CellCommands cell(app);
 
   try {
     app.parse(argc, argv);
@@ -109,6 +111,8 @@ int run_cli(int argc, char** argv) {
     if (auto code = queries.dispatch())
       return *code;
     if (auto code = report.dispatch())
+      return *code;
+    if (auto code = cell.dispatch())
       return *code;
     return *run.dispatch();
   } catch (const FatalError& e) {

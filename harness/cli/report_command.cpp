@@ -7,12 +7,10 @@
 #include "store/database.hpp"
 #include "store/queries.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 namespace amx {
 
@@ -47,11 +45,7 @@ std::optional<int> ReportCommand::dispatch() {
     fmt::print("{}", text);
     return 0;
   }
-  std::ofstream out(m_output, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out)
-    throw FatalError(fmt::format("{}: cannot write the report: {}", m_output, std::strerror(errno)));
+  write_file(m_output, text, "the report");
   fmt::print(stderr, "wrote {} ({} bytes, run {})\n", m_output, text.size(), report.run.id);
   return 0;
 }

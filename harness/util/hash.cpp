@@ -30,6 +30,14 @@ std::string read_file(const std::filesystem::path& path) {
   return out.str();
 }
 
+void write_file(const std::filesystem::path& path, const std::string& text, const std::string& what) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out)
+    throw FatalError(fmt::format("{}: cannot write {}: {}", path.string(), what, std::strerror(errno)));
+}
+
 std::string hash_file(const std::filesystem::path& path) { return hash_hex(read_file(path)); }
 
 } // namespace amx

@@ -21,4 +21,7 @@ std::string hash_file(const std::filesystem::path& path);
 // A file's whole content; throws FatalError when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
+// Replaces a file's content; throws FatalError, naming what, when it cannot.
+void write_file(const std::filesystem::path& path, const std::string& text, const std::string& what);
+
 } // namespace amx

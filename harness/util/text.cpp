@@ -68,7 +68,7 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
-static std::string quote(const std::string& arg) {
+std::string shell_quote(const std::string& arg) {
   bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
     return std::isalnum(c) || std::string_view("-_=./,:+@%").find(c) != std::string_view::npos;
   });
@@ -89,9 +89,42 @@ std::string render_command(const std::vector<std::string>& argv) {
   for (const auto& a : argv) {
     if (!out.empty())
       out += ' ';
-    out += quote(a);
+    out += shell_quote(a);
   }
   return out;
+}
+
+std::optional<std::vector<std::string>> split_command(std::string_view text) {
+  std::vector<std::string> argv;
+  std::string cur;
+  bool in_word = false;
+  for (std::size_t i = 0; i < text.size(); i++) {
+    char c = text[i];
+    if (c == ' ') {
+      if (in_word)
+        argv.push_back(std::move(cur));
+      cur.clear();
+      in_word = false;
+    } else if (c == '\\') {
+      if (++i == text.size())
+        return std::nullopt;
+      cur += text[i];
+      in_word = true;
+    } else if (c == '\'') {
+      auto end = text.find('\'', i + 1);
+      if (end == std::string_view::npos)
+        return std::nullopt;
+      cur += text.substr(i + 1, end - i - 1);
+      i = end;
+      in_word = true;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (in_word)
+    argv.push_back(std::move(cur));
+  return argv;
 }
 
 bool glob_match(const std::string& pattern, const std::string& text) {

@@ -20,8 +20,16 @@ std::string first_error_line(std::string_view text);
 // Splits a flag spelling such as "-mregparm=3 -freg-struct-return" on spaces.
 std::vector<std::string> split_words(std::string_view text);
 
+// One argument as POSIX sh reads it: as is when it is plain, else in
+// single quotes.
+std::string shell_quote(const std::string& arg);
+
 // shell-like rendering of a command line, for logs and the database.
 std::string render_command(const std::vector<std::string>& argv);
+
+// The argv a render_command() string came from; nullopt when the quoting is
+// broken.
+std::optional<std::vector<std::string>> split_command(std::string_view text);
 
 // fnmatch(3) glob match.
 bool glob_match(const std::string& pattern, const std::string& text);

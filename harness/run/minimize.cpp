@@ -1,0 +1,118 @@
+#include "run/minimize.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace amx {
+
+std::string failure_kind(const std::string& stage, const std::string& reason) {
+  std::string what;
+  if (stage == "run") {
+    // "wrong value: NAME expected E, got G", "killed by SIGILL after ...",
+    // "exit code 3: ...", "timeout after 10 s": the part before the details.
+    static const std::string wrong = "wrong value: ";
+    if (reason.starts_with(wrong)) {
+      auto name = split_words(reason.substr(wrong.size()));
+      what = wrong + (name.empty() ? "" : name[0]);
+    } else {
+      what = reason;
+      for (const char* cut : {" after ", " before ", ": "})
+        what = what.substr(0, what.find(cut));
+    }
+  } else if (stage == "check") {
+    what = reason.substr(0, reason.find(": ")); // "ibt-note lost"
+  }
+  return what.empty() ? stage : stage + ": " + what;
+}
+
+Setting rust_side_keeping(const Setting& c, const Setting& rust, const std::vector<std::string>& kept) {
+  Setting out = c;
+  for (const auto& flag : kept) {
+    auto it = rust.find(flag);
+    if (it == rust.end())
+      out.erase(flag);
+    else
+      out[flag] = it->second;
+  }
+  return out;
+}
+
+namespace {
+
+class DeltaDebugger {
+public:
+  explicit DeltaDebugger(const std::function<bool(const std::vector<std::string>&)>& fails) : m_fails(fails) {}
+
+  bool fails(const std::vector<std::string>& subset) {
+    auto key = join(subset, "\n");
+    auto it = m_seen.find(key);
+    if (it == m_seen.end())
+      it = m_seen.emplace(key, m_fails(subset)).first;
+    return it->second;
+  }
+
+  std::vector<std::string> minimize(std::vector<std::string> c, std::size_t n) {
+    m_seen.emplace(join(c, "\n"), true); // the caller's premise
+    while (c.size() > 1) {
+      auto parts = split(c, n);
+      bool reduced = false;
+      for (const auto& part : parts)
+        if (fails(part)) {
+          c = part;
+          n = 2;
+          reduced = true;
+          break;
+        }
+      if (!reduced && parts.size() > 2)
+        for (std::size_t i = 0; i < parts.size() && !reduced; i++) {
+          auto rest = complement(c, parts[i]);
+          if (fails(rest)) {
+            c = rest;
+            n = std::max<std::size_t>(n - 1, 2);
+            reduced = true;
+          }
+        }
+      if (reduced)
+        continue;
+      if (n >= c.size())
+        break;
+      n = std::min(c.size(), 2 * n);
+    }
+    return c;
+  }
+
+private:
+  static std::vector<std::vector<std::string>> split(const std::vector<std::string>& c, std::size_t n) {
+    std::vector<std::vector<std::string>> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < n; i++) {
+      std::size_t end = start + (c.size() - start) / (n - i);
+      parts.emplace_back(c.begin() + start, c.begin() + end);
+      start = end;
+    }
+    return parts;
+  }
+
+  static std::vector<std::string> complement(const std::vector<std::string>& c, const std::vector<std::string>& part) {
+    std::vector<std::string> out;
+    for (const auto& x : c)
+      if (std::find(part.begin(), part.end(), x) == part.end())
+        out.push_back(x);
+    return out;
+  }
+
+  const std::function<bool(const std::vector<std::string>&)>& m_fails;
+  std::map<std::string, bool> m_seen;
+};
+
+} // namespace
+
+std::vector<std::string> ddmin(const std::vector<std::string>& all,
+                               const std::function<bool(const std::vector<std::string>&)>& fails) {
+  DeltaDebugger dd(fails);
+  return dd.minimize(all, 2);
+}
+
+} // namespace amx

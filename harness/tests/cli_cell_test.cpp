@@ -1,0 +1,173 @@
+// `abimatrix repro` and `abimatrix minimize` on a real run. The scalars
+// fixture here also claims to observe min-function-alignment and
+// patchable-function-entry (it has no check for them, so their mismatch is
+// harmless to it), which makes a cell whose sides differ in three flags of
+// which only regparm breaks it.
+
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+
+#include <regex>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kThreeFlags = "min-function-alignment=64,patchable-function-entry=4,2,regparm=3";
+
+class CliCell : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    if (!test::missing_tools({"clang-19", "ld.lld-19", "qemu-i386", "rustc"}).empty())
+      return;
+    s_dir = new test::ScopedTempDir;
+    const auto& d = s_dir->path();
+    auto fixtures = d / "fixtures";
+    for (auto part : {"runtime", "minicore"}) {
+      std::filesystem::create_directories(fixtures / part);
+      std::filesystem::copy(test::kSourceDir / "fixtures" / part, fixtures / part,
+                            std::filesystem::copy_options::recursive);
+    }
+    for (auto file : {"scalars.c", "scalars.rs"})
+      test::write_file(fixtures / "scalars" / file, read(test::kSourceDir / "fixtures/scalars" / file));
+    test::write_file(fixtures / "scalars/fixture.yaml",
+                     std::regex_replace(read(test::kSourceDir / "fixtures/scalars/fixture.yaml"),
+                                        std::regex("flags: \\[regparm\\]"),
+                                        "flags: [regparm, min-function-alignment, patchable-function-entry]"));
+    test::write_file(d / "cell.yaml",
+                     "name: cell\nimport: " + (test::kSourceDir / "matrices/flags.yaml").string() +
+                         "\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\nfixtures: [scalars]\n"
+                         "flags:\n  regparm: [3]\npairings: [matched]\ninclude:\n"
+                         "  - c: {regparm: \"3\", min-function-alignment: \"64\", patchable-function-entry: \"4,2\"}\n"
+                         "    rust: {}\n");
+    s_db = new std::filesystem::path(d / "r.db");
+    test::run_abimatrix({"run", (d / "cell.yaml").string(), "--db", s_db->string()});
+  }
+  static void TearDownTestSuite() {
+    delete s_db;
+    delete s_dir;
+  }
+  void SetUp() override { AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "qemu-i386", "rustc"); }
+
+  static std::string read(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+  // The key of the run's cell with these settings.
+  static std::string key(const std::string& c, const std::string& rust) {
+    auto r = test::rows(*s_db, "SELECT key FROM cells WHERE c_setting = '" + c + "' AND rust_setting = '" + rust + "'");
+    return r.size() == 1 ? r[0][0] : "";
+  }
+  static ProcessResult bash(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+    ProcessSpec spec;
+    spec.exe = find_program("bash");
+    spec.args = args;
+    spec.cwd = cwd;
+    spec.timeout = std::chrono::minutes(2);
+    return run_process(spec);
+  }
+
+  static test::ScopedTempDir* s_dir;
+  static std::filesystem::path* s_db;
+};
+test::ScopedTempDir* CliCell::s_dir = nullptr;
+std::filesystem::path* CliCell::s_db = nullptr;
+
+TEST_F(CliCell, TheRunHasAPassingAndAFailingCell) {
+  auto verdicts = test::rows(*s_db, "SELECT c.c_setting, r.verdict, coalesce(r.stage, '') FROM results r JOIN cells c "
+                                    "ON c.key = r.cell_key ORDER BY c.c_setting");
+  ASSERT_EQ(verdicts.size(), 3u);
+  EXPECT_EQ(verdicts[0], (std::vector<std::string>{kThreeFlags, "xfail", "run"}));
+  EXPECT_EQ(verdicts[2], (std::vector<std::string>{"regparm=3", "pass", ""}));
+}
+
+TEST_F(CliCell, ReproScriptsReproduceAPassAndAFailureWithoutTheHarnessOrTheRepo) {
+  const auto& d = s_dir->path();
+  auto pass = key("regparm=3", "regparm=3"), fail = key(kThreeFlags, "off");
+  ASSERT_FALSE(pass.empty());
+  ASSERT_FALSE(fail.empty());
+  for (const auto& [cell, file] : {std::pair{pass, "pass.sh"}, {fail, "fail.sh"}}) {
+    auto r = test::run_abimatrix({"repro", cell.substr(0, 8), "--db", s_db->string(), "-o", (d / file).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(std::filesystem::status(d / file).permissions() & std::filesystem::perms::owner_exec,
+              std::filesystem::perms::none);
+  }
+  // Standalone: the sources the run compiled are gone; only the scripts'
+  // own copies remain. rustc gets RUSTC_BOOTSTRAP=1 from the script alone
+  // (-Zregparm needs it), and the scripts run from another folder.
+  std::filesystem::rename(d / "fixtures", d / "fixtures-moved");
+  auto script = read(d / "fail.sh");
+  EXPECT_THAT(script, HasSubstr("env RUSTC_BOOTSTRAP=1 \"$RUSTC\""));
+  EXPECT_THAT(script, HasSubstr("-mregparm=3"));
+  EXPECT_THAT(script, Not(HasSubstr((d / "work").string()))) << "work paths must be the script's own";
+  EXPECT_THAT(script, HasSubstr("Debian clang version 19")) << "the tool versions of the run";
+
+  auto ok = bash({(d / "pass.sh").string(), (d / "pass-work").string()}, "/");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_THAT(ok.output, HasSubstr("outcome:  pass\nrecorded: pass\nsame outcome as recorded"));
+  EXPECT_TRUE(std::filesystem::exists(d / "pass-work/src/scalars/scalars.rs"));
+
+  auto bad = bash({(d / "fail.sh").string(), (d / "fail-work").string()}, "/");
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value: c_to_rust.u8 expected 165, got "));
+  EXPECT_THAT(bad.output, HasSubstr("same outcome as recorded"));
+  std::filesystem::rename(d / "fixtures-moved", d / "fixtures");
+
+  if (!find_program("shellcheck").empty())
+    for (auto file : {"pass.sh", "fail.sh"}) {
+      ProcessSpec spec;
+      spec.exe = find_program("shellcheck");
+      spec.args = {(d / file).string()};
+      auto lint = run_process(spec);
+      EXPECT_EQ(lint.exit_code, 0) << file << "\n" << lint.output;
+    }
+}
+
+TEST_F(CliCell, ReproSaysWhenAToolNowBehavesDifferently) {
+  // The same script with QEMU pointed at a program that exits 0 at once: it
+  // no longer prints 'done', and the script says the outcome differs.
+  const auto& d = s_dir->path();
+  auto r = test::run_abimatrix({"repro", key("regparm=3", "regparm=3"), "--db", s_db->string(), "-o",
+                                (d / "other.sh").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ProcessSpec spec;
+  spec.exe = "/usr/bin/env";
+  spec.args = {"QEMU=/bin/true", find_program("bash").string(), (d / "other.sh").string(), (d / "other-work").string()};
+  auto out = run_process(spec);
+  EXPECT_EQ(out.exit_code, 1) << out.output;
+  EXPECT_THAT(out.output, HasSubstr("outcome:  fail at run: exited 0 without printing 'done'"));
+  EXPECT_THAT(out.output, HasSubstr("DIFFERENT from the recorded outcome"));
+}
+
+TEST_F(CliCell, MinimizeFindsTheOneBreakingFlagOfThree) {
+  auto r = test::run_abimatrix({"minimize", key(kThreeFlags, "off"), "--db", s_db->string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("the sides differ in 3: min-function-alignment (C 64, Rust off), "
+                                  "patchable-function-entry (C 4,2, Rust off), regparm (C 3, Rust off)"));
+  EXPECT_THAT(r.output, HasSubstr("fails the same way: run: wrong value: c_to_rust.u8"));
+  // The whole difference, none of it, then ddmin's four.
+  EXPECT_THAT(r.output, HasSubstr("run  2  differ in none\n          pass\n"));
+  EXPECT_THAT(r.output, HasSubstr("run  6  differ in regparm\n          fail at run: wrong value: c_to_rust.u8"));
+  EXPECT_THAT(r.output, HasSubstr("minimal: regparm (C 3, Rust off) (6 runs)\n"
+                                  "  C side:    " + std::string(kThreeFlags) + "\n"
+                                  "  Rust side: min-function-alignment=64,patchable-function-entry=4,2\n"));
+  // Nothing of it is recorded as a run.
+  EXPECT_EQ(test::rows(*s_db, "SELECT count(*) FROM runs")[0][0], "1");
+}
+
+TEST_F(CliCell, MinimizeAndReproRefuseWhatTheyCannotDo) {
+  auto passed = test::run_abimatrix({"minimize", key("regparm=3", "regparm=3"), "--db", s_db->string()});
+  EXPECT_EQ(passed.exit_code, 2);
+  EXPECT_THAT(passed.output, HasSubstr("did not fail in run 1 (pass); there is nothing to minimize"));
+  auto unknown = test::run_abimatrix({"repro", "ffffffffffff", "--db", s_db->string()});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.output, HasSubstr("no cell key starts with 'ffffffffffff'"));
+  auto nodb = test::run_abimatrix({"repro", "abc", "--db", (s_dir->path() / "none.db").string()});
+  EXPECT_EQ(nodb.exit_code, 2);
+}
+
+} // namespace
+} // namespace amx

@@ -1,0 +1,38 @@
+// util/text: the quoting that recorded commands are stored in, and reading
+// them back for the reproducer scripts.
+
+#include "util/text.hpp"
+
+#include <gmock/gmock.h>
+
+namespace amx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Optional;
+
+TEST(UtilText, SplitCommandReadsBackWhatRenderCommandWrote) {
+  std::vector<std::vector<std::string>> commands = {
+      {"/usr/bin/clang-19", "--target=i686-linux-gnu", "-fpatchable-function-entry=4,2", "-c", "/a/b.c"},
+      {"/usr/bin/rustc", "-Zbranch-protection=bti,pac-ret", "--extern=minicore=/w/obj/1/libminicore.rlib"},
+      {"/bin/tool", "with space", "it's", "", "'", "a'b'c", "$HOME", "*.c", "back\\slash", "tab\there"},
+  };
+  for (const auto& argv : commands)
+    EXPECT_THAT(split_command(render_command(argv)), Optional(argv)) << render_command(argv);
+}
+
+TEST(UtilText, SplitCommandRefusesBrokenQuoting) {
+  EXPECT_EQ(split_command("a 'b"), std::nullopt);
+  EXPECT_EQ(split_command("a b\\"), std::nullopt);
+  EXPECT_THAT(split_command("  a   b  "), Optional(ElementsAre("a", "b")));
+}
+
+TEST(UtilText, ShellQuoteLeavesPlainWordsAlone) {
+  EXPECT_EQ(shell_quote("-mregparm=3"), "-mregparm=3");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
+} // namespace
+} // namespace amx
