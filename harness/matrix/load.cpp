@@ -123,11 +123,30 @@ private:
           m_r.error(e.node, fmt::format("unknown C compiler '{}' (expected clang, clang-N, gcc or gcc-N)", e.value));
       }
     }
-    if (root["rustc"].IsDefined())
-      for (auto& e : m_r.scalar_list(root["rustc"], "'rustc'", root))
-        m_m.rustcs.push_back(e.value);
-    else
+    YAML::Node rustc = root["rustc"];
+    auto add_rustc = [&](const std::string& name, const std::string& where, const YAML::Node& node) {
+      if (name.empty() || where.empty() || (where.front() != '+' && where.find('/') != std::string::npos &&
+                                            where.front() != '/'))
+        m_r.error(node, fmt::format("rustc '{}': '{}' is not a program name on PATH, an absolute path or "
+                                    "a rustup toolchain such as +nightly-2026-11-20",
+                                    name, where));
+      else if (!m_m.rustc_locations.emplace(name, where).second)
+        m_r.error(node, fmt::format("rustc '{}' is listed twice", name));
+      else
+        m_m.rustcs.push_back(name);
+    };
+    if (rustc.IsDefined() && rustc.IsMap()) {
+      // {rustup: rustc, debian: /usr/bin/rustc}: a short name for each.
+      for (const auto& kv : rustc)
+        if (auto where = m_r.scalar(kv.second, "a rustc location", kv.first))
+          add_rustc(kv.first.as<std::string>(), *where, kv.first);
+    } else if (rustc.IsDefined()) {
+      for (auto& e : m_r.scalar_list(rustc, "'rustc'", root))
+        add_rustc(e.value, e.value, e.node);
+    } else {
       m_m.rustcs.push_back("rustc");
+      m_m.rustc_locations["rustc"] = "rustc";
+    }
   }
 
   void load_fixtures(const YAML::Node& root) {

@@ -160,7 +160,10 @@ struct Matrix {
   std::filesystem::path fixtures_dir;
   std::vector<Target> targets;
   std::vector<CCompiler> c_compilers;
-  std::vector<std::string> rustcs;
+  std::vector<std::string> rustcs; // names, as cells and rules know them
+  // name -> where that rustc is: a name on PATH ("rustc"), an absolute
+  // path, or a rustup toolchain ("+nightly-2026-11-20").
+  std::map<std::string, std::string> rustc_locations;
   std::vector<Fixture> fixtures;
   std::map<std::string, Flag> catalogue; // every flag defined
   std::vector<UsedFlag> flags;           // the flags this matrix varies

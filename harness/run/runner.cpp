@@ -121,7 +121,10 @@ CellResult Runner::run_cell(const Cell& cell) {
   const Tool* cc = m_tc.c_compiler(*cell.c_compiler, *cell.target);
   if (!cc)
     return skip(m_tc.c_compiler_missing(*cell.c_compiler, *cell.target));
-  const Tool& rustc = m_tc.rustc(cell.rustc);
+  const Tool* rustc_tool = m_tc.rustc(cell.rustc);
+  if (!rustc_tool)
+    return skip(m_tc.rustc_missing(cell.rustc));
+  const Tool& rustc = *rustc_tool;
   std::string why_not;
   auto c_flags = flag_args(cell.c_compiler->family, *cc, cell.c, *cell.target, why_not);
   if (!c_flags)

@@ -62,6 +62,33 @@ protected:
   std::string m_body;
 };
 
+TEST_F(CliRun, MissingCompilersSkipWithReasonsAndTheRunCompletes) {
+  // clang-13 is not in bookworm; /opt/no-such/rustc and the rustup
+  // toolchain nightly-1999-01-01 are not installed.
+  auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+  test::write_file(m_matrix, "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
+                                 (repo / "fixtures").string() +
+                                 "\ntargets: [i386]\nc-compilers: [clang-19, clang-13]\nfixtures: [scalars]\n"
+                                 "rustc: {here: rustc, gone: /opt/no-such/rustc, old: +nightly-1999-01-01}\n"
+                                 "flags:\n  regparm: [3]\npairings: [matched]\n");
+  auto db = m_dir.path() / "r.db";
+  auto r = abimatrix({"run", m_matrix.string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(rows(db, "SELECT status FROM runs")[0][0], "complete");
+  std::map<std::string, std::set<std::string>> by_pair; // "cc/rustc" -> verdict: reason
+  for (auto& row : rows(db, "SELECT c_compiler || '/' || rustc, verdict || ': ' || reason FROM flat_results"))
+    by_pair[row[0]].insert(row[1]);
+  EXPECT_EQ(by_pair["clang-19/here"], (std::set<std::string>{"pass: "}));
+  EXPECT_EQ(by_pair["clang-19/gone"], (std::set<std::string>{"skip: rustc /opt/no-such/rustc is not installed"}));
+  ASSERT_EQ(by_pair["clang-19/old"].size(), 1u);
+  EXPECT_THAT(*by_pair["clang-19/old"].begin(), HasSubstr("skip: rustc +nightly-1999-01-01: error: toolchain"));
+  for (auto rustc : {"here", "gone", "old"})
+    EXPECT_EQ(by_pair[std::string("clang-13/") + rustc], (std::set<std::string>{"skip: clang-13 not found on PATH"}));
+  EXPECT_EQ(rows(db, "SELECT count(*) FROM flat_results")[0][0], "12"); // off and regparm=3, 2 x 3 compilers
+  // Only the tools found are recorded for the run.
+  EXPECT_EQ(rows(db, "SELECT group_concat(name) FROM run_tools WHERE role = 'rustc'")[0][0], "here");
+}
+
 TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   auto db = m_dir.path() / "r.db";
   pid_t pid = test::spawn_abimatrix({"run", m_matrix.string(), "--db", db.string(), "-j1"});

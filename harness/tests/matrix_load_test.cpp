@@ -92,6 +92,25 @@ TEST_F(MatrixLoad, UnknownTopLevelKey) {
             "exclude, expect, timeouts, output-cap)");
 }
 
+TEST_F(MatrixLoad, RustcsByNamePathOrRustupToolchain) {
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, matrix("rustc: {rustup: rustc, debian: /usr/bin/rustc, nightly: +nightly-2026-11-20}\n"));
+  Matrix m = load_matrix(path);
+  EXPECT_EQ(m.rustcs, (std::vector<std::string>{"rustup", "debian", "nightly"}));
+  EXPECT_EQ(m.rustc_locations.at("debian"), "/usr/bin/rustc");
+  EXPECT_EQ(m.rustc_locations.at("nightly"), "+nightly-2026-11-20");
+  test::write_file(path, matrix());
+  EXPECT_EQ(load_matrix(path).rustc_locations, (std::map<std::string, std::string>{{"rustc", "rustc"}}));
+}
+
+TEST_F(MatrixLoad, RustcLocationThatIsNeitherNameNorPathNorToolchain) {
+  EXPECT_EQ(first_line(load_error(matrix("rustc: [rustc, bin/rustc]\n"))),
+            "DIR/m.yaml:8:16: error: rustc 'bin/rustc': 'bin/rustc' is not a program name on PATH, an absolute "
+            "path or a rustup toolchain such as +nightly-2026-11-20");
+  EXPECT_EQ(first_line(load_error(matrix("rustc: [rustc, rustc]\n"))),
+            "DIR/m.yaml:8:16: error: rustc 'rustc' is listed twice");
+}
+
 TEST_F(MatrixLoad, UnknownTarget) {
   auto text = matrix();
   text.replace(text.find("aarch64"), 7, "aarch46");

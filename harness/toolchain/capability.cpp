@@ -79,9 +79,10 @@ Capabilities Capabilities::probe(const Matrix& m, const Toolchain& tc, Database&
               if (auto args = sp->args_for(v); args && !args->empty())
                 ask(tool, cc.family, t, &cc, *args);
         for (const auto& r : m.rustcs)
-          if (const Spelling* sp = flag.spelling(Family::rustc, t.name))
-            if (auto args = sp->args_for(v); args && !args->empty())
-              ask(&tc.rustc(r), Family::rustc, t, nullptr, *args);
+          if (const Tool* rustc = tc.rustc(r))
+            if (const Spelling* sp = flag.spelling(Family::rustc, t.name))
+              if (auto args = sp->args_for(v); args && !args->empty())
+                ask(rustc, Family::rustc, t, nullptr, *args);
       }
     }
   }

@@ -5,6 +5,7 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <set>
 
@@ -38,6 +39,41 @@ std::string rustc_version(const std::filesystem::path& exe) {
   return llvm.empty() ? first_line(out) : fmt::format("{}, LLVM {}", first_line(out), llvm);
 }
 
+// The rustc a matrix means: on PATH, at an absolute path, or a rustup
+// toolchain's (asked of rustup itself, which knows its own layout); empty,
+// with the reason, when it is not installed.
+std::filesystem::path locate_rustc(const std::string& where, std::string& why) {
+  if (where.starts_with("+")) {
+    auto rustup = find_program("rustup");
+    if (rustup.empty()) {
+      why = fmt::format("rustc {}: rustup is not installed", where);
+      return {};
+    }
+    ProcessSpec spec;
+    spec.exe = rustup;
+    spec.args = {"which", "--toolchain", where.substr(1), "rustc"};
+    spec.timeout = kProbeTimeout;
+    auto r = run_process(spec);
+    auto path = first_line(r.output);
+    if (!r.ok() || !path.starts_with("/")) {
+      why = fmt::format("rustc {}: {}", where, r.started ? first_error_line(r.output) : r.spawn_error);
+      return {};
+    }
+    return path;
+  }
+  if (where.starts_with("/")) {
+    if (::access(where.c_str(), X_OK) != 0) {
+      why = fmt::format("rustc {} is not installed", where);
+      return {};
+    }
+    return where;
+  }
+  auto path = find_program(where);
+  if (path.empty())
+    why = fmt::format("{} not found on PATH", where);
+  return path;
+}
+
 } // namespace
 
 std::vector<std::string> tool_differences(const std::vector<Tool>& before, const std::vector<Tool>& after) {
@@ -65,12 +101,12 @@ std::string c_compiler_binary(const CCompiler& cc, const Target& t) {
 Toolchain Toolchain::probe(const Matrix& m) {
   Toolchain tc;
   for (const auto& name : m.rustcs) {
-    auto path = find_program(name);
+    std::string why;
+    auto path = locate_rustc(m.rustc_locations.at(name), why);
     if (path.empty())
-      throw FatalError(fmt::format("{}: rustc '{}' not found (looked on PATH); install it with rustup or name "
-                                   "an absolute path under 'rustc:' in the matrix",
-                                   m.path.string(), name));
-    tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
+      tc.m_missing["rustc:" + name] = why;
+    else
+      tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
   }
   for (const auto& t : m.targets) {
     auto path = find_program(t.qemu);
@@ -126,7 +162,15 @@ std::string Toolchain::c_compiler_missing(const CCompiler& cc, const Target& t) 
   return it == m_missing.end() ? "" : it->second;
 }
 
-const Tool& Toolchain::rustc(const std::string& name) const { return m_tools.at("rustc:" + name); }
+const Tool* Toolchain::rustc(const std::string& name) const {
+  auto it = m_tools.find("rustc:" + name);
+  return it == m_tools.end() ? nullptr : &it->second;
+}
+
+std::string Toolchain::rustc_missing(const std::string& name) const {
+  auto it = m_missing.find("rustc:" + name);
+  return it == m_missing.end() ? "" : it->second;
+}
 
 const Tool& Toolchain::qemu(const Target& t) const { return m_tools.at("qemu:" + t.qemu); }
 

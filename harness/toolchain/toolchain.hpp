@@ -26,15 +26,17 @@ std::vector<std::string> tool_differences(const std::vector<Tool>& before, const
 
 class Toolchain {
 public:
-  // rustc and QEMU are required: a missing one is a FatalError. A missing C
-  // compiler only makes its cells skip, with the reason.
+  // QEMU is required: a missing one is a FatalError. A missing C compiler or
+  // rustc only makes its cells skip, with the reason.
   static Toolchain probe(const Matrix& m);
 
   // nullptr when the compiler is not installed for that target.
   const Tool* c_compiler(const CCompiler& cc, const Target& t) const;
   // Why c_compiler() returned nullptr.
   std::string c_compiler_missing(const CCompiler& cc, const Target& t) const;
-  const Tool& rustc(const std::string& name) const;
+  // nullptr when that rustc is not installed; rustc_missing() says why.
+  const Tool* rustc(const std::string& name) const;
+  std::string rustc_missing(const std::string& name) const;
   const Tool& qemu(const Target& t) const;
   // llvm-readelf and llvm-objdump for the check stage; nullptr when no
   // fixture of the matrix checks properties (they are required otherwise).
@@ -46,7 +48,7 @@ public:
 
 private:
   std::map<std::string, Tool> m_tools;       // by role + name
-  std::map<std::string, std::string> m_missing; // C compiler binary -> reason
+  std::map<std::string, std::string> m_missing; // C compiler binary or "rustc:NAME" -> reason
 };
 
 // The binary a C compiler name means for a target: clang-19 is one binary for
