@@ -58,6 +58,17 @@ BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const s
   return once(cc.path, std::move(s));
 }
 
+std::optional<BuiltRef> Builder::thunks(const Cell& cell, const Tool& cc) {
+  auto source = m_matrix.fixtures_dir / "runtime" / "arch" / (cell.target->name + "-thunks.S");
+  if (!std::filesystem::exists(source))
+    return std::nullopt;
+  StepSpec s{Stage::compile_c, "thunks", cc.name, c_base_args(*cell.c_compiler, *cell.target), "thunks.o", {},
+             m_matrix.timeouts.compile};
+  s.args.push_back("-c");
+  s.args.push_back(source.string());
+  return once(cc.path, std::move(s));
+}
+
 BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags, Stage stage) {
   StepSpec s{stage, "minicore", "rustc", rust_args("rlib", "minicore", *cell.target, flags),
              "libminicore.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};

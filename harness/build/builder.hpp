@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace amx {
 
@@ -45,6 +46,9 @@ public:
                     Stage stage = Stage::compile_rust);
   BuiltRef rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
                     const std::filesystem::path& minicore, Stage stage = Stage::compile_rust);
+  // The target's runtime/arch/<target>-thunks.S, built without the cell's
+  // flags, when the target has one (x86_64: the kernel's thunks).
+  std::optional<BuiltRef> thunks(const Cell& cell, const Tool& cc);
   // Not shared: each cell links its own program.
   Built link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
 

@@ -23,10 +23,12 @@ const std::vector<std::string> kCodeProperties = {"landing-pads",       "pac-ret
                                                   "thunk-returns",      "cs-prefix",        "patchable-entries",
                                                   "function-alignment", "shadow-call-stack"};
 
-// The fixture's own thunks are the one place raw branches must stay.
-bool is_thunk(const std::string& name) {
+// Symbols that are not functions of the fixture: the thunks (the one place
+// raw branches must stay), and the __cfi_NAME symbols KCFI puts on the type
+// hash before each function when it is combined with patchable entries.
+bool is_helper(const std::string& name) {
   return name.starts_with("__x86_indirect_thunk_") || name.starts_with("__x86_return_thunk") ||
-         name.starts_with("__llvm_retpoline_");
+         name.starts_with("__llvm_retpoline_") || name.starts_with("__cfi_");
 }
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
@@ -41,10 +43,10 @@ std::optional<std::string> lacking(const Sides& sides, const std::function<bool(
   for (auto [label, names] : {std::pair{"c", &sides.c}, {"rust", &sides.rust}}) {
     std::vector<std::string> bad;
     for (const auto& n : *names)
-      if (!is_thunk(n) && !ok(n))
+      if (!is_helper(n) && !ok(n))
         bad.push_back(n);
     if (!bad.empty()) {
-      std::size_t total = std::count_if(names->begin(), names->end(), [](auto& n) { return !is_thunk(n); });
+      std::size_t total = std::count_if(names->begin(), names->end(), [](auto& n) { return !is_helper(n); });
       parts.push_back(fmt::format("{} {} of {} ({})", label, bad.size(), total, join(bad, ", ")));
     }
   }
