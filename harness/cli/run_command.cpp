@@ -48,11 +48,18 @@ void check_same_tools(const StoredRun& run, const std::vector<Tool>& now) {
                                  run.id, join(changes, "\n  ")));
 }
 
-// The flags the matrix varies, as its catalogue defines them.
+// The flags the matrix varies or its profiles set, as its catalogue defines them.
 std::vector<FlagFacts> flag_facts(const Matrix& m) {
+  std::vector<std::string> names;
+  for (const auto& used : m.flags)
+    names.push_back(used.name);
+  for (const auto& profile : m.profiles)
+    for (const auto& [flag, _] : m.profile_catalogue.at(profile).flags)
+      if (std::find(names.begin(), names.end(), flag) == names.end())
+        names.push_back(flag);
   std::vector<FlagFacts> out;
-  for (const auto& used : m.flags) {
-    const Flag& f = m.catalogue.at(used.name);
+  for (const auto& name : names) {
+    const Flag& f = m.catalogue.at(name);
     std::vector<std::string> spellings;
     auto spell = [&](const std::string& where, const std::map<Family, Spelling>& by_family) {
       for (const auto& [family, spelling] : by_family) {

@@ -13,19 +13,72 @@ namespace {
 
 class CatalogueLoader {
 public:
-  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out) : m_r(r), m_out(out) {}
+  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out, std::map<std::string, Profile>& profiles)
+      : m_r(r), m_out(out), m_profiles(profiles) {}
 
   void load(const YAML::Node& root) {
-    if (!m_r.check_map(root, "a flag catalogue", {"flags"}))
+    if (!m_r.check_map(root, "a flag catalogue", {"flags", "profiles"}))
       return;
-    YAML::Node flags = m_r.required(root, "flags", "a flag catalogue");
-    if (!flags.IsDefined() || !m_r.check_map(flags, "'flags'", {}, root))
-      return;
-    for (const auto& kv : flags)
-      load_flag(kv.first, kv.second);
+    if (!root["profiles"].IsDefined() || root["flags"].IsDefined()) {
+      YAML::Node flags = m_r.required(root, "flags", "a flag catalogue");
+      if (flags.IsDefined() && m_r.check_map(flags, "'flags'", {}, root))
+        for (const auto& kv : flags)
+          load_flag(kv.first, kv.second);
+    }
+    if (YAML::Node profiles = root["profiles"]; profiles.IsDefined() && m_r.check_map(profiles, "'profiles'", {}, root))
+      for (const auto& kv : profiles)
+        load_profile(kv.first, kv.second);
   }
 
 private:
+  void load_profile(const YAML::Node& key, const YAML::Node& def) {
+    Profile p;
+    p.name = key.Scalar();
+    p.defined_at = m_r.mark(key);
+    std::string what = fmt::format("profile '{}'", p.name);
+    if (auto it = m_profiles.find(p.name); it != m_profiles.end()) {
+      const auto& at = it->second.defined_at;
+      m_r.error(key, fmt::format("profile '{}' is already defined at {}:{}:{}", p.name, at.file.string(), at.line,
+                                 at.column));
+      return;
+    }
+    if (!m_r.check_map(def, what, {"target", "description", "kernel", "flags"}, key))
+      return;
+    if (auto t = m_r.required(def, "target", what); t.IsDefined())
+      if (auto s = m_r.scalar(t, "'target'", def)) {
+        auto known = known_target_names();
+        if (std::find(known.begin(), known.end(), *s) == known.end())
+          m_r.error(t, fmt::format("unknown target '{}' (expected one of: {})", *s, join(known, ", ")));
+        p.target = *s;
+      }
+    if (def["description"].IsDefined())
+      p.description = m_r.scalar(def["description"], "'description'", def).value_or("");
+    if (auto k = m_r.required(def, "kernel", what); k.IsDefined())
+      for (auto& e : m_r.scalar_list(k, "'kernel'", def))
+        p.kernel.push_back(e.value);
+    YAML::Node flags = m_r.required(def, "flags", what);
+    if (!flags.IsDefined() || !m_r.check_map(flags, "the flags of " + what, {}, def))
+      return;
+    for (const auto& kv : flags) {
+      std::string name = kv.first.Scalar();
+      auto value = m_r.scalar(kv.second, "a flag value", kv.first);
+      auto f = m_out.find(name);
+      if (f == m_out.end()) {
+        m_r.error(kv.first, fmt::format("unknown flag '{}' in {} (import the catalogue that defines it first)", name,
+                                        what));
+      } else if (!f->second.applies_to(p.target)) {
+        m_r.error(kv.first, fmt::format("flag '{}' does not apply to target '{}'", name, p.target));
+      } else if (value && std::find(f->second.values.begin(), f->second.values.end(), *value) ==
+                              f->second.values.end()) {
+        m_r.error(kv.second, fmt::format("flag '{}' has no value '{}' (expected one of: {})", name, *value,
+                                         join(f->second.values, ", ")));
+      } else if (value) {
+        p.flags[name] = *value;
+      }
+    }
+    m_profiles.emplace(p.name, std::move(p));
+  }
+
   void load_flag(const YAML::Node& key, const YAML::Node& def) {
     Flag f;
     f.name = key.Scalar();
@@ -128,12 +181,14 @@ private:
 
   YamlReader& m_r;
   std::map<std::string, Flag>& m_out;
+  std::map<std::string, Profile>& m_profiles;
 };
 
 } // namespace
 
-void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out) {
-  CatalogueLoader(r, out).load(root);
+void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out,
+                    std::map<std::string, Profile>& profiles) {
+  CatalogueLoader(r, out, profiles).load(root);
 }
 
 } // namespace amx

@@ -1,6 +1,7 @@
 #pragma once
-// A flag catalogue (`flags:` name -> class, targets, values, spellings),
-// read into the matrix's catalogue; problems go to the reader's diagnostics.
+// A flag catalogue (`flags:` name -> class, targets, values, spellings) and
+// kernel profiles (`profiles:` name -> target, flags, the Makefile lines),
+// read into the matrix; problems go to the reader's diagnostics.
 
 #include "matrix/model.hpp"
 #include "matrix/yaml_reader.hpp"
@@ -10,6 +11,9 @@
 
 namespace amx {
 
-void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out);
+// A catalogue file holds `flags:`, `profiles:` or both. A profile's flags
+// must be defined by then (in this file or one imported before it).
+void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out,
+                    std::map<std::string, Profile>& profiles);
 
 } // namespace amx

@@ -13,7 +13,31 @@ namespace {
 struct Pair {
   Setting c, rust;
   Pairing pairing;
+  // From a profile: every fixture runs the matched profile, and a pair
+  // that drops a flag runs on the fixtures that observe that flag.
+  bool from_profile = false;
+  std::string dropped;
 };
+
+// The pairs a profile asks for.
+std::vector<Pair> profile_pairs(const Profile& p, const std::vector<ProfilePairing>& modes) {
+  std::vector<Pair> out;
+  for (auto mode : modes) {
+    if (mode == ProfilePairing::matched) {
+      out.push_back({p.flags, p.flags, Pairing::matched, true, ""});
+      continue;
+    }
+    for (const auto& [flag, _] : p.flags) {
+      Setting without = p.flags;
+      without.erase(flag);
+      if (mode == ProfilePairing::rust_drops_one)
+        out.push_back({p.flags, without, Pairing::one_off, true, flag});
+      else
+        out.push_back({without, p.flags, Pairing::one_off, true, flag});
+    }
+  }
+  return out;
+}
 
 // What a pair of settings is, read from the settings themselves.
 Pairing classify(const Setting& c, const Setting& rust) {
@@ -161,6 +185,12 @@ std::vector<Cell> expand(const Matrix& m) {
       if (any_glob(inc.scope.targets, target.name) && setting_applies(m, inc.c, target.name) &&
           setting_applies(m, inc.rust, target.name))
         add({inc.c, inc.rust, classify(inc.c, inc.rust)}, &inc.scope);
+    for (const auto& name : m.profiles) {
+      const Profile& profile = m.profile_catalogue.at(name);
+      if (profile.target == target.name)
+        for (auto& p : profile_pairs(profile, m.profile_pairings))
+          add(std::move(p), nullptr);
+    }
 
     for (const auto& fixture : m.fixtures) {
       if (!fixture.targets.empty() &&
@@ -177,7 +207,10 @@ std::vector<Cell> expand(const Matrix& m) {
             cell.c = pairs[i].c;
             cell.rust = pairs[i].rust;
             cell.pairing = pairs[i].pairing;
-            if (!exercises(fixture, cell.c) || !exercises(fixture, cell.rust))
+            if (pairs[i].from_profile
+                    ? !pairs[i].dropped.empty() && std::find(fixture.flags.begin(), fixture.flags.end(),
+                                                             pairs[i].dropped) == fixture.flags.end()
+                    : !exercises(fixture, cell.c) || !exercises(fixture, cell.rust))
               continue;
             if (scopes[i] && !rule_matches(*scopes[i], cell))
               continue;

@@ -29,8 +29,8 @@ public:
     const YAML::Node root = *root_opt;
     if (!m_r.check_map(root, "the matrix",
                        {"name", "description", "import", "fixtures-dir", "targets", "c-compilers", "rustc",
-                        "fixtures", "flags", "combine", "pairings", "include", "exclude", "expect", "timeouts",
-                        "output-cap"}))
+                        "fixtures", "flags", "combine", "pairings", "profiles", "profile-pairings", "include",
+                        "exclude", "expect", "timeouts", "output-cap"}))
       return;
     std::string hashed = read_file(m_m.path);
     m_m.name = m_m.path.stem().string();
@@ -44,7 +44,7 @@ public:
         YamlReader cr(cat_path, m_diags);
         if (auto cat_root = cr.parse()) {
           hashed += read_file(cat_path);
-          load_catalogue(cr, *cat_root, m_m.catalogue);
+          load_catalogue(cr, *cat_root, m_m.catalogue, m_m.profile_catalogue);
         }
       }
     }
@@ -62,6 +62,7 @@ public:
     load_fixtures(root);
     load_flags(root);
     load_pairings(root);
+    load_profiles(root);
     if (root["include"].IsDefined())
       for_each_item(root["include"], "'include'", root, [&](const YAML::Node& n) {
         Include inc;
@@ -273,6 +274,33 @@ private:
     m_r.error(at, fmt::format("flag '{}' has no value '{}' (expected {}one of: {})", f.name, value,
                               off_ok ? "off or " : "", join(f.values, ", ")));
     return false;
+  }
+
+  void load_profiles(const YAML::Node& root) {
+    if (root["profiles"].IsDefined())
+      for (auto& e : m_r.scalar_list(root["profiles"], "'profiles'", root)) {
+        auto it = m_m.profile_catalogue.find(e.value);
+        if (it == m_m.profile_catalogue.end())
+          m_r.error(e.node, fmt::format("unknown profile '{}' (not defined in any imported catalogue)", e.value));
+        else if (std::none_of(m_m.targets.begin(), m_m.targets.end(),
+                              [&](const Target& t) { return t.name == it->second.target; }))
+          m_r.error(e.node, fmt::format("profile '{}' is for {}, which is not among the matrix's targets", e.value,
+                                        it->second.target));
+        else
+          m_m.profiles.push_back(e.value);
+      }
+    if (!root["profile-pairings"].IsDefined()) {
+      m_m.profile_pairings = {ProfilePairing::matched, ProfilePairing::rust_drops_one};
+      return;
+    }
+    for (auto& e : m_r.scalar_list(root["profile-pairings"], "'profile-pairings'", root)) {
+      if (auto p = parse_profile_pairing(e.value))
+        m_m.profile_pairings.push_back(*p);
+      else
+        m_r.error(e.node, fmt::format("unknown profile pairing '{}' (expected one of: matched, rust-drops-one, "
+                                      "c-drops-one)",
+                                      e.value));
+    }
   }
 
   void load_pairings(const YAML::Node& root) {

@@ -26,6 +26,19 @@ std::string to_string(Family f) {
   return "?";
 }
 
+std::string to_string(ProfilePairing p) {
+  switch (p) {
+  case ProfilePairing::matched: return "matched";
+  case ProfilePairing::rust_drops_one: return "rust-drops-one";
+  case ProfilePairing::c_drops_one: return "c-drops-one";
+  }
+  return "?";
+}
+
+std::optional<ProfilePairing> parse_profile_pairing(const std::string& s) {
+  return parse_enum(s, {ProfilePairing::matched, ProfilePairing::rust_drops_one, ProfilePairing::c_drops_one});
+}
+
 std::string to_string(Pairing p) {
   switch (p) {
   case Pairing::matched: return "matched";

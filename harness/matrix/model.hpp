@@ -123,6 +123,24 @@ struct Include {
   Setting c, rust;
 };
 
+// What the kernel passes to both compilers for one configuration of one
+// architecture ("x86_64 with RETPOLINE, RETHUNK, IBT, CALL_PADDING and CFI"),
+// citing the kernel Makefile lines it mirrors.
+struct Profile {
+  std::string name;
+  std::string target;
+  std::string description;
+  std::vector<std::string> kernel; // the Makefile lines, "file (CONFIG_X): line"
+  Setting flags;
+  SourceMark defined_at;
+};
+
+// How a matrix pairs a profile P: both sides P; for each flag f of P, the
+// Rust side (or the C side) with P but f.
+enum class ProfilePairing { matched, rust_drops_one, c_drops_one };
+std::string to_string(ProfilePairing p);
+std::optional<ProfilePairing> parse_profile_pairing(const std::string& s);
+
 struct UsedFlag {
   std::string name;
   std::vector<std::string> values; // non-off values to try
@@ -167,6 +185,9 @@ struct Matrix {
   std::vector<Fixture> fixtures;
   std::map<std::string, Flag> catalogue; // every flag defined
   std::vector<UsedFlag> flags;           // the flags this matrix varies
+  std::map<std::string, Profile> profile_catalogue; // every profile defined
+  std::vector<std::string> profiles;                // the profiles this matrix runs
+  std::vector<ProfilePairing> profile_pairings;
   std::vector<Pairing> pairings;
   Combine combine = Combine::each;
   std::vector<Include> includes;

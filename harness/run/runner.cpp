@@ -69,6 +69,20 @@ bool record_step(std::vector<StepRecord>& steps, const BuiltRef& ref, std::optio
   return ref.built->outcome.passed;
 }
 
+// Flags that pick their own Rust target (riscv64 soft-float picks
+// riscv64imac-unknown-none-elf, riscv64 shadow-call-stack
+// riscv64gc-unknown-none-elf) cannot be combined: rustc takes one --target.
+std::optional<std::string> conflicting_rust_targets(const std::vector<std::string>& flags) {
+  std::set<std::string> targets;
+  for (const auto& f : flags)
+    if (f.starts_with("--target="))
+      targets.insert(f.substr(9));
+  if (targets.size() < 2)
+    return std::nullopt;
+  return fmt::format("the Rust side's flags pick {} targets ({}), and rustc builds for one", targets.size(),
+                     join(std::vector<std::string>(targets.begin(), targets.end()), ", "));
+}
+
 } // namespace
 
 std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
@@ -132,6 +146,8 @@ CellResult Runner::run_cell(const Cell& cell) {
   auto rust_flags = flag_args(Family::rustc, rustc, cell.rust, *cell.target, why_not);
   if (!rust_flags)
     return skip(why_not);
+  if (auto conflict = conflicting_rust_targets(*rust_flags))
+    return skip(*conflict);
 
   auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, *cc, *c_flags);
   if (failed(runtime))
@@ -148,7 +164,13 @@ CellResult Runner::run_cell(const Cell& cell) {
   if (cell.c != cell.rust)
     res.rust_mix = rust_mix(cell, rustc, *rust_flags, res.steps);
 
-  auto linked = m_builder.link(cell, *cc, {runtime.built->output, c_obj.built->output, rust_lib.built->output});
+  std::vector<std::filesystem::path> inputs = {runtime.built->output, c_obj.built->output, rust_lib.built->output};
+  if (auto thunks = m_builder.thunks(cell, *cc)) {
+    if (failed(*thunks))
+      return finish(thunks->built->outcome);
+    inputs.push_back(thunks->built->output);
+  }
+  auto linked = m_builder.link(cell, *cc, inputs);
   res.steps.push_back(linked.record);
   if (!linked.outcome.passed)
     return finish(linked.outcome);

@@ -5,6 +5,8 @@
 #include "matrix/load.hpp"
 #include "test_support.hpp"
 
+#include <set>
+
 namespace amx {
 namespace {
 
@@ -154,6 +156,37 @@ TEST_F(MatrixExpand, ExpectationsFollowFlagClassUnlessOverridden) {
   EXPECT_EQ(cs[1].expected, Expected::fail);
   EXPECT_EQ(cs[1].expected_stage, Stage::run);
   EXPECT_EQ(cs[1].expect_reason, "known defect");
+}
+
+TEST_F(MatrixExpand, ProfilePairsRunTheWholeProfileAndDropOneFlagPerSide) {
+  test::write_file(m_dir.path() / "profiles.yaml",
+                   "profiles:\n  k:\n    target: i386\n    kernel: [\"arch/x86/Makefile: ...\"]\n"
+                   "    flags: {regparm: \"3\", reg-struct-return: \"on\", padding: \"on\"}\n");
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, "import: [flags.yaml, profiles.yaml]\nfixtures-dir: fixtures\ntargets: [i386]\n"
+                         "c-compilers: [clang-19]\nfixtures: [probe, narrow]\npairings: []\nprofiles: [k]\n"
+                         "profile-pairings: [matched, rust-drops-one, c-drops-one]\n");
+  m_matrix = load_matrix(path);
+  auto all = expand(m_matrix);
+  std::multiset<std::string> got;
+  for (const auto& c : all)
+    got.insert(c.fixture->name + " " + to_string(c.pairing) + " c:" + to_string(c.c) + " rust:" + to_string(c.rust) +
+               " expect " + to_string(c.expected));
+  const std::string k = "padding=on,reg-struct-return=on,regparm=3";
+  // The matched profile on both fixtures; a dropped flag only where the
+  // fixture observes it (narrow observes regparm alone).
+  EXPECT_EQ(got, (std::multiset<std::string>{
+                     "probe matched c:" + k + " rust:" + k + " expect pass",
+                     "narrow matched c:" + k + " rust:" + k + " expect pass",
+                     "probe one-off c:" + k + " rust:reg-struct-return=on,regparm=3 expect fail",
+                     "probe one-off c:" + k + " rust:padding=on,regparm=3 expect fail",
+                     "probe one-off c:" + k + " rust:padding=on,reg-struct-return=on expect fail",
+                     "narrow one-off c:" + k + " rust:padding=on,reg-struct-return=on expect fail",
+                     "probe one-off c:reg-struct-return=on,regparm=3 rust:" + k + " expect fail",
+                     "probe one-off c:padding=on,regparm=3 rust:" + k + " expect fail",
+                     "probe one-off c:padding=on,reg-struct-return=on rust:" + k + " expect fail",
+                     "narrow one-off c:padding=on,reg-struct-return=on rust:" + k + " expect fail",
+                 }));
 }
 
 TEST_F(MatrixExpand, CellKeysAreStable) {

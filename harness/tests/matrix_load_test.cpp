@@ -88,8 +88,8 @@ TEST_F(MatrixLoad, ValidMatrixLoads) {
 TEST_F(MatrixLoad, UnknownTopLevelKey) {
   EXPECT_EQ(first_line(load_error(matrix("pairing: [matched]\n"))),
             "DIR/m.yaml:8:1: error: unknown key 'pairing' in the matrix (expected one of: name, description, "
-            "import, fixtures-dir, targets, c-compilers, rustc, fixtures, flags, combine, pairings, include, "
-            "exclude, expect, timeouts, output-cap)");
+            "import, fixtures-dir, targets, c-compilers, rustc, fixtures, flags, combine, pairings, profiles, "
+            "profile-pairings, include, exclude, expect, timeouts, output-cap)");
 }
 
 TEST_F(MatrixLoad, RustcsByNamePathOrRustupToolchain) {
@@ -109,6 +109,24 @@ TEST_F(MatrixLoad, RustcLocationThatIsNeitherNameNorPathNorToolchain) {
             "path or a rustup toolchain such as +nightly-2026-11-20");
   EXPECT_EQ(first_line(load_error(matrix("rustc: [rustc, rustc]\n"))),
             "DIR/m.yaml:8:16: error: rustc 'rustc' is listed twice");
+}
+
+TEST_F(MatrixLoad, ProfilesAndTheirMistakes) {
+  test::write_file(m_dir.path() / "profiles.yaml",
+                   "profiles:\n"
+                   "  good:\n    target: i386\n    kernel: [\"arch/x86/Makefile: -mregparm=3\"]\n    flags: {regparm: \"3\"}\n"
+                   "  bad:\n    target: i386\n    kernel: []\n    flags: {regparm: \"4\", fixed-x18: \"on\", nope: \"on\"}\n");
+  auto text = matrix("profiles: [good, missing]\nprofile-pairings: [matched, sideways]\n");
+  text.replace(text.find("import: flags.yaml"), 18, "import: [flags.yaml, profiles.yaml]");
+  auto msg = load_error(text);
+  EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:22: error: flag 'regparm' has no value '4' (expected one of: 1, 2, 3)"));
+  EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:27: error: flag 'fixed-x18' does not apply to target 'i386'"));
+  EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:44: error: unknown flag 'nope' in profile 'bad' (import the "
+                             "catalogue that defines it first)"));
+  EXPECT_THAT(msg, HasSubstr("DIR/m.yaml:8:18: error: unknown profile 'missing' (not defined in any imported "
+                             "catalogue)"));
+  EXPECT_THAT(msg, HasSubstr("DIR/m.yaml:9:29: error: unknown profile pairing 'sideways' (expected one of: matched, "
+                             "rust-drops-one, c-drops-one)"));
 }
 
 TEST_F(MatrixLoad, UnknownTarget) {

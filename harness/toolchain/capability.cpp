@@ -45,6 +45,9 @@ std::map<std::string, std::set<std::string>> values_in_use(const Matrix& m) {
     for (const auto* side : {&inc.c, &inc.rust})
       for (const auto& [flag, value] : *side)
         out[flag].insert(value);
+  for (const auto& name : m.profiles)
+    for (const auto& [flag, value] : m.profile_catalogue.at(name).flags)
+      out[flag].insert(value);
   return out;
 }
 
