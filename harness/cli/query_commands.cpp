@@ -196,7 +196,7 @@ int QueryCommands::query(Queries& q) {
 
 int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
   if (m_format == "json") {
-    json j{{"from", d.from}, {"to", d.to}, {"regressions", to_json(d.regressions)}};
+    json j{{"from", d.from}, {"to", d.to}, {"tool_changes", d.tool_changes}, {"regressions", to_json(d.regressions)}};
     if (!regressions_only) {
       j["fixes"] = to_json(d.fixes);
       j["changed"] = to_json(d.changed);
@@ -206,6 +206,8 @@ int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("run {} -> run {}\n", d.from, d.to);
+    if (!d.tool_changes.empty())
+      fmt::print("tools changed (- run {}, + run {}):\n  {}\n", d.from, d.to, join(d.tool_changes, "\n  "));
     print_changes("regressions", d.regressions);
     if (!regressions_only) {
       print_changes("fixes", d.fixes);
@@ -226,7 +228,20 @@ int QueryCommands::diff(Queries& q) {
 
 int QueryCommands::regressions(Queries& q) {
   auto to = q.latest_run(m_matrix);
-  return print_diff(q.diff(q.baseline(to, m_since_change), to, m_filter), true);
+  if (m_since_change)
+    return print_diff(q.diff(q.baseline(to, true), to, m_filter), true);
+  auto from = q.previous_run(to, false);
+  if (!from) {
+    // The first night of a matrix: nothing can have regressed.
+    if (m_format == "json")
+      fmt::print("{}\n", json{{"from", nullptr}, {"to", to}, {"tool_changes", json::array()},
+                              {"regressions", json::array()}}
+                             .dump(2));
+    else
+      fmt::print("run {} is the first run of its matrix: nothing to compare with\n", to);
+    return 0;
+  }
+  return print_diff(q.diff(*from, to, m_filter), true);
 }
 
 int QueryCommands::history(Queries& q) {

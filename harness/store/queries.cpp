@@ -129,6 +129,15 @@ std::set<std::string> tool_set(sqlite3* db, std::int64_t run) {
   return out;
 }
 
+std::vector<Tool> run_tools(sqlite3* db, std::int64_t run) {
+  Statement q(db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ?");
+  q.bind(1, run);
+  std::vector<Tool> out;
+  while (q.next())
+    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+  return out;
+}
+
 std::optional<std::int64_t> optional_int(Statement& q, int col) {
   if (sqlite3_column_type(q.handle(), col) == SQLITE_NULL)
     return std::nullopt;
@@ -215,10 +224,11 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   }
   for (auto& [key, r] : before)
     d.gone.push_back({key, r.name, std::move(r), std::nullopt});
+  d.tool_changes = tool_differences(run_tools(m_db, from), run_tools(m_db, to));
   return d;
 }
 
-std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
+std::optional<std::int64_t> Queries::previous_run(std::int64_t to, bool since_toolchain_change) {
   Statement q(m_db, "SELECT id FROM runs WHERE id < ? AND matrix_name = (SELECT matrix_name FROM runs WHERE id = ?) "
                     "ORDER BY id DESC");
   q.bind(1, to).bind(2, to);
@@ -228,6 +238,12 @@ std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
     if (!since_toolchain_change || tool_set(m_db, id) != tools)
       return id;
   }
+  return std::nullopt;
+}
+
+std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
+  if (auto id = previous_run(to, since_toolchain_change))
+    return *id;
   throw FatalError(since_toolchain_change
                        ? fmt::format("no earlier run of run {}'s matrix used other tools than it", to)
                        : fmt::format("run {} is the first run of its matrix: nothing to compare with", to));

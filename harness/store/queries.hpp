@@ -48,6 +48,8 @@ struct RunDiff {
   std::vector<CellChange> fixes;       // failed -> passed
   std::vector<CellChange> changed;     // any other change of verdict
   std::vector<CellChange> added, gone; // in one run only
+  // The tools that differ: "- role name path: version" of `from`, "+ ..." of `to`.
+  std::vector<std::string> tool_changes;
 };
 
 struct HistoryRow {
@@ -103,6 +105,8 @@ public:
   // The run to compare `to` with: the previous run of its matrix, or with
   // since_toolchain_change the newest earlier one whose tools differ.
   std::int64_t baseline(std::int64_t to, bool since_toolchain_change);
+  // The same, or nullopt when there is no such run (the first of its matrix).
+  std::optional<std::int64_t> previous_run(std::int64_t to, bool since_toolchain_change);
   // A cell key from a unique prefix of it.
   std::string cell(const std::string& prefix);
   std::vector<HistoryRow> history(const std::string& key);

@@ -1,0 +1,92 @@
+// scripts/nightly: two nights that differ in one toolchain. The matrix names
+// its C compiler `clang`, found on PATH, which is clang-14 the first night
+// and clang-19 the second, as a distribution upgrade would do. The riscv64
+// scalars cell passes with clang-14 (its callee re-extends an i16 passed on
+// the stack) and fails with clang-19 (which relies on the caller, where
+// rustc does not extend: scripts/repro/riscv64-stack-arg-signext.sh), so the
+// second night must name the new compiler and the regression, and exit 1;
+// a third night with the same tools has nothing new and exits 0.
+
+#include "test_support.hpp"
+
+#include <gmock/gmock.h>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ScriptsNightly : public ::testing::Test {
+protected:
+  void SetUp() override {
+    AMX_REQUIRE_TOOLS("clang-14", "clang-19", "ld.lld-14", "ld.lld-19", "qemu-riscv64", "rustc");
+    for (auto v : {"14", "19"}) {
+      std::filesystem::create_directories(m_dir.path() / ("clang" + std::string(v)));
+      std::filesystem::create_symlink(find_program(std::string("clang-") + v),
+                                      m_dir.path() / ("clang" + std::string(v)) / "clang");
+    }
+    test::write_file(m_dir.path() / "night.yaml",
+                     "name: night\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
+                         "\ntargets: [riscv64]\nc-compilers: [clang]\nfixtures: [scalars]\n"
+                         "expect:\n  - match: {target: riscv64, fixture: scalars}\n    verdict: fail\n"
+                         "    stage: run\n    reason: rustc does not sign-extend an i16 passed on the stack; "
+                         "scripts/repro/riscv64-stack-arg-signext.sh\n");
+  }
+
+  // One night with `clang` from clang_dir first on PATH.
+  ProcessResult night(const std::string& clang_dir, const std::string& date) {
+    ProcessSpec spec;
+    spec.exe = "/usr/bin/env";
+    spec.args = {"PATH=" + (m_dir.path() / clang_dir).string() + ":" + std::getenv("PATH"),
+                 "ABIMATRIX=" + test::kBinary.string(),
+                 find_program("bash").string(),
+                 (test::kSourceDir / "scripts/nightly").string(),
+                 "--no-build",
+                 "--results",
+                 (m_dir.path() / "results").string(),
+                 "--date",
+                 date,
+                 (m_dir.path() / "night.yaml").string()};
+    spec.timeout = std::chrono::minutes(5);
+    return run_process(spec);
+  }
+
+  test::ScopedTempDir m_dir;
+};
+
+TEST_F(ScriptsNightly, ReportsTheToolchainChangeAndItsRegression) {
+  auto first = night("clang14", "2026-11-21");
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("is the first run of its matrix: nothing to compare with"));
+
+  auto second = night("clang19", "2026-11-22");
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_THAT(second.output, HasSubstr("tools changed (- run 1, + run 2):"));
+  EXPECT_THAT(second.output, ::testing::ContainsRegex("- c-compiler clang [^ ]*/clang14/clang: Debian clang version 14"));
+  EXPECT_THAT(second.output, ::testing::ContainsRegex("\\+ c-compiler clang [^ ]*/clang19/clang: Debian clang version 19"));
+  EXPECT_THAT(second.output, HasSubstr("regressions (1):"));
+  EXPECT_THAT(second.output, HasSubstr("riscv64 scalars clang/rustc c:off rust:off"));
+  EXPECT_THAT(second.output, HasSubstr("before: xpass"));
+  EXPECT_THAT(second.output, HasSubstr("after:  xfail (run: wrong value: rust_to_c.stack_i16 expected -2222, got 63314)"));
+  EXPECT_THAT(second.output, HasSubstr("nightly: night REGRESSED"));
+  for (auto ext : {".md", ".xml", ".html", "-changes.txt"})
+    EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "results" / (std::string("2026-11-22-night") + ext))) << ext;
+
+  // The same tools again: the regression is not new.
+  auto third = night("clang19", "2026-11-23");
+  EXPECT_EQ(third.exit_code, 0) << third.output;
+  EXPECT_THAT(third.output, HasSubstr("0 regressed"));
+  EXPECT_THAT(third.output, Not(HasSubstr("tools changed")));
+  EXPECT_EQ(test::rows(m_dir.path() / "results/nightly.db", "SELECT count(*) FROM runs")[0][0], "3");
+}
+
+TEST_F(ScriptsNightly, AMatrixThatDoesNotLoadIsAHarnessError) {
+  test::write_file(m_dir.path() / "night.yaml", "name: night\ntargets: [riscv64]\nc-compilers: [clang]\n");
+  auto r = night("clang19", "2026-11-21");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("nightly: night: harness error (exit 2)"));
+}
+
+} // namespace
+} // namespace amx
