@@ -8,6 +8,7 @@
 #include "toolchain/toolchain.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -26,6 +27,8 @@ struct Built {
   StepRecord record;
   Outcome outcome;
   std::filesystem::path output;
+  // A second step made with it: the real core's compiler_builtins stub.
+  std::optional<StepRecord> companion;
 };
 
 // A build step as a cell sees it: shared says another cell built it.
@@ -34,14 +37,27 @@ struct BuiltRef {
   bool shared = false;
 };
 
+// Where builds that outlive a run are kept (the real core): $ABIMATRIX_CACHE,
+// else $XDG_CACHE_HOME/abimatrix, else ~/.cache/abimatrix.
+std::filesystem::path default_cache_dir();
+
 class Builder {
 public:
-  Builder(const Matrix& m, std::filesystem::path work_dir);
+  // cache_dir holds what is reused across runs; empty: default_cache_dir().
+  Builder(const Matrix& m, std::filesystem::path work_dir, std::filesystem::path cache_dir = {});
 
   // The C runtime (fixtures/runtime) or the cell's C fixture.
   enum class CPart { runtime, fixture };
   BuiltRef c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags);
-  // stage is rust-mix for the Rust-vs-Rust experiment's builds.
+  // The real core from m.core_source and a compiler_builtins stub (as the
+  // kernel's rust/compiler_builtins.rs), built with these Rust flags into a
+  // sysroot whose folder is the output. Kept in the cache folder under a key
+  // of the rustc (path and version), the command and the source's content,
+  // so a later run with the same ones reuses it.
+  BuiltRef core_sysroot(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags);
+  // stage is rust-mix for the Rust-vs-Rust experiment's builds. With a real
+  // core (flags then carry its --sysroot) the crate is fixtures/minicore's
+  // real_core.rs, which only supplies what a no_std staticlib needs.
   BuiltRef minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
                     Stage stage = Stage::compile_rust);
   BuiltRef rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
@@ -62,10 +78,17 @@ private:
     std::chrono::milliseconds timeout;
   };
   BuiltRef once(const std::filesystem::path& exe, StepSpec spec);
+  // Builds once per key in this run, waiting for a build under way.
+  BuiltRef once_by(const std::string& key, const std::function<Built()>& build);
+  Built build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                   const std::filesystem::path& into);
+  const std::string& core_source_hash();
   Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
 
   const Matrix& m_matrix;
-  std::filesystem::path m_work;
+  std::filesystem::path m_work, m_cache_dir;
+  std::once_flag m_source_hashed;
+  std::string m_source_hash;
   std::mutex m_mutex;
   std::map<std::string, std::shared_future<std::shared_ptr<const Built>>> m_cache;
 };

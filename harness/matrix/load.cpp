@@ -30,7 +30,7 @@ public:
     if (!m_r.check_map(root, "the matrix",
                        {"name", "description", "import", "fixtures-dir", "targets", "c-compilers", "rustc",
                         "fixtures", "flags", "combine", "pairings", "profiles", "profile-pairings", "include",
-                        "exclude", "expect", "timeouts", "output-cap"}))
+                        "exclude", "expect", "timeouts", "output-cap", "core-source"}))
       return;
     std::string hashed = read_file(m_m.path);
     m_m.name = m_m.path.stem().string();
@@ -56,6 +56,16 @@ public:
         m_m.fixtures_dir = dir / *s;
     // Absolute: compilers run in their own build folders.
     m_m.fixtures_dir = std::filesystem::absolute(m_m.fixtures_dir).lexically_normal();
+    if (YAML::Node core = root["core-source"]; core.IsDefined())
+      if (auto s = m_r.scalar(core, "'core-source'", root)) {
+        auto source = std::filesystem::absolute(dir / *s).lexically_normal();
+        if (std::filesystem::exists(source / "core/src/lib.rs"))
+          m_m.core_source = source;
+        else
+          m_r.error(core, fmt::format("'{}' has no core/src/lib.rs: core-source names the library/ folder of a Rust "
+                                      "source tree (Debian's rust-web-src installs /usr/src/rustc-1.96.0/library)",
+                                      source.string()));
+      }
 
     load_targets(root);
     load_compilers(root);

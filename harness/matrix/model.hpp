@@ -176,6 +176,10 @@ struct Matrix {
   std::string name;
   std::string hash; // of the matrix file and every catalogue it imports
   std::filesystem::path fixtures_dir;
+  // The Rust library source (rust-web-src's /usr/src/rustc-1.96.0/library)
+  // to build the real core from, with each cell's Rust flags; empty: the
+  // fixtures' minicore.
+  std::filesystem::path core_source;
   std::vector<Target> targets;
   std::vector<CCompiler> c_compilers;
   std::vector<std::string> rustcs; // names, as cells and rules know them

@@ -117,11 +117,24 @@ fs::path recorded_fixtures_dir(const std::vector<Step>& steps) {
   throw FatalError("the cell has no recorded runtime compile, so its fixtures folder is unknown");
 }
 
+// The sysroot of the real core, when the cell was built against one: the
+// core step writes <sysroot>/lib/rustlib/<target>/lib/libcore.rlib.
+std::string recorded_sysroot(const std::vector<Step>& steps) {
+  for (const auto& s : steps)
+    if (s.row->step == "core")
+      for (std::size_t i = 0; i + 1 < s.argv.size(); i++)
+        if (s.argv[i] == "-o")
+          return fs::path(s.argv[i + 1]).parent_path().parent_path().parent_path().parent_path().parent_path();
+  return "";
+}
+
 // Rewrites recorded paths into the script's: the fixtures folder becomes
-// "$S" (and what lies under it a source to embed), the work folder "$W".
+// "$S" (and what lies under it a source to embed), the work folder "$W",
+// a real core's sysroot (in abimatrix's cache) "$W"/sysroot.
 class Rewriter {
 public:
-  Rewriter(std::string fixtures, std::string work) : m_fixtures(std::move(fixtures)), m_work(std::move(work)) {}
+  Rewriter(std::string fixtures, std::string work, std::string sysroot)
+      : m_fixtures(std::move(fixtures)), m_work(std::move(work)), m_sysroot(std::move(sysroot)) {}
 
   std::string word(const std::string& arg) {
     if (arg.empty())
@@ -141,7 +154,7 @@ public:
         out += "\"$S\"";
         m_sources.insert(arg.substr(std::min(pos + 1, arg.size())));
       } else {
-        out += "\"$W\"";
+        out += prefix == &m_work ? "\"$W\"" : "\"$W\"/sysroot";
       }
     }
     return out;
@@ -161,8 +174,9 @@ private:
   // The first recorded folder at or after pos, as a whole path component.
   std::pair<std::size_t, const std::string*> next_prefix(const std::string& arg, std::size_t pos) const {
     std::pair<std::size_t, const std::string*> best{std::string::npos, nullptr};
-    for (const std::string* p : {&m_fixtures, &m_work})
-      for (auto at = arg.find(*p, pos); at != std::string::npos; at = arg.find(*p, at + 1)) {
+    for (const std::string* p : {&m_fixtures, &m_work, &m_sysroot})
+      for (auto at = p->empty() ? std::string::npos : arg.find(*p, pos); at != std::string::npos;
+           at = arg.find(*p, at + 1)) {
         auto end = at + p->size();
         if (end == arg.size() || arg[end] == '/') {
           if (at < best.first)
@@ -173,7 +187,7 @@ private:
     return best;
   }
 
-  std::string m_fixtures, m_work;
+  std::string m_fixtures, m_work, m_sysroot;
   std::set<std::string> m_sources;
 };
 
@@ -259,7 +273,8 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
                                  r.verdict, r.reason));
 
   const fs::path recorded_fixtures = recorded_fixtures_dir(steps);
-  Rewriter rw(recorded_fixtures.string(), recorded_work_dir(steps).string());
+  const std::string sysroot = recorded_sysroot(steps);
+  Rewriter rw(recorded_fixtures.string(), recorded_work_dir(steps).string(), sysroot);
   int inspections = 0;
   std::map<std::string, std::string> tool_vars; // path -> variable
   std::set<std::string> taken;
@@ -324,6 +339,9 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   head += fmt::format("#\n# The sources below are those of {} when `abimatrix repro` wrote\n# this script ({:%Y-%m-%d}); "
                       "the run compiled them from {}.\n",
                       sources.fixtures_dir.string(), std::chrono::system_clock::now(), recorded_fixtures.string());
+  if (!sysroot.empty())
+    head += "#\n# The Rust side is built against the real core, from the library source the\n"
+            "# core step names (Debian: rust-web-src); the script builds it into $W/sysroot.\n";
   head += "#\n# Usage: bash THIS-FILE [WORKDIR]   (default: a new folder under ${TMPDIR:-/tmp})\n"
           "# Runs each step the harness ran for the cell and stops at the first that\n"
           "# fails; exits 0 when the cell passes and 1 when it fails, after saying\n"

@@ -155,13 +155,25 @@ CellResult Runner::run_cell(const Cell& cell) {
   auto c_obj = m_builder.c_object(cell, Builder::CPart::fixture, *cc, *c_flags);
   if (failed(c_obj))
     return finish(c_obj.built->outcome);
+  if (!m_matrix.core_source.empty()) {
+    auto core = m_builder.core_sysroot(cell, rustc, *rust_flags);
+    bool core_failed = failed(core);
+    if (core.built->companion) {
+      res.steps.push_back(*core.built->companion);
+      res.steps.back().shared = core.shared;
+    }
+    if (core_failed)
+      return finish(core.built->outcome);
+    rust_flags->push_back("--sysroot=" + core.built->output.string());
+  }
   auto minicore = m_builder.minicore(cell, rustc, *rust_flags);
   if (failed(minicore))
     return finish(minicore.built->outcome);
   auto rust_lib = m_builder.rust_lib(cell, rustc, *rust_flags, minicore.built->output);
   if (failed(rust_lib))
     return finish(rust_lib.built->outcome);
-  if (cell.c != cell.rust)
+  // Not with the real core: the experiment would need a core per C setting.
+  if (cell.c != cell.rust && m_matrix.core_source.empty())
     res.rust_mix = rust_mix(cell, rustc, *rust_flags, res.steps);
 
   std::vector<std::filesystem::path> inputs = {runtime.built->output, c_obj.built->output, rust_lib.built->output};

@@ -89,6 +89,55 @@ TEST_F(CliRun, MissingCompilersSkipWithReasonsAndTheRunCompletes) {
   EXPECT_EQ(rows(db, "SELECT group_concat(name) FROM run_tools WHERE role = 'rustc'")[0][0], "here");
 }
 
+TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
+  // Debian's rustc-web and the library source of the same release.
+  const std::filesystem::path library = "/usr/src/rustc-1.96.0/library";
+  if (!std::filesystem::exists(library / "core/src/lib.rs") || find_program("/usr/bin/rustc").empty())
+    GTEST_SKIP() << "rustc-web and rust-web-src are not installed (scripts/setup installs them)";
+  auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+  test::write_file(m_matrix, "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
+                                 (repo / "fixtures").string() + "\ncore-source: " + library.string() +
+                                 "\ntargets: [x86_64]\nc-compilers: [clang-19]\nrustc: {debian: /usr/bin/rustc}\n"
+                                 "fixtures: [scalars, thunks]\nflags:\n  return-thunk:\npairings: [matched]\n");
+  auto cache = m_dir.path() / "cache";
+  auto run = [&](const std::string& db) {
+    ProcessSpec spec;
+    spec.exe = "/usr/bin/env";
+    spec.args = {"ABIMATRIX_CACHE=" + cache.string(), test::kBinary.string(), "run", m_matrix.string(), "--db",
+                 (m_dir.path() / db).string()};
+    spec.timeout = std::chrono::minutes(10);
+    spec.output_cap = 16 << 20;
+    return run_process(spec);
+  };
+  auto first = run("a.db");
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("all 3 cells as expected"));
+  // Two Rust settings (off, return-thunk), two cores; each cell's crates are
+  // built against its own, and the thunks fixture sees core's returns go
+  // through the thunk too (it checks the whole Rust side of the program).
+  auto a = m_dir.path() / "a.db";
+  EXPECT_EQ(rows(a, "SELECT count(DISTINCT command) FROM steps WHERE step = 'core' AND shared = 0")[0][0], "2");
+  EXPECT_EQ(rows(a, "SELECT count(*) FROM steps WHERE step = 'core' AND command LIKE '%-Zfunction-return=thunk-extern%'"
+                    " AND command LIKE '%--cfg no_fp_fmt_parse%'")[0][0],
+            "1");
+  EXPECT_EQ(rows(a, "SELECT count(*) FROM steps WHERE step = 'fixture-rust' AND command LIKE '%--sysroot=" +
+                        (cache / "core").string() + "/%'")[0][0],
+            "3");
+  EXPECT_EQ(rows(a, "SELECT count(*) FROM steps WHERE step = 'compiler-builtins' AND shared = 0 AND command LIKE "
+                    "'%--crate-name=compiler_builtins%minicore/compiler_builtins.rs%'")[0][0],
+            "2");
+  EXPECT_EQ(rows(a, "SELECT count(*) FROM rust_mix")[0][0], "0");
+  // A second run, another database: the cores come from the cache.
+  auto second = run("b.db");
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(rows(m_dir.path() / "b.db", "SELECT count(*) FROM steps s JOIN outputs o ON o.id = s.output_id WHERE "
+                                        "s.step IN ('core', 'compiler-builtins') AND s.shared = 0 AND o.text LIKE 'reused from the cache: %'")[0][0],
+            "4");
+  // Reused, the steps still say how the core was built.
+  EXPECT_EQ(rows(m_dir.path() / "b.db", "SELECT count(DISTINCT command) FROM steps WHERE step = 'core'")[0][0],
+            rows(a, "SELECT count(DISTINCT command) FROM steps WHERE step = 'core'")[0][0]);
+}
+
 TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   auto db = m_dir.path() / "r.db";
   pid_t pid = test::spawn_abimatrix({"run", m_matrix.string(), "--db", db.string(), "-j1"});

@@ -130,12 +130,16 @@ TEST(CliSmoke, SmokeMatrixResults) {
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE stage = 'compile-rust' AND step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "50");
 }
 
+// clang-19, gcc and QEMU for all four targets, and the check stage's tools.
+#define AMX_REQUIRE_EVERY_TARGET()                                                                                   \
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "i686-linux-gnu-gcc", "aarch64-linux-gnu-gcc",  \
+                    "riscv64-linux-gnu-gcc", "qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-riscv64",             \
+                    "llvm-readelf-19", "llvm-objdump-19", "rustc")
+
 // The evidence docs/flags.md quotes: every flag, every cell as its class or
 // a reproducer-backed override says, and no harness error.
 TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
-  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "i686-linux-gnu-gcc", "aarch64-linux-gnu-gcc",
-                    "riscv64-linux-gnu-gcc", "qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-riscv64",
-                    "llvm-readelf-19", "llvm-objdump-19", "rustc");
+  AMX_REQUIRE_EVERY_TARGET();
   test::ScopedTempDir dir;
   auto db = dir.path() / "evidence.db";
   auto r = test::run_abimatrix({"run", "matrices/evidence.yaml", "-j", "2", "--db", db.string()});
@@ -148,13 +152,13 @@ TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
                         {"i386 floats clang-19/rustc c:soft-float=on rust:off"}}));
 }
 
-// The kernel profiles: every matrices/kernel-*.yaml runs to completion with
-// every cell as expected, and each matched profile cell passes, skips with
-// a reason, or fails where a reproducer in scripts/repro shows why.
+// The kernel profiles: the four kernel matrices run to completion with every
+// cell as expected, and each matched profile cell passes, skips with a
+// reason, or fails where a reproducer in scripts/repro shows why.
+// kernel-x86_64-core.yaml (minutes of core builds on a cold cache) is the
+// nightly's; CliRun.RealCore... tests its mode.
 TEST(CliSmoke, KernelMatricesRunAsExpected) {
-  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "x86_64-linux-gnu-gcc", "i686-linux-gnu-gcc", "aarch64-linux-gnu-gcc",
-                    "riscv64-linux-gnu-gcc", "qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-riscv64",
-                    "llvm-readelf-19", "llvm-objdump-19", "rustc");
+  AMX_REQUIRE_EVERY_TARGET();
   test::ScopedTempDir dir;
   auto db = dir.path() / "kernel.db";
   for (auto arch : {"x86_64", "arm64", "riscv64", "i386"}) {

@@ -89,7 +89,7 @@ TEST_F(MatrixLoad, UnknownTopLevelKey) {
   EXPECT_EQ(first_line(load_error(matrix("pairing: [matched]\n"))),
             "DIR/m.yaml:8:1: error: unknown key 'pairing' in the matrix (expected one of: name, description, "
             "import, fixtures-dir, targets, c-compilers, rustc, fixtures, flags, combine, pairings, profiles, "
-            "profile-pairings, include, exclude, expect, timeouts, output-cap)");
+            "profile-pairings, include, exclude, expect, timeouts, output-cap, core-source)");
 }
 
 TEST_F(MatrixLoad, RustcsByNamePathOrRustupToolchain) {
@@ -127,6 +127,16 @@ TEST_F(MatrixLoad, ProfilesAndTheirMistakes) {
                              "catalogue)"));
   EXPECT_THAT(msg, HasSubstr("DIR/m.yaml:9:29: error: unknown profile pairing 'sideways' (expected one of: matched, "
                              "rust-drops-one, c-drops-one)"));
+}
+
+TEST_F(MatrixLoad, CoreSourceMustHoldCore) {
+  EXPECT_EQ(first_line(load_error(matrix("core-source: /nonexistent/library\n"))),
+            "DIR/m.yaml:8:14: error: '/nonexistent/library' has no core/src/lib.rs: core-source names the library/ "
+            "folder of a Rust source tree (Debian's rust-web-src installs /usr/src/rustc-1.96.0/library)");
+  test::write_file(m_dir.path() / "lib/core/src/lib.rs", "");
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, matrix("core-source: lib\n"));
+  EXPECT_EQ(load_matrix(path).core_source, m_dir.path() / "lib");
 }
 
 TEST_F(MatrixLoad, UnknownTarget) {
