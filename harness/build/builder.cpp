@@ -24,13 +24,26 @@ std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t) {
   return args;
 }
 
+namespace {
+
+// The --target a command ends up with: the last one given; "" for none.
+std::string rust_triple(const std::vector<std::string>& args) {
+  std::string triple;
+  for (const auto& a : args)
+    if (a.starts_with("--target="))
+      triple = a.substr(9);
+  return triple;
+}
+
+} // namespace
+
 // A flag may choose the Rust target itself (riscv64imac for soft-float):
 // then its --target replaces the default one, which rustc would refuse twice.
 std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
                                    const std::vector<std::string>& flags) {
   std::vector<std::string> args = {"--edition=2024", "--crate-type=" + crate_type, "--crate-name=" + crate_name,
                                    "-Copt-level=2", "-Cpanic=abort", "-Cdebuginfo=0"};
-  if (std::none_of(flags.begin(), flags.end(), [](const std::string& f) { return f.starts_with("--target="); }))
+  if (rust_triple(flags).empty())
     args.push_back("--target=" + t.rust_triple);
   args.insert(args.end(), flags.begin(), flags.end());
   return args;
@@ -107,22 +120,8 @@ const std::string& Builder::core_source_hash() {
   return m_source_hash;
 }
 
-namespace {
-
-// The --target a command ends up with: the last one given.
-std::string rust_triple(const std::vector<std::string>& args) {
-  std::string triple;
-  for (const auto& a : args)
-    if (a.starts_with("--target="))
-      triple = a.substr(9);
-  return triple;
-}
-
-} // namespace
-
 Built Builder::build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                          const std::filesystem::path& into) {
-  auto core = rust_args("rlib", "core", *cell.target, flags);
+                          std::vector<std::string> core, const std::filesystem::path& into) {
   auto lib = into / "lib" / "rustlib" / rust_triple(core) / "lib";
   std::filesystem::create_directories(lib);
   // As the kernel builds it: no float formatting and parsing.
@@ -180,7 +179,7 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
     // Built aside and renamed into place, so another run never sees half of it.
     auto tmp = m_cache_dir / "core" / fmt::format("{}.tmp-{}", key, ::getpid());
     std::filesystem::remove_all(tmp);
-    Built b = build_core(cell, rustc, flags, tmp);
+    Built b = build_core(cell, rustc, flags, args, tmp);
     in_place(b.record, tmp);
     if (b.companion)
       in_place(*b.companion, tmp);

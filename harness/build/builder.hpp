@@ -80,8 +80,9 @@ private:
   BuiltRef once(const std::filesystem::path& exe, StepSpec spec);
   // Builds once per key in this run, waiting for a build under way.
   BuiltRef once_by(const std::string& key, const std::function<Built()>& build);
+  // core_args: rust_args() for the core crate, without its source.
   Built build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                   const std::filesystem::path& into);
+                   std::vector<std::string> core_args, const std::filesystem::path& into);
   const std::string& core_source_hash();
   Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
 

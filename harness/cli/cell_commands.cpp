@@ -183,9 +183,7 @@ int CellCommands::minimize() {
   // Runs the cell with only `kept` differing; true if it fails as wanted.
   auto fails = [&](const std::vector<std::string>& kept) {
     cell.rust = rust_side_keeping(c, rust, kept);
-    cell.key = cell_key(rec.target, rec.fixture, rec.c_compiler, cell.c, cell.rustc, cell.rust);
-    cell.name = fmt::format("{} {} {}/{} c:{} rust:{}", rec.target, rec.fixture, rec.c_compiler, rec.rustc,
-                            to_string(cell.c), to_string(cell.rust));
+    identify(cell);
     cell.pairing = cell.c == cell.rust ? Pairing::matched : Pairing::cross;
     auto r = runner.run_cell(cell);
     if (interrupted())

@@ -31,17 +31,25 @@ public:
   }
 
 private:
+  // False, with the error, when `what` (a flag or profile of this name) was
+  // defined before, here or in a catalogue read earlier.
+  template <typename T>
+  bool is_new(const std::map<std::string, T>& defined, const YAML::Node& key, const std::string& what) {
+    auto it = defined.find(key.Scalar());
+    if (it == defined.end())
+      return true;
+    const auto& at = it->second.defined_at;
+    m_r.error(key, fmt::format("{} is already defined at {}:{}:{}", what, at.file.string(), at.line, at.column));
+    return false;
+  }
+
   void load_profile(const YAML::Node& key, const YAML::Node& def) {
     Profile p;
     p.name = key.Scalar();
     p.defined_at = m_r.mark(key);
     std::string what = fmt::format("profile '{}'", p.name);
-    if (auto it = m_profiles.find(p.name); it != m_profiles.end()) {
-      const auto& at = it->second.defined_at;
-      m_r.error(key, fmt::format("profile '{}' is already defined at {}:{}:{}", p.name, at.file.string(), at.line,
-                                 at.column));
+    if (!is_new(m_profiles, key, what))
       return;
-    }
     if (!m_r.check_map(def, what, {"target", "description", "kernel", "flags"}, key))
       return;
     if (auto t = m_r.required(def, "target", what); t.IsDefined())
@@ -84,12 +92,8 @@ private:
     f.name = key.Scalar();
     f.defined_at = m_r.mark(key);
     std::string what = fmt::format("flag '{}'", f.name);
-    if (auto it = m_out.find(f.name); it != m_out.end()) {
-      const auto& at = it->second.defined_at;
-      m_r.error(key, fmt::format("flag '{}' is already defined at {}:{}:{}", f.name, at.file.string(),
-                                 at.line, at.column));
+    if (!is_new(m_out, key, what))
       return;
-    }
     if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, key))
       return;
     if (auto cls_node = m_r.required(def, "class", what); cls_node.IsDefined()) {

@@ -216,9 +216,7 @@ std::vector<Cell> expand(const Matrix& m) {
               continue;
             if (std::any_of(m.excludes.begin(), m.excludes.end(), [&](const Rule& r) { return rule_matches(r, cell); }))
               continue;
-            cell.key = cell_key(target.name, fixture.name, cc.name, cell.c, rustc, cell.rust);
-            cell.name = fmt::format("{} {} {}/{} c:{} rust:{}", target.name, fixture.name, cc.name, rustc,
-                                    to_string(cell.c), to_string(cell.rust));
+            identify(cell);
             set_expectation(m, cell);
             cells.push_back(std::move(cell));
           }

@@ -222,4 +222,8 @@ std::string cell_key(const std::string& target, const std::string& fixture,
                      const std::string& c_compiler, const Setting& c, const std::string& rustc,
                      const Setting& rust);
 
+// Sets a cell's key and its readable name from its target, fixture,
+// compilers and settings.
+void identify(Cell& cell);
+
 } // namespace amx

@@ -84,6 +84,13 @@ inspect() {
 struct Step {
   const StepRow* row;
   std::vector<std::string> argv;
+  fs::path output; // what follows -o; empty for the run and the check stage
+
+  Step(const StepRow* r, std::vector<std::string> a) : row(r), argv(std::move(a)) {
+    auto o = std::find(argv.begin(), argv.end(), "-o");
+    if (o != argv.end() && o + 1 != argv.end())
+      output = *(o + 1);
+  }
 };
 
 // "# " before every line of text.
@@ -97,14 +104,11 @@ std::string comment(const std::string& text, const std::string& indent = "") {
 // The work folder of the run: every output is <work>/obj/<hash>/<file> or
 // <work>/cells/<key>/<file>.
 fs::path recorded_work_dir(const std::vector<Step>& steps) {
-  for (const auto& s : steps)
-    for (std::size_t i = 0; i + 1 < s.argv.size(); i++)
-      if (s.argv[i] == "-o") {
-        fs::path out = s.argv[i + 1];
-        auto kind = out.parent_path().parent_path().filename();
-        if (kind == "obj" || kind == "cells")
-          return out.parent_path().parent_path().parent_path();
-      }
+  for (const auto& s : steps) {
+    auto kind = s.output.parent_path().parent_path().filename();
+    if (kind == "obj" || kind == "cells")
+      return s.output.parent_path().parent_path().parent_path();
+  }
   throw FatalError("no recorded step wrote into a work folder, so the script cannot place its outputs");
 }
 
@@ -121,10 +125,8 @@ fs::path recorded_fixtures_dir(const std::vector<Step>& steps) {
 // core step writes <sysroot>/lib/rustlib/<target>/lib/libcore.rlib.
 std::string recorded_sysroot(const std::vector<Step>& steps) {
   for (const auto& s : steps)
-    if (s.row->step == "core")
-      for (std::size_t i = 0; i + 1 < s.argv.size(); i++)
-        if (s.argv[i] == "-o")
-          return fs::path(s.argv[i + 1]).parent_path().parent_path().parent_path().parent_path().parent_path();
+    if (s.row->step == "core" && !s.output.empty())
+      return s.output.parent_path().parent_path().parent_path().parent_path().parent_path();
   return "";
 }
 
@@ -266,7 +268,7 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
     if (!argv || argv->empty())
       throw FatalError(fmt::format("cell {}: cannot read back the recorded command of step {}: {}", r.key, row.step,
                                    row.command));
-    steps.push_back({&row, std::move(*argv)});
+    steps.emplace_back(&row, std::move(*argv));
   }
   if (steps.empty())
     throw FatalError(fmt::format("cell {} ran no step in run {} ({}: {}); there is nothing to reproduce", r.key, r.run,
@@ -282,9 +284,10 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   for (const auto& s : steps) {
     auto& var = tool_vars[s.argv[0]];
     if (var.empty()) {
-      var = tool_variable(s);
+      const auto base = tool_variable(s);
+      var = base;
       for (int n = 2; taken.count(var); n++)
-        var = fmt::format("{}_{}", tool_variable(s), n);
+        var = fmt::format("{}_{}", base, n);
       taken.insert(var);
     }
     std::vector<std::string> args(s.argv.begin() + 1, s.argv.end());
@@ -297,9 +300,7 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
     } else if (stage == "check") {
       body += fmt::format("inspect \"$W\"/check/{}-{}.txt {}\n", ++inspections, s.row->step, command);
     } else {
-      auto out = std::find(args.begin(), args.end(), "-o");
-      auto dir = out == args.end() || out + 1 == args.end() ? std::string("\"$W\"")
-                                                             : rw.word(fs::path(*(out + 1)).parent_path().string());
+      auto dir = s.output.empty() ? std::string("\"$W\"") : rw.word(s.output.parent_path().string());
       body += fmt::format("step {} {} {}{}\n", stage, dir, stage == "compile-rust" ? "env RUSTC_BOOTSTRAP=1 " : "",
                           command);
     }

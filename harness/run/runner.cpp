@@ -62,10 +62,14 @@ std::vector<std::string> mismatched_options(const std::string& output) {
 // it first, under the given stage (a shared object keeps the stage of the
 // cell that built it); true if it passed.
 bool record_step(std::vector<StepRecord>& steps, const BuiltRef& ref, std::optional<Stage> stage = std::nullopt) {
-  steps.push_back(ref.built->record);
-  if (stage)
-    steps.back().stage = *stage;
-  steps.back().shared = ref.shared;
+  for (const auto* rec : {&ref.built->record, ref.built->companion ? &*ref.built->companion : nullptr}) {
+    if (!rec)
+      continue;
+    steps.push_back(*rec);
+    if (stage)
+      steps.back().stage = *stage;
+    steps.back().shared = ref.shared;
+  }
   return ref.built->outcome.passed;
 }
 
@@ -157,12 +161,7 @@ CellResult Runner::run_cell(const Cell& cell) {
     return finish(c_obj.built->outcome);
   if (!m_matrix.core_source.empty()) {
     auto core = m_builder.core_sysroot(cell, rustc, *rust_flags);
-    bool core_failed = failed(core);
-    if (core.built->companion) {
-      res.steps.push_back(*core.built->companion);
-      res.steps.back().shared = core.shared;
-    }
-    if (core_failed)
+    if (failed(core))
       return finish(core.built->outcome);
     rust_flags->push_back("--sysroot=" + core.built->output.string());
   }

@@ -140,16 +140,22 @@ StoredRun Database::stored_run(std::int64_t run) {
   s.started_at = q.text(10);
   s.finished_at = q.text(11);
   q.reset();
-  Statement tools(m_db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ? ORDER BY role, name");
-  tools.bind(1, run);
-  while (tools.next())
-    s.info.tools.push_back({tools.text(0), tools.text(1), tools.text(2), tools.text(3)});
+  s.info.tools = run_tools(m_db, run);
   Statement flags(m_db, "SELECT flag, class, description, targets, spellings FROM run_flags WHERE run_id = ? "
                         "ORDER BY flag");
   flags.bind(1, run);
   while (flags.next())
     s.info.flags.push_back({flags.text(0), flags.text(1), flags.text(2), flags.text(3), flags.text(4)});
   return s;
+}
+
+std::vector<Tool> run_tools(sqlite3* db, std::int64_t run) {
+  Statement q(db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ? ORDER BY role, name");
+  q.bind(1, run);
+  std::vector<Tool> out;
+  while (q.next())
+    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+  return out;
 }
 
 std::set<std::string> Database::recorded_cells(std::int64_t run) {

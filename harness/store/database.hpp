@@ -55,6 +55,9 @@ struct ProbeAnswer {
   std::string message; // the compiler's first error line when refused
 };
 
+// The tools a run recorded, by role and name.
+std::vector<Tool> run_tools(sqlite3* db, std::int64_t run);
+
 enum class RunStatus { running, complete, interrupted };
 std::string to_string(RunStatus s);
 

@@ -121,20 +121,9 @@ bool failed(const std::string& verdict) { return verdict == "fail" || verdict ==
 // The tools of a run, as "role name version" lines: what "the toolchain
 // changed" compares.
 std::set<std::string> tool_set(sqlite3* db, std::int64_t run) {
-  Statement q(db, "SELECT role || ' ' || name || ' ' || version FROM run_tools WHERE run_id = ?");
-  q.bind(1, run);
   std::set<std::string> out;
-  while (q.next())
-    out.insert(q.text(0));
-  return out;
-}
-
-std::vector<Tool> run_tools(sqlite3* db, std::int64_t run) {
-  Statement q(db, "SELECT role, name, path, version FROM run_tools WHERE run_id = ?");
-  q.bind(1, run);
-  std::vector<Tool> out;
-  while (q.next())
-    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+  for (const auto& t : run_tools(db, run))
+    out.insert(t.role + " " + t.name + " " + t.version);
   return out;
 }
 

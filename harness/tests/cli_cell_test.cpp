@@ -5,6 +5,7 @@
 // which only regparm breaks it.
 
 #include "test_support.hpp"
+#include "util/hash.hpp"
 
 #include <gmock/gmock.h>
 
@@ -32,9 +33,9 @@ protected:
                             std::filesystem::copy_options::recursive);
     }
     for (auto file : {"scalars.c", "scalars.rs"})
-      test::write_file(fixtures / "scalars" / file, read(test::kSourceDir / "fixtures/scalars" / file));
+      test::write_file(fixtures / "scalars" / file, read_file(test::kSourceDir / "fixtures/scalars" / file));
     test::write_file(fixtures / "scalars/fixture.yaml",
-                     std::regex_replace(read(test::kSourceDir / "fixtures/scalars/fixture.yaml"),
+                     std::regex_replace(read_file(test::kSourceDir / "fixtures/scalars/fixture.yaml"),
                                         std::regex("flags: \\[regparm\\]"),
                                         "flags: [regparm, min-function-alignment, patchable-function-entry]"));
     test::write_file(d / "cell.yaml",
@@ -52,10 +53,6 @@ protected:
   }
   void SetUp() override { AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "qemu-i386", "rustc"); }
 
-  static std::string read(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
   // The key of the run's cell with these settings.
   static std::string key(const std::string& c, const std::string& rust) {
     auto r = test::rows(*s_db, "SELECT key FROM cells WHERE c_setting = '" + c + "' AND rust_setting = '" + rust + "'");
@@ -99,7 +96,7 @@ TEST_F(CliCell, ReproScriptsReproduceAPassAndAFailureWithoutTheHarnessOrTheRepo)
   // own copies remain. rustc gets RUSTC_BOOTSTRAP=1 from the script alone
   // (-Zregparm needs it), and the scripts run from another folder.
   std::filesystem::rename(d / "fixtures", d / "fixtures-moved");
-  auto script = read(d / "fail.sh");
+  auto script = read_file(d / "fail.sh");
   EXPECT_THAT(script, HasSubstr("env RUSTC_BOOTSTRAP=1 \"$RUSTC\""));
   EXPECT_THAT(script, HasSubstr("-mregparm=3"));
   EXPECT_THAT(script, Not(HasSubstr((d / "work").string()))) << "work paths must be the script's own";

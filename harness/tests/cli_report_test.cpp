@@ -5,6 +5,7 @@
 // headless Chromium loads the HTML, clicks a cell and filters.
 
 #include "test_support.hpp"
+#include "util/hash.hpp"
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
@@ -50,10 +51,6 @@ protected:
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return path;
   }
-  static std::string read(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
   ProcessResult tool(const std::string& exe, const std::vector<std::string>& args) {
     ProcessSpec spec;
     spec.exe = find_program(exe);
@@ -71,7 +68,7 @@ std::filesystem::path* CliReport::s_db = nullptr;
 
 TEST_F(CliReport, MarkdownRendersWithEveryTableIntact) {
   AMX_REQUIRE_TOOLS("cmark-gfm");
-  auto md = read(report("markdown", "r.md"));
+  auto md = read_file(report("markdown", "r.md"));
   EXPECT_THAT(md, HasSubstr("## abimatrix: `report` run 1"));
   EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64, aarch64, riscv64 |"));
   // The facts a reader quotes: the trap, the skip's reason, the lost note, the versions.
@@ -107,7 +104,7 @@ TEST_F(CliReport, MarkdownSaysWhatItLeftOut) {
 TEST_F(CliReport, JsonValidatesAgainstItsSchema) {
   AMX_REQUIRE_TOOLS("/usr/bin/python3");
   auto path = report("json", "r.json");
-  auto doc = nlohmann::json::parse(read(path));
+  auto doc = nlohmann::json::parse(read_file(path));
   EXPECT_EQ(doc["schema"], "abimatrix-report");
   EXPECT_EQ(doc["version"], 1);
   auto planned = doc["run"]["cells_planned"].get<std::size_t>();
@@ -138,7 +135,7 @@ TEST_F(CliReport, JunitValidatesAndCountsEveryCell) {
   auto path = report("junit", "r.xml");
   auto check = tool("xmllint", {"--noout", "--schema", (test::kSourceDir / "docs/junit.xsd").string(), path.string()});
   EXPECT_EQ(check.exit_code, 0) << check.output;
-  auto xml = read(path);
+  auto xml = read_file(path);
   auto count = [&](const std::string& s) {
     std::size_t n = 0;
     for (std::size_t at = 0; (at = xml.find(s, at)) != std::string::npos; at++)
@@ -157,7 +154,7 @@ TEST_F(CliReport, JunitValidatesAndCountsEveryCell) {
 TEST_F(CliReport, HtmlWorksInChromium) {
   AMX_REQUIRE_TOOLS("/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver");
   auto path = report("html", "r.html");
-  auto html = read(path);
+  auto html = read_file(path);
   // Self-contained: nothing to fetch.
   EXPECT_THAT(html, Not(::testing::ContainsRegex("(src|href)=\"(https?:)?//")));
   auto cell = test::rows(*s_db, "SELECT r.cell_key, r.reason FROM results r JOIN cells c ON c.key = r.cell_key "

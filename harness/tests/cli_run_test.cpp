@@ -87,6 +87,12 @@ TEST_F(CliRun, MissingCompilersSkipWithReasonsAndTheRunCompletes) {
   EXPECT_EQ(rows(db, "SELECT count(*) FROM flat_results")[0][0], "12"); // off and regparm=3, 2 x 3 compilers
   // Only the tools found are recorded for the run.
   EXPECT_EQ(rows(db, "SELECT group_concat(name) FROM run_tools WHERE role = 'rustc'")[0][0], "here");
+  // A skipped cell ran nothing: there is no reproducer to write.
+  auto skipped = rows(db, "SELECT key FROM flat_results WHERE rustc = 'gone' LIMIT 1")[0][0];
+  auto repro = abimatrix({"repro", skipped, "--db", db.string()});
+  EXPECT_EQ(repro.exit_code, 2);
+  EXPECT_THAT(repro.output, HasSubstr("ran no step in run 1 (skip: rustc /opt/no-such/rustc is not installed); "
+                                      "there is nothing to reproduce"));
 }
 
 TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
