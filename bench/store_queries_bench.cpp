@@ -9,7 +9,7 @@
 // Exits 1 when a query misses the goal. Not a test: timings depend on the
 // machine, so nothing in ctest runs this.
 
-#include "matrix/target.hpp"
+#include "model/target.hpp"
 #include "store/database.hpp"
 #include "store/queries.hpp"
 #include "util/error.hpp"

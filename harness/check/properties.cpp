@@ -1,6 +1,6 @@
 #include "check/properties.hpp"
 
-#include "check/elf_facts.hpp"
+#include "compile/step.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -18,10 +18,6 @@ namespace {
 // property -> the GNU property feature it reads, for the note checks.
 const std::map<std::string, std::string> kNoteFeatures = {
     {"ibt-note", "IBT"}, {"shstk-note", "SHSTK"}, {"bti-note", "BTI"}, {"pac-note", "PAC"}};
-
-const std::vector<std::string> kCodeProperties = {"landing-pads",       "pac-ret",          "no-indirect-branch",
-                                                  "thunk-returns",      "cs-prefix",        "patchable-entries",
-                                                  "function-alignment", "shadow-call-stack"};
 
 // Symbols that are not functions of the fixture: the thunks (the one place
 // raw branches must stay), and the __cfi_NAME symbols KCFI puts on the type
@@ -62,49 +58,21 @@ std::string mnemonic(const Instruction& i) {
   return w.empty() ? "" : w[0];
 }
 
-bool is_call(const std::string& target, const Instruction& i) {
-  auto m = mnemonic(i);
-  if (target == "aarch64")
-    return m == "bl" || m == "blr" || m == "blraa" || m == "blraaz";
-  if (target == "riscv64")
-    return (m == "jal" || m == "jalr" || m == "call") && !contains(i.text, "zero");
-  return m.starts_with("call");
+bool is_call(const Target& t, const Instruction& i) {
+  return mnemonic_matches(t.call_mnemonics, mnemonic(i)) && (t.not_a_call.empty() || !contains(i.text, t.not_a_call));
 }
 
 } // namespace
 
-const std::vector<std::string>& known_properties() {
-  static const std::vector<std::string> all = [] {
-    std::vector<std::string> v;
-    for (const auto& [p, _] : kNoteFeatures)
-      v.push_back(p);
-    v.insert(v.end(), kCodeProperties.begin(), kCodeProperties.end());
-    return v;
-  }();
-  return all;
-}
+LlvmElfReader::LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout,
+                             std::vector<StepRecord>& steps)
+    : m_readelf(readelf), m_objdump(objdump), m_timeout(timeout), m_steps(steps) {}
 
-bool is_known_property(const std::string& property) {
-  const auto& all = known_properties();
-  return std::find(all.begin(), all.end(), property) != all.end();
-}
-
-Setting intended_setting(const Cell& cell) {
-  Setting s = cell.rust;
-  for (const auto& [flag, value] : cell.c)
-    s[flag] = value;
-  return s;
-}
-
-PropertyChecker::PropertyChecker(const Tool& readelf, const Tool& objdump, const Matrix& m)
-    : m_readelf(readelf), m_objdump(objdump), m_matrix(m) {}
-
-std::string PropertyChecker::inspect(const Tool& tool, std::vector<std::string> args,
-                                     std::vector<StepRecord>& steps) const {
+std::string LlvmElfReader::inspect(const Tool& tool, std::vector<std::string> args) {
   ProcessSpec spec;
   spec.exe = tool.path;
   spec.args = std::move(args);
-  spec.timeout = m_matrix.timeouts.link;
+  spec.timeout = m_timeout;
   spec.output_cap = 64u << 20; // a disassembly is large, and it is ours
   auto rec = run_step(Stage::check, tool.name, spec);
   if (!rec.result.ok())
@@ -112,13 +80,34 @@ std::string PropertyChecker::inspect(const Tool& tool, std::vector<std::string> 
                                  rec.result.started ? first_error_line(rec.result.output) : rec.result.spawn_error));
   std::string out = std::move(rec.result.output);
   rec.result.output = fmt::format("({} bytes of output read by the check stage)", out.size());
-  steps.push_back(std::move(rec));
+  m_steps.push_back(std::move(rec));
   return out;
 }
 
-std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInputs& in,
-                                              std::vector<StepRecord>& steps) const {
-  const Setting intended = intended_setting(cell);
+std::set<std::string> LlvmElfReader::global_functions(const std::filesystem::path& file) {
+  return amx::global_functions(inspect(m_readelf, {"--syms", "--wide", file.string()}));
+}
+
+std::map<std::string, std::uint64_t> LlvmElfReader::function_addresses(const std::filesystem::path& file) {
+  return amx::function_addresses(inspect(m_readelf, {"--syms", "--wide", file.string()}));
+}
+
+std::map<std::string, std::vector<Instruction>> LlvmElfReader::disassembly(const std::filesystem::path& file) {
+  return amx::disassembly(inspect(m_objdump, {"-d", file.string()}));
+}
+
+std::map<std::string, std::set<std::string>> LlvmElfReader::gnu_features(const std::filesystem::path& file,
+                                                                         const std::string& label) {
+  return amx::gnu_features(inspect(m_readelf, {"-n", file.string()}), label);
+}
+
+std::vector<std::uint64_t> LlvmElfReader::section_words(const std::filesystem::path& file, const std::string& section,
+                                                        unsigned word_size) {
+  return amx::section_words(inspect(m_readelf, {"-x", section, file.string()}), word_size);
+}
+
+std::vector<CheckResult> check_properties(const Cell& cell, const Setting& intended, const CheckInputs& in,
+                                          ElfReader& reader) {
   std::vector<std::pair<const PropertyCheck*, std::string>> active; // check, flag value
   for (const auto& c : cell.fixture->checks) {
     auto it = intended.find(c.flag);
@@ -134,7 +123,7 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
   std::optional<std::map<std::string, std::vector<Instruction>>> code;
   auto address = [&](const std::string& fn) -> std::uint64_t {
     if (!addresses)
-      addresses = function_addresses(inspect(m_readelf, {"--syms", "--wide", in.program.string()}, steps));
+      addresses = reader.function_addresses(in.program);
     auto it = addresses->find(fn);
     return it == addresses->end() ? 0 : it->second;
   };
@@ -142,8 +131,7 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
   // (the real core's) holds many the linker leaves out, with nothing to check.
   auto functions = [&]() -> const Sides& {
     if (!sides) {
-      sides = Sides{global_functions(inspect(m_readelf, {"--syms", "--wide", in.c_fixture.string()}, steps)),
-                    global_functions(inspect(m_readelf, {"--syms", "--wide", in.rust_lib.string()}, steps))};
+      sides = Sides{reader.global_functions(in.c_fixture), reader.global_functions(in.rust_lib)};
       for (auto* side : {&sides->c, &sides->rust})
         std::erase_if(*side, [&](const std::string& fn) { return address(fn) == 0; });
     }
@@ -151,7 +139,7 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
   };
   auto instructions = [&](const std::string& fn) -> const std::vector<Instruction>& {
     if (!code)
-      code = disassembly(inspect(m_objdump, {"-d", in.program.string()}, steps));
+      code = reader.disassembly(in.program);
     static const std::vector<Instruction> none;
     auto it = code->find(fn);
     return it == code->end() ? none : it->second;
@@ -164,8 +152,8 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     if (!notes) {
       notes.emplace();
       for (const auto& f : {in.c_runtime, in.c_fixture, in.rust_lib})
-        notes->first.merge(gnu_features(inspect(m_readelf, {"-n", f.string()}, steps), f.filename().string()));
-      notes->second = gnu_features(inspect(m_readelf, {"-n", in.program.string()}, steps), "program")["program"];
+        notes->first.merge(reader.gnu_features(f, f.filename().string()));
+      notes->second = reader.gnu_features(in.program, "program")["program"];
     }
     return *notes;
   };
@@ -173,7 +161,7 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     const auto& is = instructions(fn);
     return std::any_of(is.begin(), is.end(), pred);
   };
-  const std::string& target = cell.target->name;
+  const Target& target = *cell.target;
   auto is_non_leaf = [&](const std::string& fn) {
     return any(fn, [&](const Instruction& i) { return is_call(target, i); });
   };
@@ -202,12 +190,10 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
         const auto& is = instructions(fn);
         if (is.empty())
           return false;
-        auto m = mnemonic(is.front());
-        return target == "x86_64" || target == "i386" ? m.starts_with("endbr")
-                                                      : (contains(is.front().text, "bti") || m == "paciasp" || m == "pacibsp");
+        return mnemonic_matches(target.landing_pads, mnemonic(is.front()));
       });
       if (bad)
-        *bad += target == "aarch64" ? " start without bti c" : " start without endbr64";
+        *bad += " start without " + target.landing_pad_name;
     } else if (p == "pac-ret") {
       bad = lacking(functions(), [&](const std::string& fn) {
         return !is_non_leaf(fn) || any(fn, [](const Instruction& i) { return contains(i.text, "paci"); });
@@ -218,15 +204,14 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
       // The push itself: "str x30, [x18], #0x8" or "sd ra, 0x0(gp)". Any
       // use of the register is not enough: code without the flag may
       // allocate x18, and gp-relative loads are ordinary on riscv64.
-      const char* reg = target == "aarch64" ? "x18" : "gp";
       bad = lacking(functions(), [&](const std::string& fn) {
         return !is_non_leaf(fn) || any(fn, [&](const Instruction& i) {
-          return target == "aarch64" ? contains(i.text, "x30, [x18]")
-                                     : contains(i.text, "ra, ") && contains(i.text, "(gp)");
+          return !target.scs_push.empty() && std::all_of(target.scs_push.begin(), target.scs_push.end(),
+                                                         [&](const std::string& part) { return contains(i.text, part); });
         });
       });
       if (bad)
-        *bad += fmt::format(" call other functions without pushing the return address through {}", reg);
+        *bad += fmt::format(" call other functions without pushing the return address through {}", target.scs_register);
     } else if (p == "no-indirect-branch") {
       static const std::regex raw(R"(^(call|jmp)[lq]?\s+\*)");
       bad = lacking(functions(), [&](const std::string& fn) {
@@ -258,8 +243,7 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     } else if (p == "patchable-entries") {
       // Each entry is the address of a function's first NOP, which lies
       // M NOPs before the symbol (a NOP is at most 4 bytes).
-      unsigned word = target == "i386" ? 4 : 8;
-      auto entries = section_words(inspect(m_readelf, {"-x", "__patchable_function_entries", in.program.string()}, steps), word);
+      auto entries = reader.section_words(in.program, "__patchable_function_entries", target.pointer_bytes);
       unsigned long before = 0;
       if (auto comma = value.find(','); comma != std::string::npos)
         before = std::stoul(value.substr(comma + 1));
@@ -282,34 +266,6 @@ std::vector<CheckResult> PropertyChecker::run(const Cell& cell, const CheckInput
     out.push_back(std::move(r));
   }
   return out;
-}
-
-std::vector<CheckResult> run_properties(const std::string& output) {
-  std::vector<CheckResult> out;
-  for (const auto& line : split_lines(output)) {
-    if (!line.starts_with("prop "))
-      continue;
-    auto w = split_words(line);
-    if (w.size() < 3)
-      continue;
-    CheckResult r{w[1], "", w[2] == "held", ""};
-    if (!r.held) {
-      auto at = line.find(" lost ");
-      r.detail = at == std::string::npos ? "" : line.substr(at + 6);
-    }
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-Outcome judge_checks(const std::vector<CheckResult>& checks) {
-  auto first = std::find_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.held; });
-  if (first == checks.end())
-    return {};
-  auto lost = std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.held; });
-  return {false, Stage::check,
-          fmt::format("{} lost: {}{}", first->property, first->detail,
-                      lost > 1 ? fmt::format(" (+{} more)", lost - 1) : "")};
 }
 
 } // namespace amx

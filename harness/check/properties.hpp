@@ -1,50 +1,75 @@
 #pragma once
 // The check stage: properties a hardening or layout flag promises, read from
 // the objects and the linked program (landing pads, thunks, notes, NOPs,
-// alignment) or reported by the program itself ("prop" lines).
+// alignment). The logic reads facts through an ElfReader, so tests give it
+// facts without running a tool (as ninja's build logic runs on a fake
+// CommandRunner).
 
-#include "matrix/model.hpp"
-#include "run/result.hpp"
-#include "toolchain/toolchain.hpp"
+#include "check/elf_facts.hpp"
+#include "model/result.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace amx {
 
-const std::vector<std::string>& known_properties();
-bool is_known_property(const std::string& property);
+// The facts the checks need about one file (an object, an archive or the
+// program).
+class ElfReader {
+public:
+  virtual ~ElfReader() = default;
+  // Every defined FUNC symbol with global binding (archive members too).
+  virtual std::set<std::string> global_functions(const std::filesystem::path& file) = 0;
+  // Every defined FUNC symbol and its address.
+  virtual std::map<std::string, std::uint64_t> function_addresses(const std::filesystem::path& file) = 0;
+  // Function name -> its instructions.
+  virtual std::map<std::string, std::vector<Instruction>> disassembly(const std::filesystem::path& file) = 0;
+  // Per file, or archive member, the GNU property features it declares;
+  // `label` names the file itself.
+  virtual std::map<std::string, std::set<std::string>> gnu_features(const std::filesystem::path& file,
+                                                                    const std::string& label) = 0;
+  // The little-endian words of a section.
+  virtual std::vector<std::uint64_t> section_words(const std::filesystem::path& file, const std::string& section,
+                                                   unsigned word_size) = 0;
+};
 
-// What a program is built for: each flag on for either side, with the C
-// side's value where both have one. The fixture is told this on its command
-// line and the checks hold the program to it.
-Setting intended_setting(const Cell& cell);
+// The real reader: llvm-readelf and llvm-objdump, each run recorded as a
+// check step of the cell.
+class LlvmElfReader : public ElfReader {
+public:
+  LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout,
+                std::vector<StepRecord>& steps);
+
+  std::set<std::string> global_functions(const std::filesystem::path& file) override;
+  std::map<std::string, std::uint64_t> function_addresses(const std::filesystem::path& file) override;
+  std::map<std::string, std::vector<Instruction>> disassembly(const std::filesystem::path& file) override;
+  std::map<std::string, std::set<std::string>> gnu_features(const std::filesystem::path& file,
+                                                            const std::string& label) override;
+  std::vector<std::uint64_t> section_words(const std::filesystem::path& file, const std::string& section,
+                                           unsigned word_size) override;
+
+private:
+  std::string inspect(const Tool& tool, std::vector<std::string> args);
+
+  const Tool& m_readelf;
+  const Tool& m_objdump;
+  std::chrono::milliseconds m_timeout;
+  std::vector<StepRecord>& m_steps;
+};
 
 struct CheckInputs {
   std::filesystem::path c_runtime, c_fixture, rust_lib, program;
 };
 
-class PropertyChecker {
-public:
-  PropertyChecker(const Tool& readelf, const Tool& objdump, const Matrix& m);
-
-  // Runs the fixture's checks whose flag the cell is built with; each tool
-  // run is added to steps. Empty when none applies.
-  std::vector<CheckResult> run(const Cell& cell, const CheckInputs& in, std::vector<StepRecord>& steps) const;
-
-private:
-  std::string inspect(const Tool& tool, std::vector<std::string> args, std::vector<StepRecord>& steps) const;
-
-  const Tool& m_readelf;
-  const Tool& m_objdump;
-  const Matrix& m_matrix;
-};
-
-// The "prop NAME held" / "prop NAME lost DETAIL" lines a program printed.
-std::vector<CheckResult> run_properties(const std::string& output);
-
-// The check stage's verdict: the first lost property, and how many more.
-Outcome judge_checks(const std::vector<CheckResult>& checks);
+// Runs the fixture's checks whose flag the program is built with
+// (`intended`); empty when none applies. Each fact is read once, and only
+// when a check needs it.
+std::vector<CheckResult> check_properties(const Cell& cell, const Setting& intended, const CheckInputs& in,
+                                          ElfReader& reader);
 
 } // namespace amx

@@ -1,15 +1,12 @@
-#include "cli/cell_commands.hpp"
+#include "cli/subcommands.hpp"
 
-#include "build/builder.hpp"
-#include "check/properties.hpp"
 #include "matrix/load.hpp"
+#include "model/judge.hpp"
 #include "report/reproducer.hpp"
+#include "run/driver.hpp"
 #include "run/minimize.hpp"
-#include "run/runner.hpp"
 #include "store/database.hpp"
 #include "store/queries.hpp"
-#include "toolchain/capability.hpp"
-#include "toolchain/toolchain.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/interrupt.hpp"
@@ -69,28 +66,20 @@ const T& by_name(const std::vector<T>& all, const std::string& name, const char*
 }
 
 std::string outcome_text(const CellResult& r) {
-  if (r.verdict == Verdict::skip)
-    return "skip: " + r.outcome.reason;
-  if (r.outcome.passed)
-    return "pass";
-  return fmt::format("fail at {}: {}", to_string(*r.outcome.stage), r.outcome.reason);
+  return r.verdict == Verdict::skip ? "skip: " + r.outcome.reason : outcome_line(r.outcome);
 }
 
 std::string failure_kind_of(const CellResult& r) {
   if (r.verdict == Verdict::skip || r.outcome.passed)
     return "";
-  return failure_kind(to_string(*r.outcome.stage), r.outcome.reason);
+  return failure_kind(*r.outcome.stage, r.outcome.reason);
 }
 
 // "regparm (C 3, Rust off)" for each flag.
 std::string describe_flags(const std::vector<std::string>& flags, const Setting& c, const Setting& rust) {
-  auto value = [](const Setting& s, const std::string& f) {
-    auto it = s.find(f);
-    return it == s.end() ? std::string("off") : it->second;
-  };
   std::vector<std::string> out;
   for (const auto& f : flags)
-    out.push_back(fmt::format("{} (C {}, Rust {})", f, value(c, f), value(rust, f)));
+    out.push_back(fmt::format("{} (C {}, Rust {})", f, value_of(c, f), value_of(rust, f)));
   return out.empty() ? "none" : join(out, ", ");
 }
 
@@ -113,6 +102,16 @@ CellCommands::CellCommands(CLI::App& app) {
   common(m_minimize);
   m_minimize->add_option("--work-dir", m_work_dir, "where objects and programs go (default: next to the database)");
   m_minimize->add_flag("--keep-work", m_keep_work, "keep objects and programs afterwards");
+
+  m_judge = app.add_subcommand("judge", "what one step's exit and output mean, as a run judges them (reproducer "
+                                        "scripts ask it); prints pass or 'fail at STAGE: REASON', exits 0 or 1");
+  m_judge->add_option("stage", m_stage, "compile-c, compile-rust, link or run")->required();
+  m_judge->add_option("--output", m_step_output, "file holding the step's output (stdout and stderr)")->required();
+  m_judge->add_option("--tool", m_tool, "the tool's name, for the reason")->capture_default_str();
+  auto* exit_code = m_judge->add_option("--exit-code", m_exit_code, "how it exited");
+  auto* signal = m_judge->add_option("--signal", m_signal, "the signal that ended it")->excludes(exit_code);
+  m_judge->add_flag("--timed-out", m_timed_out, "it ran past its timeout")->excludes(exit_code)->excludes(signal);
+  m_judge->add_option("--timeout", m_timeout_s, "run: the timeout it had, in seconds")->capture_default_str();
 }
 
 std::optional<int> CellCommands::dispatch() {
@@ -120,14 +119,38 @@ std::optional<int> CellCommands::dispatch() {
     return repro();
   if (*m_minimize)
     return minimize();
+  if (*m_judge)
+    return judge();
   return std::nullopt;
+}
+
+int CellCommands::judge() {
+  auto stage = parse_stage(m_stage);
+  if (!stage || *stage == Stage::check || *stage == Stage::rust_mix)
+    throw FatalError(fmt::format("judge: unknown stage '{}' (expected compile-c, compile-rust, link or run)", m_stage));
+  if (!m_exit_code && !m_signal && !m_timed_out)
+    throw FatalError("judge: say how the step ended: --exit-code N, --signal N or --timed-out");
+  ProcessResult r;
+  r.started = true;
+  r.output = read_file(m_step_output);
+  if (m_exit_code)
+    r.exit_code = *m_exit_code;
+  r.signal = m_signal.value_or(0);
+  r.timed_out = m_timed_out;
+  ProcessSpec spec;
+  spec.timeout = std::chrono::milliseconds(static_cast<long long>(m_timeout_s * 1000));
+  auto o = *stage == Stage::run ? judge_program(r, spec, run_properties(r.output))
+                                : judge_build(*stage, m_tool.empty() ? m_stage : m_tool, r, spec);
+  fmt::print("{}\n", outcome_line(o));
+  return o.passed ? 0 : 1;
 }
 
 int CellCommands::repro() {
   require_database(m_db);
   Database db(m_db);
   auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
-  auto script = render_reproducer(rc.shown, rc.run, {rc.matrix.fixtures_dir, rc.matrix.timeouts.run});
+  auto script = render_reproducer(rc.shown, rc.run,
+                                  {rc.matrix.fixtures_dir, rc.matrix.timeouts.run, std::filesystem::canonical("/proc/self/exe")});
   if (m_output.empty()) {
     fmt::print("{}", script);
     return 0;
@@ -146,10 +169,11 @@ int CellCommands::minimize() {
   Database db(m_db);
   auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
   const ResultRow& rec = rc.shown.result;
-  if (rec.verdict != "fail" && rec.verdict != "xfail")
+  if (!is_failing(rec.verdict))
     throw FatalError(fmt::format("cell {} did not fail in run {} ({}); there is nothing to minimize", rec.key, rec.run,
-                                 rec.verdict));
-  const Setting c = parse_setting(rec.c_setting), rust = parse_setting(rec.rust_setting);
+                                 to_string(rec.verdict)));
+  const Setting& c = rec.c;
+  const Setting& rust = rec.rust;
   const auto differing = differing_flags(c, rust);
   if (differing.empty())
     throw FatalError(fmt::format("cell {} has the same setting on both sides; there is nothing to minimize", rec.key));
@@ -162,19 +186,15 @@ int CellCommands::minimize() {
   cell.rustc = rec.rustc;
   cell.c = c;
 
-  Toolchain tc = Toolchain::probe(m);
+  RunDriver driver(m);
   auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
                                                                  ("minimize-" + rec.key)
                                                            : std::filesystem::path(m_work_dir));
-  auto caps = Capabilities::probe(m, tc, db, work, 1);
-  std::optional<PropertyChecker> checker;
-  if (tc.readelf() && tc.objdump())
-    checker.emplace(*tc.readelf(), *tc.objdump(), m);
-  Builder builder(m, work);
-  Runner runner(m, tc, builder, &caps, checker ? &*checker : nullptr);
+  driver.prepare(db, work, 1);
 
-  const std::string wanted = failure_kind(rec.stage, rec.reason);
-  fmt::print("cell {} ({}), run {}: fail at {}: {}\n", rec.key, rec.name, rec.run, rec.stage, first_line(rec.reason));
+  const std::string wanted = failure_kind(*rec.stage, rec.reason);
+  fmt::print("cell {} ({}), run {}: fail at {}: {}\n", rec.key, rec.name, rec.run, to_string(*rec.stage),
+             first_line(rec.reason));
   fmt::print("the sides differ in {}: {}\n", differing.size(), describe_flags(differing, c, rust));
   fmt::print("fails the same way: {}\n", wanted);
   fmt::print("each run keeps some differences; the Rust side takes the C side's value for the others\n");
@@ -185,7 +205,7 @@ int CellCommands::minimize() {
     cell.rust = rust_side_keeping(c, rust, kept);
     identify(cell);
     cell.pairing = cell.c == cell.rust ? Pairing::matched : Pairing::cross;
-    auto r = runner.run_cell(cell);
+    auto r = driver.run_cell(cell);
     if (interrupted())
       throw FatalError("interrupted");
     bool same = failure_kind_of(r) == wanted;

@@ -1,9 +1,6 @@
 #include "cli/commands.hpp"
 
-#include "cli/cell_commands.hpp"
-#include "cli/query_commands.hpp"
-#include "cli/report_command.hpp"
-#include "cli/run_command.hpp"
+#include "cli/subcommands.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
 #include "matrix/select.hpp"
@@ -120,6 +117,14 @@ int run_cli(int argc, char** argv) {
     if (!msg.empty() && msg.back() == '\n')
       msg.pop_back();
     fmt::print(stderr, "abimatrix: {}\n", msg);
+    return kExitConfig;
+  } catch (const std::exception& e) {
+    // Not one of ours: a library threw. Still a message and exit 2, never
+    // an abort.
+    fmt::print(stderr, "abimatrix: internal error: {}\n", e.what());
+    return kExitConfig;
+  } catch (...) {
+    fmt::print(stderr, "abimatrix: internal error: an exception of unknown type\n");
     return kExitConfig;
   }
 }

@@ -1,7 +1,7 @@
 #pragma once
-// The command line: plan, run (cli/run_command), the queries (cli/query_commands). Returns the exit
-// code: 0 all as expected, 1 unexpected results, 2 usage or configuration
-// error, 130 interrupted.
+// The command line (cli/subcommands.hpp lists the subcommands). Returns the
+// exit code: 0 all as expected, 1 unexpected results, 2 usage or
+// configuration error (every exception ends here as one), 130 interrupted.
 
 namespace amx {
 

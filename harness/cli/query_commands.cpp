@@ -1,5 +1,6 @@
-#include "cli/query_commands.hpp"
+#include "cli/subcommands.hpp"
 
+#include "report/result_json.hpp"
 #include "report/table.hpp"
 #include "store/queries.hpp"
 #include "util/error.hpp"
@@ -18,16 +19,12 @@ namespace {
 
 using nlohmann::json;
 
-json to_json(const ResultRow& r) {
-  return {{"run", r.run},         {"key", r.key},         {"name", r.name},
-          {"target", r.target},   {"fixture", r.fixture}, {"c_compiler", r.c_compiler},
-          {"rustc", r.rustc},     {"c_setting", r.c_setting}, {"rust_setting", r.rust_setting},
-          {"pairing", r.pairing}, {"verdict", r.verdict}, {"expected", r.expected},
-          {"stage", r.stage},     {"reason", r.reason}};
-}
+std::string stage_text(const std::optional<Stage>& s) { return s ? to_string(*s) : ""; }
 
 std::string verdict_and_reason(const ResultRow& r) {
-  return r.reason.empty() ? r.verdict : fmt::format("{} ({}{})", r.verdict, r.stage.empty() ? "" : r.stage + ": ", r.reason);
+  return r.reason.empty() ? to_string(r.verdict)
+                          : fmt::format("{} ({}{})", to_string(r.verdict), r.stage ? to_string(*r.stage) + ": " : "",
+                                        r.reason);
 }
 
 json to_json(const std::vector<CellChange>& changes) {
@@ -135,7 +132,6 @@ std::optional<int> QueryCommands::dispatch() {
 
 int QueryCommands::runs(Queries& q) {
   auto rows = q.runs(m_limit);
-  static const char* kVerdicts[] = {"pass", "fail", "xfail", "xpass", "skip"};
   if (m_format == "json") {
     json a = json::array();
     for (const auto& r : rows)
@@ -146,7 +142,7 @@ int QueryCommands::runs(Queries& q) {
                    {"started_at", r.started_at},
                    {"finished_at", r.finished_at},
                    {"cells_planned", r.cells_planned},
-                   {"verdicts", r.verdicts},
+                   {"verdicts", to_json(r.verdicts)},
                    {"tools", r.tools},
                    {"shard", r.shard.empty() ? json() : json(r.shard)},
                    {"merged_from", r.merged_from}});
@@ -165,14 +161,16 @@ int QueryCommands::runs(Queries& q) {
                                                 : "";
     std::vector<std::string> row = {std::to_string(r.id), r.matrix_name, part, r.status, r.started_at,
                                     fmt::format("{}/{}", done, r.cells_planned)};
-    for (const char* v : kVerdicts)
+    for (Verdict v : kAllVerdicts)
       row.push_back(std::to_string(r.verdicts.count(v) ? r.verdicts.at(v) : 0));
     row.push_back(short_tools(r.tools));
     table.push_back(std::move(row));
   }
-  fmt::print("{}", render_table({"run", "matrix", "part", "status", "started", "cells", "pass", "fail", "xfail", "xpass",
-                                 "skip", "tools"},
-                                table));
+  std::vector<std::string> header = {"run", "matrix", "part", "status", "started", "cells"};
+  for (Verdict v : kAllVerdicts)
+    header.push_back(to_string(v));
+  header.push_back("tools");
+  fmt::print("{}", render_table(header, table));
   return 0;
 }
 
@@ -188,7 +186,7 @@ int QueryCommands::query(Queries& q) {
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : rows)
-    table.push_back({r.key, r.verdict, r.stage, r.name, r.reason});
+    table.push_back({r.key, to_string(r.verdict), stage_text(r.stage), r.name, r.reason});
   fmt::print("{}", render_table({"cell", "verdict", "stage", "name", "reason"}, table));
   fmt::print("{} results in run {}\n", rows.size(), run);
   return 0;
@@ -252,8 +250,8 @@ int QueryCommands::history(Queries& q) {
     for (const auto& h : rows)
       a.push_back({{"run", h.run},
                    {"started_at", h.started_at},
-                   {"verdict", h.verdict},
-                   {"stage", h.stage},
+                   {"verdict", to_string(h.verdict)},
+                   {"stage", h.stage ? json(to_string(*h.stage)) : json()},
                    {"reason", h.reason},
                    {"c_compiler_version", h.c_compiler_version},
                    {"rustc_version", h.rustc_version}});
@@ -262,7 +260,8 @@ int QueryCommands::history(Queries& q) {
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& h : rows)
-    table.push_back({std::to_string(h.run), h.started_at, h.verdict, h.stage, h.c_compiler_version, h.rustc_version,
+    table.push_back({std::to_string(h.run), h.started_at, to_string(h.verdict), stage_text(h.stage), h.c_compiler_version,
+                     h.rustc_version,
                      h.reason});
   fmt::print("cell {}\n{}", key,
              render_table({"run", "started", "verdict", "stage", "c compiler", "rustc", "reason"}, table));
@@ -275,34 +274,17 @@ int QueryCommands::show(Queries& q) {
   auto s = q.show(key, run);
   const auto& r = s.result;
   if (m_format == "json") {
-    json j = to_json(r);
-    j["expect_reason"] = s.expect_reason;
-    j["expected_stage"] = s.expected_stage;
-    j["c_flags"] = s.c_flags;
-    j["rust_flags"] = s.rust_flags;
-    j["checks"] = json::array();
-    for (const auto& c : s.checks)
-      j["checks"].push_back({{"property", c.property}, {"flag", c.flag}, {"held", c.held}, {"detail", c.detail}});
-    j["rust_mix"] = s.rust_mix ? json(describe(*s.rust_mix)) : json();
-    j["steps"] = json::array();
-    for (const auto& st : s.steps)
-      j["steps"].push_back({{"stage", st.stage},
-                            {"step", st.step},
-                            {"command", st.command},
-                            {"exit_code", st.exit_code ? json(*st.exit_code) : json()},
-                            {"signal", st.signal ? json(*st.signal) : json()},
-                            {"timed_out", st.timed_out},
-                            {"output_capped", st.output_capped},
-                            {"shared", st.shared},
-                            {"duration_ms", st.duration_ms},
-                            {"output", st.output}});
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", to_json(s).dump(2));
     return 0;
   }
   fmt::print("cell      {} ({})\nrun       {}\ntarget    {}\nfixture   {}\ncompilers {} / {}\n", r.key, r.name, r.run,
              r.target, r.fixture, r.c_compiler, r.rustc);
-  fmt::print("c side    {}\nrust side {}\npairing   {}\n", r.c_setting, r.rust_setting, r.pairing);
-  fmt::print("expected  {}{}: {}\nverdict   {}\n", r.expected, s.expected_stage.empty() ? "" : " at " + s.expected_stage,
+  fmt::print("c side    {}\nrust side {}\npairing   {}\n", to_string(r.c), to_string(r.rust), to_string(r.pairing));
+  // The plan: each side's setting as the arguments its compiler was given.
+  fmt::print("c args    {}\nrust args {}\n", s.c_args.empty() ? "(none)" : render_command(s.c_args),
+             s.rust_args.empty() ? "(none)" : render_command(s.rust_args));
+  fmt::print("expected  {}{}: {}\nverdict   {}\n", to_string(r.expected),
+             s.expected_stage ? " at " + to_string(*s.expected_stage) : "",
              s.expect_reason, verdict_and_reason(r));
   for (const auto& c : s.checks)
     fmt::print("check     {} ({}): {}{}\n", c.property, c.flag.empty() ? "program" : c.flag, c.held ? "held" : "lost",
@@ -314,7 +296,7 @@ int QueryCommands::show(Queries& q) {
                          : st.signal  ? fmt::format("signal {}", *st.signal)
                          : st.exit_code ? fmt::format("exit {}", *st.exit_code)
                                         : "did not start";
-    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}\n$ {}\n", st.stage, st.step, status, st.duration_ms,
+    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}\n$ {}\n", to_string(st.stage), st.step, status, st.duration_ms,
                st.shared ? ", built once for several cells" : "", st.output_capped ? ", output capped" : "", st.command);
     if (!st.output.empty())
       fmt::print("{}{}", st.output, st.output.back() == '\n' ? "" : "\n");

@@ -1,4 +1,4 @@
-#include "cli/report_command.hpp"
+#include "cli/subcommands.hpp"
 
 #include "report/html.hpp"
 #include "report/json_report.hpp"

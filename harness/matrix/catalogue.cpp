@@ -1,6 +1,6 @@
 #include "matrix/catalogue.hpp"
 
-#include "matrix/target.hpp"
+#include "model/target.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -43,15 +43,26 @@ private:
     return false;
   }
 
+  // A new definition named by key, or nullopt (with the error) when the name
+  // is taken or def is not a map of these keys; `what` names it for messages.
+  template <typename T>
+  std::optional<T> start(const YAML::Node& key, const YAML::Node& def, const std::map<std::string, T>& defined,
+                         const char* kind, const std::vector<std::string_view>& keys, std::string& what) {
+    T t;
+    t.name = key.Scalar();
+    t.defined_at = m_r.mark(key);
+    what = fmt::format("{} '{}'", kind, t.name);
+    if (!is_new(defined, key, what) || !m_r.check_map(def, what, keys, key))
+      return std::nullopt;
+    return t;
+  }
+
   void load_profile(const YAML::Node& key, const YAML::Node& def) {
-    Profile p;
-    p.name = key.Scalar();
-    p.defined_at = m_r.mark(key);
-    std::string what = fmt::format("profile '{}'", p.name);
-    if (!is_new(m_profiles, key, what))
+    std::string what;
+    auto started = start(key, def, m_profiles, "profile", {"target", "description", "kernel", "flags"}, what);
+    if (!started)
       return;
-    if (!m_r.check_map(def, what, {"target", "description", "kernel", "flags"}, key))
-      return;
+    Profile& p = *started;
     if (auto t = m_r.required(def, "target", what); t.IsDefined())
       if (auto s = m_r.scalar(t, "'target'", def)) {
         auto known = known_target_names();
@@ -88,14 +99,12 @@ private:
   }
 
   void load_flag(const YAML::Node& key, const YAML::Node& def) {
-    Flag f;
-    f.name = key.Scalar();
-    f.defined_at = m_r.mark(key);
-    std::string what = fmt::format("flag '{}'", f.name);
-    if (!is_new(m_out, key, what))
+    std::string what;
+    auto started = start(key, def, m_out, "flag",
+                         {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, what);
+    if (!started)
       return;
-    if (!m_r.check_map(def, what, {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, key))
-      return;
+    Flag& f = *started;
     if (auto cls_node = m_r.required(def, "class", what); cls_node.IsDefined()) {
       if (auto s = m_r.scalar(cls_node, "'class'", def)) {
         if (auto c = parse_flag_class(*s))

@@ -3,7 +3,7 @@
 // kernel profiles (`profiles:` name -> target, flags, the Makefile lines),
 // read into the matrix; problems go to the reader's diagnostics.
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 #include "matrix/yaml_reader.hpp"
 
 #include <map>

@@ -2,7 +2,7 @@
 // Turns a matrix into its cells: the settings of each target, the pairs of
 // settings each pairing mode asks for, include/exclude rules, expectations.
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 
 #include <vector>
 

@@ -1,8 +1,8 @@
 #include "matrix/load.hpp"
 
-#include "check/properties.hpp"
+#include "model/property.hpp"
 #include "matrix/catalogue.hpp"
-#include "matrix/target.hpp"
+#include "model/target.hpp"
 #include "matrix/yaml_reader.hpp"
 #include "util/hash.hpp"
 #include "util/text.hpp"
@@ -149,8 +149,9 @@ private:
     if (rustc.IsDefined() && rustc.IsMap()) {
       // {rustup: rustc, debian: /usr/bin/rustc}: a short name for each.
       for (const auto& kv : rustc)
-        if (auto where = m_r.scalar(kv.second, "a rustc location", kv.first))
-          add_rustc(kv.first.as<std::string>(), *where, kv.first);
+        if (auto name = m_r.scalar(kv.first, "a rustc name", rustc))
+          if (auto where = m_r.scalar(kv.second, "a rustc location", kv.first))
+            add_rustc(*name, *where, kv.first);
     } else if (rustc.IsDefined()) {
       for (auto& e : m_r.scalar_list(rustc, "'rustc'", root))
         add_rustc(e.value, e.value, e.node);
@@ -231,7 +232,9 @@ private:
       }
       if (!c.flag.empty() && std::find(fx.flags.begin(), fx.flags.end(), c.flag) == fx.flags.end())
         fr.error(n["flag"], fmt::format("check of flag '{}', which the fixture's 'flags' does not list", c.flag));
-      if (n["values"].IsDefined())
+      // Without a known flag (missing, or refused above) there are no values
+      // to check them against: the error for the flag is the one to show.
+      if (n["values"].IsDefined() && !c.flag.empty())
         for (auto& e : fr.scalar_list(n["values"], "'values'", n)) {
           if (std::find(flag->second.values.begin(), flag->second.values.end(), e.value) == flag->second.values.end())
             fr.error(e.node, fmt::format("flag '{}' has no value '{}' (expected one of: {})", c.flag, e.value,

@@ -2,7 +2,7 @@
 // Loads a matrix file, the flag catalogues it imports and the fixtures it
 // names. Every problem found is reported at once (FatalError, exit 2).
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 
 #include <filesystem>
 

@@ -22,8 +22,6 @@ Partition parse_partition(const std::string& text) {
   return {static_cast<unsigned>(*k), static_cast<unsigned>(*n)};
 }
 
-std::string to_string(const Partition& p) { return fmt::format("{}/{}", p.index, p.count); }
-
 std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter) {
   std::vector<const Cell*> out;
   for (const auto& c : cells)

@@ -2,7 +2,8 @@
 // Which of a matrix's cells one invocation runs: a --filter, one shard of
 // --partition K/N, and for --resume the cells a run has not recorded yet.
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
+#include "model/run.hpp"
 
 #include <optional>
 #include <set>
@@ -11,14 +12,8 @@
 
 namespace amx {
 
-// Shard `index` (1-based) of `count`.
-struct Partition {
-  unsigned index = 1, count = 1;
-};
-
 // "K/N" with 1 <= K <= N; FatalError naming the text otherwise.
 Partition parse_partition(const std::string& text);
-std::string to_string(const Partition& p);
 
 // Cells whose name contains the glob `filter`, or whose key starts with it;
 // all of them when it is empty. Matrix order is kept.

@@ -2,7 +2,7 @@
 // Reading YAML with ninja-style messages: every problem is collected with its
 // file:line:column, the source line and a caret, so one run shows them all.
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 
 #include <yaml-cpp/yaml.h>
 

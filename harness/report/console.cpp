@@ -6,10 +6,6 @@
 
 namespace amx {
 
-namespace {
-constexpr Verdict kColumns[] = {Verdict::pass, Verdict::fail, Verdict::xfail, Verdict::xpass, Verdict::skip};
-}
-
 std::string status_line(const CellResult& r, std::size_t done, std::size_t total) {
   std::string verdict = to_string(r.verdict);
   std::transform(verdict.begin(), verdict.end(), verdict.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -21,7 +17,26 @@ std::string status_line(const CellResult& r, std::size_t done, std::size_t total
   return line;
 }
 
-Console::Console(std::FILE* out, std::size_t total, bool terminal) : m_out(out), m_total(total), m_terminal(terminal) {}
+Console::Console(std::FILE* out, bool terminal, std::string matrix, std::string destination)
+    : m_out(out), m_terminal(terminal), m_matrix(std::move(matrix)), m_destination(std::move(destination)) {}
+
+void Console::started(const RunStart& s) {
+  m_total = s.cells;
+  if (s.resumed)
+    fmt::print(m_out, "resuming run {} of {}: {} of {} cells left, {} jobs, into {}\n", s.run, m_matrix, s.cells,
+               s.planned, s.jobs, m_destination);
+  else
+    fmt::print(m_out, "run {} of {} ({} cells{}, {} jobs) into {}\n", s.run, m_matrix, s.cells,
+               s.partition ? ", shard " + to_string(*s.partition) : "", s.jobs, m_destination);
+  for (const auto& t : s.tools)
+    fmt::print(m_out, "  {:<10} {}: {}\n", t.role, t.path.string(), t.version);
+  std::fflush(m_out);
+}
+
+void Console::probed(std::size_t spellings) {
+  fmt::print(m_out, "  probed {} flag spellings (cached in {} for the next run)\n", spellings, m_destination);
+  std::fflush(m_out);
+}
 
 void Console::clear_progress() {
   if (m_terminal)
@@ -31,7 +46,7 @@ void Console::clear_progress() {
 void Console::finished(const CellResult& r) {
   m_done++;
   m_counts[r.cell->target->name][r.verdict]++;
-  if (unexpected(r.verdict))
+  if (is_unexpected(r.verdict))
     m_unexpected++;
   clear_progress();
   fmt::print(m_out, "{}\n", status_line(r, m_done, m_total));
@@ -43,14 +58,14 @@ void Console::finished(const CellResult& r) {
 void Console::summary(bool interrupted) {
   clear_progress();
   fmt::print(m_out, "\n{:<10}", "target");
-  for (auto v : kColumns)
+  for (auto v : kAllVerdicts)
     fmt::print(m_out, " {:>6}", to_string(v));
   fmt::print(m_out, " {:>6}\n", "total");
   std::map<Verdict, std::size_t> totals;
   for (const auto& [target, counts] : m_counts) {
     fmt::print(m_out, "{:<10}", target);
     std::size_t sum = 0;
-    for (auto v : kColumns) {
+    for (auto v : kAllVerdicts) {
       auto it = counts.find(v);
       std::size_t n = it == counts.end() ? 0 : it->second;
       totals[v] += n;
@@ -60,7 +75,7 @@ void Console::summary(bool interrupted) {
     fmt::print(m_out, " {:>6}\n", sum);
   }
   fmt::print(m_out, "{:<10}", "all");
-  for (auto v : kColumns)
+  for (auto v : kAllVerdicts)
     fmt::print(m_out, " {:>6}", totals[v]);
   fmt::print(m_out, " {:>6}\n\n", m_done);
   if (interrupted)

@@ -1,8 +1,9 @@
 #pragma once
-// What a person watching a run sees: one status line per finished cell, an
-// overwritten progress line on a terminal only, and a closing summary table.
+// What a person watching a run sees: the run's start and tools, one status
+// line per finished cell, an overwritten progress line on a terminal only,
+// and a closing summary table. The only thing that prints during a run.
 
-#include "run/result.hpp"
+#include "run/driver.hpp"
 
 #include <cstdio>
 #include <map>
@@ -10,11 +11,14 @@
 
 namespace amx {
 
-class Console {
+class Console : public RunObserver {
 public:
-  Console(std::FILE* out, std::size_t total, bool terminal);
+  // matrix and destination only name the run in its first line.
+  Console(std::FILE* out, bool terminal, std::string matrix = "", std::string destination = "");
 
-  void finished(const CellResult& r);
+  void started(const RunStart& s) override;
+  void probed(std::size_t spellings) override;
+  void finished(const CellResult& r) override;
   // Counts by verdict per target, and the closing line.
   void summary(bool interrupted);
   std::size_t unexpected_count() const { return m_unexpected; }
@@ -23,8 +27,9 @@ private:
   void clear_progress();
 
   std::FILE* m_out;
-  std::size_t m_total, m_done = 0, m_unexpected = 0;
   bool m_terminal;
+  std::string m_matrix, m_destination;
+  std::size_t m_total = 0, m_done = 0, m_unexpected = 0;
   std::map<std::string, std::map<Verdict, std::size_t>> m_counts; // target -> verdict -> n
 };
 

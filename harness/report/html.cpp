@@ -146,8 +146,9 @@ std::string render_html(const RunReport& r) {
   for (const auto& t : info.tools)
     tools += fmt::format("<li>{}: {}</li>", xml_text(t.name), xml_text(t.version));
   std::string counts;
-  for (const auto& [v, n] : r.verdicts)
-    counts += fmt::format("<span class=\"v-{0}\">{1} {0}</span> ", xml_text(v), n);
+  for (Verdict v : kAllVerdicts)
+    if (auto it = r.verdicts.find(v); it != r.verdicts.end())
+      counts += fmt::format("<span class=\"v-{0}\">{1} {0}</span> ", to_string(v), it->second);
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>abimatrix: {0} run {1}</title>

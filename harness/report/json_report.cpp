@@ -1,68 +1,10 @@
 #include "report/json_report.hpp"
 
+#include "report/result_json.hpp"
+
 namespace amx {
 
-namespace {
-
 using nlohmann::json;
-
-json optional_int(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(); }
-
-json flags_object(const std::vector<std::pair<std::string, std::string>>& flags) {
-  json o = json::object();
-  for (const auto& [k, v] : flags)
-    o[k] = v;
-  return o;
-}
-
-json result_json(const ShownResult& s) {
-  const auto& r = s.result;
-  json j = {{"key", r.key},
-            {"name", r.name},
-            {"target", r.target},
-            {"fixture", r.fixture},
-            {"c_compiler", r.c_compiler},
-            {"rustc", r.rustc},
-            {"c_setting", r.c_setting},
-            {"rust_setting", r.rust_setting},
-            {"c_flags", flags_object(s.c_flags)},
-            {"rust_flags", flags_object(s.rust_flags)},
-            {"pairing", r.pairing},
-            {"verdict", r.verdict},
-            {"expected", r.expected},
-            {"expect_reason", s.expect_reason},
-            {"expected_stage", s.expected_stage.empty() ? json() : json(s.expected_stage)},
-            {"stage", r.stage.empty() ? json() : json(r.stage)},
-            {"reason", r.reason},
-            {"duration_ms", s.duration_ms},
-            {"exit_code", optional_int(s.exit_code)},
-            {"signal", optional_int(s.signal)}};
-  j["checks"] = json::array();
-  for (const auto& c : s.checks)
-    j["checks"].push_back({{"property", c.property}, {"flag", c.flag}, {"held", c.held}, {"detail", c.detail}});
-  j["rust_mix"] = s.rust_mix ? json{{"minicore_setting", s.rust_mix->minicore_setting},
-                                    {"crate_setting", s.rust_mix->crate_setting},
-                                    {"refused", s.rust_mix->refused},
-                                    {"message", s.rust_mix->message},
-                                    {"allow_flag", s.rust_mix->allow_flag},
-                                    {"allowed", s.rust_mix->allowed ? json(*s.rust_mix->allowed) : json()}}
-                             : json();
-  j["steps"] = json::array();
-  for (const auto& st : s.steps)
-    j["steps"].push_back({{"stage", st.stage},
-                          {"step", st.step},
-                          {"command", st.command},
-                          {"exit_code", optional_int(st.exit_code)},
-                          {"signal", optional_int(st.signal)},
-                          {"timed_out", st.timed_out},
-                          {"output_capped", st.output_capped},
-                          {"shared", st.shared},
-                          {"duration_ms", st.duration_ms},
-                          {"output", st.output}});
-  return j;
-}
-
-} // namespace
 
 json report_json(const RunReport& r) {
   const auto& info = r.run.info;
@@ -78,7 +20,7 @@ json report_json(const RunReport& r) {
               {"cells_planned", info.cells_planned},
               {"cell_filter", info.cell_filter},
               {"shard", info.partition ? json(to_string(*info.partition)) : json()},
-              {"verdicts", r.verdicts}};
+              {"verdicts", to_json(r.verdicts)}};
   j["tools"] = json::array();
   for (const auto& t : info.tools)
     j["tools"].push_back({{"role", t.role}, {"name", t.name}, {"path", t.path.string()}, {"version", t.version}});
@@ -91,7 +33,7 @@ json report_json(const RunReport& r) {
                           {"spellings", f.spellings}});
   j["results"] = json::array();
   for (const auto& s : r.results)
-    j["results"].push_back(result_json(s));
+    j["results"].push_back(to_json(s));
   return j;
 }
 

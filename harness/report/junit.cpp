@@ -64,7 +64,7 @@ std::string render_junit(const RunReport& r) {
   double total_ms = 0;
   for (const auto& s : r.results) {
     tests++;
-    failures += unexpected(s.result);
+    failures += is_unexpected(s.result.verdict);
     total_ms += s.duration_ms;
   }
   const auto& info = r.run.info;
@@ -77,8 +77,8 @@ std::string render_junit(const RunReport& r) {
     std::size_t f = 0, skipped = 0;
     double ms = 0;
     for (const auto* c : cells) {
-      f += unexpected(c->result);
-      skipped += c->result.verdict == "skip";
+      f += is_unexpected(c->result.verdict);
+      skipped += c->result.verdict == Verdict::skip;
       ms += c->duration_ms;
     }
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\" "
@@ -93,8 +93,8 @@ std::string render_junit(const RunReport& r) {
     for (const auto* c : cells) {
       const auto& res = c->result;
       out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{}\">\n", xml_text(name),
-                         xml_text(fmt::format("{}/{} c:{} rust:{} [{}]", res.c_compiler, res.rustc, res.c_setting,
-                                              res.rust_setting, res.key)),
+                         xml_text(fmt::format("{}/{} c:{} rust:{} [{}]", res.c_compiler, res.rustc, to_string(res.c),
+                                              to_string(res.rust), res.key)),
                          seconds(c->duration_ms));
       // The step that decided the outcome: the last one that ran.
       std::string log;
@@ -104,15 +104,16 @@ std::string render_junit(const RunReport& r) {
         log += c->steps.back().output;
       if (log.size() > kOutputCap)
         log = log.substr(0, kOutputCap) + "\n[cut]\n";
-      if (res.verdict == "skip") {
+      if (res.verdict == Verdict::skip) {
         out += fmt::format("      <skipped message=\"{}\"/>\n", xml_text(res.reason));
-      } else if (unexpected(res)) {
-        auto message = res.verdict == "xpass" ? "passed, but expected to fail: " + c->expect_reason : res.reason;
+      } else if (is_unexpected(res.verdict)) {
+        auto message = res.verdict == Verdict::xpass ? "passed, but expected to fail: " + c->expect_reason : res.reason;
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(message),
-                           xml_text(res.stage.empty() ? res.verdict : res.stage), xml_text(log));
-      } else if (res.verdict == "xfail") {
+                           xml_text(res.stage ? to_string(*res.stage) : to_string(res.verdict)), xml_text(log));
+      } else if (res.verdict == Verdict::xfail) {
         out += fmt::format("      <system-out>{}</system-out>\n",
-                           xml_text(fmt::format("expected failure at {}: {}\nwhy expected: {}\n", res.stage,
+                           xml_text(fmt::format("expected failure at {}: {}\nwhy expected: {}\n",
+                                                res.stage ? to_string(*res.stage) : "",
                                                 res.reason, c->expect_reason)));
       }
       out += "    </testcase>\n";

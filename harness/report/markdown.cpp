@@ -1,6 +1,6 @@
 #include "report/markdown.hpp"
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -24,27 +24,24 @@ std::string code(const std::string& s) {
 
 // "failed at run", "passed", "skipped"; unexpected ones in bold.
 std::string said(const ResultRow& r) {
-  if (r.verdict == "pass")
+  if (r.verdict == Verdict::pass)
     return "passed";
-  if (r.verdict == "skip")
+  if (r.verdict == Verdict::skip)
     return "skipped";
-  if (r.verdict == "xpass")
+  if (r.verdict == Verdict::xpass)
     return "**passed, expected to fail**";
-  std::string at = r.stage.empty() ? "" : " at " + r.stage;
-  return r.verdict == "fail" ? "**failed" + at + ", expected to pass**" : "failed" + at;
+  std::string at = r.stage ? " at " + to_string(*r.stage) : "";
+  return r.verdict == Verdict::fail ? "**failed" + at + ", expected to pass**" : "failed" + at;
 }
 
 bool has_flag(const ShownResult& s, const std::string& flag) {
-  auto in = [&](const std::vector<std::pair<std::string, std::string>>& v) {
-    return std::any_of(v.begin(), v.end(), [&](const auto& kv) { return kv.first == flag; });
-  };
-  return in(s.c_flags) || in(s.rust_flags);
+  return s.result.c.count(flag) || s.result.rust.count(flag);
 }
 
 std::vector<std::string> pairings_of(const std::vector<const ShownResult*>& cells) {
   std::set<std::string> seen;
   for (const auto* c : cells)
-    seen.insert(c->result.pairing);
+    seen.insert(to_string(c->result.pairing));
   std::vector<std::string> out;
   for (const auto& p : kPairingOrder)
     if (seen.erase(p))
@@ -57,7 +54,7 @@ std::vector<std::string> pairings_of(const std::vector<const ShownResult*>& cell
 std::string tally(const std::vector<const ShownResult*>& cells, const std::string& pairing) {
   std::vector<std::pair<std::string, std::size_t>> counts;
   for (const auto* c : cells) {
-    if (c->result.pairing != pairing)
+    if (to_string(c->result.pairing) != pairing)
       continue;
     auto phrase = said(c->result);
     auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& kv) { return kv.first == phrase; });
@@ -139,18 +136,18 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
     b += fmt::format("### {}\n\n", title);
   }
   for (const auto& pairing : pairings_of(cells)) {
-    std::size_t n = std::count_if(cells.begin(), cells.end(), [&](auto* c) { return c->result.pairing == pairing; });
+    std::size_t n = std::count_if(cells.begin(), cells.end(), [&](auto* c) { return to_string(c->result.pairing) == pairing; });
     b += fmt::format("- **{}** ({}): {}\n", pairing, n, tally(cells, pairing));
     // One example per way of failing, with the reason it was expected.
     std::set<std::string> shown;
     for (const auto* c : cells) {
       const auto& r = c->result;
-      if (r.pairing != pairing || r.verdict == "pass" || !shown.insert(said(r)).second)
+      if (to_string(r.pairing) != pairing || r.verdict == Verdict::pass || !shown.insert(said(r)).second)
         continue;
-      b += fmt::format("  - {}: {}, e.g. {}: {}\n", said(r), r.verdict == "skip" ? "because" : "reason",
-                       markdown_text(where(r) + " " + "c:" + r.c_setting + " rust:" + r.rust_setting),
+      b += fmt::format("  - {}: {}, e.g. {}: {}\n", said(r), r.verdict == Verdict::skip ? "because" : "reason",
+                       markdown_text(where(r) + " " + "c:" + to_string(r.c) + " rust:" + to_string(r.rust)),
                        markdown_text(r.reason));
-      if (r.expected == "fail" && !c->expect_reason.empty() && pairing == "matched")
+      if (r.expected == Expected::fail && !c->expect_reason.empty() && pairing == "matched")
         b += fmt::format("    (expected: {})\n", markdown_text(c->expect_reason));
     }
   }
@@ -161,7 +158,7 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
   for (const auto* c : cells) {
     const auto& r = c->result;
     d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.key), r.target, r.fixture,
-                     markdown_text(r.c_compiler + "/" + r.rustc), code(r.c_setting), code(r.rust_setting), said(r),
+                     markdown_text(r.c_compiler + "/" + r.rustc), code(to_string(r.c)), code(to_string(r.rust)), said(r),
                      markdown_text(r.reason));
   }
   s.details = d + "\n</details>\n\n";
@@ -192,13 +189,13 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (const auto& [v, n] : r.verdicts)
     total += n;
   for (const auto& s : r.results)
-    unexpected_n += unexpected(s.result);
+    unexpected_n += is_unexpected(s.result.verdict);
 
   std::string head = fmt::format("## abimatrix: {} run {}\n\n", code(info.matrix_name), r.run.id);
   std::vector<std::string> counts;
-  for (const char* v : {"pass", "fail", "xfail", "xpass", "skip"})
+  for (Verdict v : kAllVerdicts)
     if (r.verdicts.count(v))
-      counts.push_back(fmt::format("{} {}", r.verdicts.at(v), v));
+      counts.push_back(fmt::format("{} {}", r.verdicts.at(v), to_string(v)));
   head += fmt::format("Run {} {}, {} to {}{}. {} of {} planned cells: {}; {}.\n\n", r.run.id, r.run.status,
                       r.run.started_at, r.run.finished_at.empty() ? "(unfinished)" : r.run.finished_at,
                       info.partition ? ", shard " + to_string(*info.partition) : "", total, info.cells_planned,
@@ -215,7 +212,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   std::vector<Section> sections;
   std::vector<const ShownResult*> all_off;
   for (const auto& s : r.results)
-    if (s.c_flags.empty() && s.rust_flags.empty())
+    if (s.result.c.empty() && s.result.rust.empty())
       all_off.push_back(&s);
   std::vector<std::pair<const FlagFacts*, std::vector<const ShownResult*>>> flag_cells;
   std::vector<std::string> all_pairings;

@@ -1,5 +1,6 @@
 #include "report/reproducer.hpp"
 
+#include "model/judge.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/text.hpp"
@@ -19,7 +20,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // The helpers every script starts with. finish() prints the outcome next to
-// the recorded one and exits 0 for a pass, 1 for a failure.
+// the recorded one and exits 0 for a pass, 1 for a failure. What a step's
+// exit and output mean is abimatrix's own judgment (`abimatrix judge`), the
+// one the run used, never a copy of it in shell.
 constexpr const char* kHelpers = R"sh(
 finish() {
   echo "outcome:  $1"
@@ -33,12 +36,22 @@ finish() {
   exit $?
 }
 
-# How an exit status reads: "exit code 1", "killed by SIGILL".
-status() {
-  if [ "$1" -gt 128 ]; then echo "killed by SIG$(kill -l $(($1 - 128)))"; else echo "exit code $1"; fi
+# judge STAGE TOOL OUTPUT-FILE RC [ARGS...]: abimatrix's verdict on one step
+# whose exit status bash saw as RC (124: the run's timeout; above 128: a
+# signal); a failure ends the script.
+judge() {
+  local stage=$1 tool=$2 out=$3 rc=$4 status
+  shift 4
+  if [ "$stage" = run ] && [ "$rc" -eq 124 ]; then status=(--timed-out)
+  elif [ "$rc" -gt 128 ]; then status=(--signal $((rc - 128)))
+  else status=(--exit-code "$rc"); fi
+  local outcome
+  outcome=$("$ABIMATRIX" judge "$stage" --tool "$tool" --output "$out" "${status[@]}" "$@") ||
+    [ -n "$outcome" ] || { echo "cannot run $ABIMATRIX judge (set ABIMATRIX to an abimatrix binary)"; exit 2; }
+  [ "$outcome" = pass ] || finish "$outcome"
 }
 
-# step STAGE DIR COMMAND...: one compile or link, in DIR; a failure ends it.
+# step STAGE DIR COMMAND...: one compile or link, in DIR.
 step() {
   local stage=$1 dir=$2
   shift 2
@@ -47,12 +60,11 @@ step() {
   (cd "$dir" && "$@") >"$W/step.out" 2>&1
   local rc=$?
   cat "$W/step.out"
-  [ "$rc" -eq 0 ] || finish "fail at $stage: $(status "$rc"): $(grep -im1 error "$W/step.out" || head -n 1 "$W/step.out")"
+  judge "$stage" "$(basename "$1")" "$W/step.out" "$rc"
 }
 
-# run_program DIR COMMAND...: the program under QEMU, judged as the harness
-# judges it: "fail NAME expected=E got=G" lines, its exit, a closing "done",
-# then the "prop NAME lost DETAIL" lines of the check stage.
+# run_program DIR COMMAND...: the program under QEMU, and the run-time
+# properties it reports.
 run_program() {
   local dir=$1
   shift
@@ -60,15 +72,7 @@ run_program() {
   (cd "$dir" && timeout -k 1 "$RUN_TIMEOUT" "$@") >"$W/run.out" 2>&1
   local rc=$?
   cat "$W/run.out"
-  local wrong lost
-  wrong=$(sed -n 's/^fail \([^ ]*\) expected=\([^ ]*\) got=\([^ ]*\).*/\1 expected \2, got \3/p' "$W/run.out" | head -n 1)
-  lost=$(sed -n 's/^prop \([^ ]*\) lost \(.*\)/\1 lost: \2/p' "$W/run.out" | head -n 1)
-  if [ "$rc" -eq 124 ]; then finish "fail at run: timeout after $RUN_TIMEOUT s"
-  elif [ -n "$wrong" ]; then finish "fail at run: wrong value: $wrong"
-  elif [ "$rc" -ne 0 ]; then finish "fail at run: $(status "$rc")"
-  elif ! grep -qx 'done' "$W/run.out"; then finish "fail at run: exited 0 without printing 'done'"
-  elif [ -n "$lost" ]; then finish "fail at check: $lost"
-  fi
+  judge run "$(basename "$1")" "$W/run.out" "$rc" --timeout "$RUN_TIMEOUT"
 }
 
 # inspect FILE COMMAND...: a readelf or objdump of the check stage, saved.
@@ -84,13 +88,6 @@ inspect() {
 struct Step {
   const StepRow* row;
   std::vector<std::string> argv;
-  fs::path output; // what follows -o; empty for the run and the check stage
-
-  Step(const StepRow* r, std::vector<std::string> a) : row(r), argv(std::move(a)) {
-    auto o = std::find(argv.begin(), argv.end(), "-o");
-    if (o != argv.end() && o + 1 != argv.end())
-      output = *(o + 1);
-  }
 };
 
 // "# " before every line of text.
@@ -101,42 +98,13 @@ std::string comment(const std::string& text, const std::string& indent = "") {
   return out;
 }
 
-// The work folder of the run: every output is <work>/obj/<hash>/<file> or
-// <work>/cells/<key>/<file>.
-fs::path recorded_work_dir(const std::vector<Step>& steps) {
-  for (const auto& s : steps) {
-    auto kind = s.output.parent_path().parent_path().filename();
-    if (kind == "obj" || kind == "cells")
-      return s.output.parent_path().parent_path().parent_path();
-  }
-  throw FatalError("no recorded step wrote into a work folder, so the script cannot place its outputs");
-}
-
-// The run's fixtures folder: the runtime step compiles <fixtures>/runtime/runtime.c.
-fs::path recorded_fixtures_dir(const std::vector<Step>& steps) {
-  for (const auto& s : steps)
-    for (const auto& a : s.argv)
-      if (s.row->step == "runtime" && a.ends_with("/runtime/runtime.c"))
-        return fs::path(a).parent_path().parent_path();
-  throw FatalError("the cell has no recorded runtime compile, so its fixtures folder is unknown");
-}
-
-// The sysroot of the real core, when the cell was built against one: the
-// core step writes <sysroot>/lib/rustlib/<target>/lib/libcore.rlib.
-std::string recorded_sysroot(const std::vector<Step>& steps) {
-  for (const auto& s : steps)
-    if (s.row->step == "core" && !s.output.empty())
-      return s.output.parent_path().parent_path().parent_path().parent_path().parent_path();
-  return "";
-}
-
-// Rewrites recorded paths into the script's: the fixtures folder becomes
-// "$S" (and what lies under it a source to embed), the work folder "$W",
-// a real core's sysroot (in abimatrix's cache) "$W"/sysroot.
+// Rewrites the folders the plan recorded into the script's: the fixtures
+// folder becomes "$S" (and what lies under it a source to embed), the work
+// folder "$W", abimatrix's cache (a real core's sysroot) "$W"/cache.
 class Rewriter {
 public:
-  Rewriter(std::string fixtures, std::string work, std::string sysroot)
-      : m_fixtures(std::move(fixtures)), m_work(std::move(work)), m_sysroot(std::move(sysroot)) {}
+  explicit Rewriter(const Layout& l)
+      : m_fixtures(l.fixtures.string()), m_work(l.work.string()), m_cache(l.cache.string()) {}
 
   std::string word(const std::string& arg) {
     if (arg.empty())
@@ -156,7 +124,7 @@ public:
         out += "\"$S\"";
         m_sources.insert(arg.substr(std::min(pos + 1, arg.size())));
       } else {
-        out += prefix == &m_work ? "\"$W\"" : "\"$W\"/sysroot";
+        out += prefix == &m_work ? "\"$W\"" : "\"$W\"/cache";
       }
     }
     return out;
@@ -176,7 +144,7 @@ private:
   // The first recorded folder at or after pos, as a whole path component.
   std::pair<std::size_t, const std::string*> next_prefix(const std::string& arg, std::size_t pos) const {
     std::pair<std::size_t, const std::string*> best{std::string::npos, nullptr};
-    for (const std::string* p : {&m_fixtures, &m_work, &m_sysroot})
+    for (const std::string* p : {&m_fixtures, &m_work, &m_cache})
       for (auto at = p->empty() ? std::string::npos : arg.find(*p, pos); at != std::string::npos;
            at = arg.find(*p, at + 1)) {
         auto end = at + p->size();
@@ -189,18 +157,18 @@ private:
     return best;
   }
 
-  std::string m_fixtures, m_work, m_sysroot;
+  std::string m_fixtures, m_work, m_cache;
   std::set<std::string> m_sources;
 };
 
 // The shell variable a tool goes by, so a reader can point it elsewhere.
 std::string tool_variable(const Step& s) {
-  const std::string& stage = s.row->stage;
-  if (stage == "compile-c" || stage == "link")
+  const Stage stage = s.row->stage;
+  if (stage == Stage::compile_c || stage == Stage::link)
     return "CC";
-  if (stage == "compile-rust")
+  if (stage == Stage::compile_rust)
     return "RUSTC";
-  if (stage == "run")
+  if (stage == Stage::run)
     return "QEMU";
   auto base = fs::path(s.argv[0]).filename().string();
   if (base.find("readelf") != std::string::npos)
@@ -251,9 +219,7 @@ std::string embed(const std::string& rel, const std::string& text) {
 }
 
 std::string recorded_outcome(const ResultRow& r) {
-  if (r.verdict == "pass" || r.verdict == "xpass")
-    return "pass";
-  return fmt::format("fail at {}: {}", r.stage, first_line(r.reason));
+  return outcome_line({is_passing(r.verdict), r.stage, r.reason});
 }
 
 } // namespace
@@ -262,7 +228,7 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   const ResultRow& r = shown.result;
   std::vector<Step> steps;
   for (const auto& row : shown.steps) {
-    if (row.stage == "rust-mix")
+    if (row.stage == Stage::rust_mix)
       continue; // the Rust-vs-Rust experiment is not part of the outcome
     auto argv = split_command(row.command);
     if (!argv || argv->empty())
@@ -272,11 +238,15 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   }
   if (steps.empty())
     throw FatalError(fmt::format("cell {} ran no step in run {} ({}: {}); there is nothing to reproduce", r.key, r.run,
-                                 r.verdict, r.reason));
+                                 to_string(r.verdict), r.reason));
 
-  const fs::path recorded_fixtures = recorded_fixtures_dir(steps);
-  const std::string sysroot = recorded_sysroot(steps);
-  Rewriter rw(recorded_fixtures.string(), recorded_work_dir(steps).string(), sysroot);
+  if (shown.layout.fixtures.empty() || shown.layout.work.empty())
+    throw FatalError(fmt::format("run {} recorded no folders for cell {} (written before schema 6); run the cell "
+                                 "again to reproduce it",
+                                 r.run, r.key));
+  const fs::path& recorded_fixtures = shown.layout.fixtures;
+  const bool real_core = std::any_of(steps.begin(), steps.end(), [](const Step& s) { return s.row->step == "core"; });
+  Rewriter rw(shown.layout);
   int inspections = 0;
   std::map<std::string, std::string> tool_vars; // path -> variable
   std::set<std::string> taken;
@@ -292,23 +262,22 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
     }
     std::vector<std::string> args(s.argv.begin() + 1, s.argv.end());
     std::string command = fmt::format("\"${}\" {}", var, rw.words(args));
-    const std::string& stage = s.row->stage;
-    if (stage == "run") {
-      auto program = std::find_if(args.rbegin(), args.rend(), [](const std::string& a) { return a.starts_with("/"); });
-      auto dir = program == args.rend() ? std::string("\"$W\"") : rw.word(fs::path(*program).parent_path().string());
+    const Stage stage = s.row->stage;
+    const auto dir = s.row->cwd.empty() ? std::string("\"$W\"") : rw.word(s.row->cwd.string());
+    if (stage == Stage::run) {
       body += fmt::format("run_program {} {}\n", dir, command);
-    } else if (stage == "check") {
+    } else if (stage == Stage::check) {
       body += fmt::format("inspect \"$W\"/check/{}-{}.txt {}\n", ++inspections, s.row->step, command);
     } else {
-      auto dir = s.output.empty() ? std::string("\"$W\"") : rw.word(s.output.parent_path().string());
-      body += fmt::format("step {} {} {}{}\n", stage, dir, stage == "compile-rust" ? "env RUSTC_BOOTSTRAP=1 " : "",
+      body += fmt::format("step {} {} {}{}\n", to_string(stage), dir,
+                          stage == Stage::compile_rust ? "env RUSTC_BOOTSTRAP=1 " : "",
                           command);
     }
   }
 
   // The check stage's code and note properties are read by abimatrix from
   // the saved output; the script reprints that reading and does not redo it.
-  std::vector<const CheckRow*> judged;
+  std::vector<const CheckResult*> judged;
   for (const auto& c : shown.checks)
     if (!c.flag.empty())
       judged.push_back(&c);
@@ -318,19 +287,19 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
       body += fmt::format("echo {}\n", shell_quote(fmt::format("  {} {}{}", c->property, c->held ? "held" : "lost: ",
                                                                c->detail)));
   }
-  if (r.stage == "check" && std::any_of(judged.begin(), judged.end(), [](const CheckRow* c) { return !c->held; }))
+  if (r.stage == Stage::check && std::any_of(judged.begin(), judged.end(), [](const CheckResult* c) { return !c->held; }))
     body += fmt::format("finish {}\" (abimatrix's reading of $W/check)\"\n", shell_quote(recorded_outcome(r)));
   body += "finish pass\n";
 
   // The header: what the cell is and what was recorded.
   std::string head = "#!/usr/bin/env bash\n# shellcheck disable=SC2317 # not every cell calls every helper\n";
   head += fmt::format("# abimatrix reproducer for cell {}\n#   {}\n#\n", r.key, r.name);
-  head += fmt::format("#   target {}, fixture {}, pairing {}\n", r.target, r.fixture, r.pairing);
-  head += fmt::format("#   C side    ({}): {}\n#   Rust side ({}): {}\n#\n", r.c_compiler, r.c_setting, r.rustc,
-                      r.rust_setting);
+  head += fmt::format("#   target {}, fixture {}, pairing {}\n", r.target, r.fixture, to_string(r.pairing));
+  head += fmt::format("#   C side    ({}): {}\n#   Rust side ({}): {}\n#\n", r.c_compiler, to_string(r.c),
+                      r.rustc, to_string(r.rust));
   head += fmt::format("# Run {} of matrix '{}' ({}), started {} on {}, recorded\n", r.run, run.info.matrix_name,
                       run.info.matrix_path, run.started_at, run.info.host);
-  head += comment(fmt::format("{} (expected {}): {}", r.verdict, r.expected, recorded_outcome(r)), "  ");
+  head += comment(fmt::format("{} (expected {}): {}", to_string(r.verdict), to_string(r.expected), recorded_outcome(r)), "  ");
   if (!shown.expect_reason.empty())
     head += comment("expected so because: " + shown.expect_reason, "  ");
   head += "#\n# The tools of that run; set the variables below to try others (CC=clang-20 bash ...).\n";
@@ -340,9 +309,9 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   head += fmt::format("#\n# The sources below are those of {} when `abimatrix repro` wrote\n# this script ({:%Y-%m-%d}); "
                       "the run compiled them from {}.\n",
                       sources.fixtures_dir.string(), std::chrono::system_clock::now(), recorded_fixtures.string());
-  if (!sysroot.empty())
+  if (real_core)
     head += "#\n# The Rust side is built against the real core, from the library source the\n"
-            "# core step names (Debian: rust-web-src); the script builds it into $W/sysroot.\n";
+            "# core step names (Debian: rust-web-src); the script builds it into $W/cache.\n";
   head += "#\n# Usage: bash THIS-FILE [WORKDIR]   (default: a new folder under ${TMPDIR:-/tmp})\n"
           "# Runs each step the harness ran for the cell and stops at the first that\n"
           "# fails; exits 0 when the cell passes and 1 when it fails, after saying\n"
@@ -351,6 +320,7 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
           "mkdir -p \"$W\" && W=$(cd \"$W\" && pwd) || exit 2\nS=$W/src\necho \"working in $W\"\n\n";
   for (const auto& [path, var] : tool_vars)
     head += fmt::format("{}=${{{}:-{}}}\n", var, var, shell_quote(path));
+  head += fmt::format("ABIMATRIX=${{ABIMATRIX:-{}}}\n", shell_quote(sources.abimatrix.string()));
   head += fmt::format("RUN_TIMEOUT=${{RUN_TIMEOUT:-{}}}\n",
                       std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(sources.run_timeout).count()));
   head += fmt::format("recorded={}\n", shell_quote(recorded_outcome(r)));

@@ -1,9 +1,10 @@
 #pragma once
 // `abimatrix repro`: one recorded cell as a standalone bash script for a bug
 // report. It carries the fixture sources, runs the compile, link, QEMU and
-// inspection commands the harness ran (work paths moved to the script's own
-// folder, RUSTC_BOOTSTRAP=1 for rustc only) and ends by comparing the
-// outcome it saw with the recorded one.
+// inspection commands of the cell's plan as the harness ran them (the
+// folders the plan recorded moved to the script's own, RUSTC_BOOTSTRAP=1
+// for rustc only), lets `abimatrix judge` say what each result means, and
+// ends by comparing the outcome it saw with the recorded one.
 
 #include "store/database.hpp"
 #include "store/queries.hpp"
@@ -18,6 +19,9 @@ struct ReproSources {
   // Where the fixture sources are read now (the matrix's fixtures-dir).
   std::filesystem::path fixtures_dir;
   std::chrono::milliseconds run_timeout{10'000};
+  // The abimatrix whose `judge` the script asks what each step's result
+  // means.
+  std::filesystem::path abimatrix;
 };
 
 // The script; FatalError when the cell ran no step (a skip), a recorded

@@ -6,12 +6,10 @@ RunReport load_report(Database& db, std::int64_t run) {
   RunReport r;
   r.run = db.stored_run(run);
   Queries q(db);
-  r.verdicts = q.verdict_counts(run);
+  r.verdicts = db.verdict_counts(run);
   for (const auto& row : q.results(run, {}))
     r.results.push_back(q.show(row.key, run));
   return r;
 }
-
-bool unexpected(const ResultRow& r) { return r.verdict == "fail" || r.verdict == "xpass"; }
 
 } // namespace amx

@@ -14,13 +14,10 @@ namespace amx {
 
 struct RunReport {
   StoredRun run;
-  std::map<std::string, std::size_t> verdicts;
+  std::map<Verdict, std::size_t> verdicts;
   std::vector<ShownResult> results; // by target, fixture, compiler, settings
 };
 
 RunReport load_report(Database& db, std::int64_t run);
-
-// fail and xpass: the verdicts that went against the expectation.
-bool unexpected(const ResultRow& r);
 
 } // namespace amx

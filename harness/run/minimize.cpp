@@ -7,9 +7,9 @@
 
 namespace amx {
 
-std::string failure_kind(const std::string& stage, const std::string& reason) {
+std::string failure_kind(Stage stage, const std::string& reason) {
   std::string what;
-  if (stage == "run") {
+  if (stage == Stage::run) {
     // "wrong value: NAME expected E, got G", "killed by SIGILL after ...",
     // "exit code 3: ...", "timeout after 10 s": the part before the details.
     static const std::string wrong = "wrong value: ";
@@ -21,10 +21,10 @@ std::string failure_kind(const std::string& stage, const std::string& reason) {
       for (const char* cut : {" after ", " before ", ": "})
         what = what.substr(0, what.find(cut));
     }
-  } else if (stage == "check") {
+  } else if (stage == Stage::check) {
     what = reason.substr(0, reason.find(": ")); // "ibt-note lost"
   }
-  return what.empty() ? stage : stage + ": " + what;
+  return what.empty() ? to_string(stage) : to_string(stage) + ": " + what;
 }
 
 Setting rust_side_keeping(const Setting& c, const Setting& rust, const std::vector<std::string>& kept) {

@@ -5,7 +5,8 @@
 // each test an ad-hoc cell whose Rust side takes the C side's value for every
 // differing flag outside the subset under test.
 
-#include "matrix/model.hpp"
+#include "model/setting.hpp"
+#include "model/verdict.hpp"
 
 #include <functional>
 #include <string>
@@ -16,7 +17,7 @@ namespace amx {
 // What "fails the same way" compares: the stage, and for run and check what
 // failed (the value check that went wrong, the signal, the lost property),
 // without the values, counts or paths that vary from build to build.
-std::string failure_kind(const std::string& stage, const std::string& reason);
+std::string failure_kind(Stage stage, const std::string& reason);
 
 // The Rust side that differs from c only in `kept`, where it has rust's value.
 Setting rust_side_keeping(const Setting& c, const Setting& rust, const std::vector<std::string>& kept);

@@ -1,49 +1,18 @@
 #include "run/runner.hpp"
 
+#include "check/properties.hpp"
+#include "compile/step.hpp"
+#include "model/judge.hpp"
 #include "util/interrupt.hpp"
 #include "util/text.hpp"
+#include "util/thread_pool.hpp"
 
-#include <atomic>
 #include <fmt/format.h>
+
 #include <mutex>
 #include <regex>
-#include <set>
-#include <thread>
 
 namespace amx {
-
-std::optional<std::vector<std::string>> Runner::flag_args(Family family, const Tool& tool, const Setting& s,
-                                                          const Target& t, std::string& why_not) const {
-  // Every varied flag, even when off: a spelling may give "off" arguments.
-  std::set<std::string> names;
-  for (const auto& used : m_matrix.flags)
-    names.insert(used.name);
-  for (const auto& [name, _] : s)
-    names.insert(name);
-
-  std::vector<std::string> args;
-  for (const auto& name : names) {
-    const Flag& flag = m_matrix.catalogue.at(name);
-    if (!flag.applies_to(t.name))
-      continue;
-    auto it = s.find(name);
-    std::string value = it == s.end() ? "off" : it->second;
-    const Spelling* sp = flag.spelling(family, t.name);
-    std::optional<std::vector<std::string>> spelled =
-        sp ? sp->args_for(value) : (value == "off" ? std::optional(std::vector<std::string>{}) : std::nullopt);
-    if (!spelled) {
-      why_not = fmt::format("{} has no spelling for {}={} on {}", to_string(family), name, value, t.name);
-      return std::nullopt;
-    }
-    if (m_caps && !spelled->empty())
-      if (auto refused = m_caps->refusal(tool, t, *spelled)) {
-        why_not = *refused;
-        return std::nullopt;
-      }
-    args.insert(args.end(), spelled->begin(), spelled->end());
-  }
-  return args;
-}
 
 namespace {
 
@@ -73,35 +42,20 @@ bool record_step(std::vector<StepRecord>& steps, const BuiltRef& ref, std::optio
   return ref.built->outcome.passed;
 }
 
-// Flags that pick their own Rust target (riscv64 soft-float picks
-// riscv64imac-unknown-none-elf, riscv64 shadow-call-stack
-// riscv64gc-unknown-none-elf) cannot be combined: rustc takes one --target.
-std::optional<std::string> conflicting_rust_targets(const std::vector<std::string>& flags) {
-  std::set<std::string> targets;
-  for (const auto& f : flags)
-    if (f.starts_with("--target="))
-      targets.insert(f.substr(9));
-  if (targets.size() < 2)
-    return std::nullopt;
-  return fmt::format("the Rust side's flags pick {} targets ({}), and rustc builds for one", targets.size(),
-                     join(std::vector<std::string>(targets.begin(), targets.end()), ", "));
-}
-
 } // namespace
 
-std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
-                                        std::vector<StepRecord>& steps) {
-  std::string unused;
-  auto other = flag_args(Family::rustc, rustc, cell.c, *cell.target, unused);
-  if (!other || *other == rust_flags)
+std::optional<RustMix> Runner::rust_mix(const Cell& cell, const CellPlan& plan, std::vector<StepRecord>& steps) {
+  if (!plan.rust_mix_args)
     return std::nullopt; // the C side's setting cannot be spelled for rustc, or spells the same
+  const Tool& rustc = *plan.rustc;
+  const auto& rust_flags = plan.rust_args;
   auto step = [&](const BuiltRef& ref) { return record_step(steps, ref, Stage::rust_mix); };
-  auto core = m_builder.minicore(cell, rustc, *other, Stage::rust_mix);
+  auto core = m_builder.minicore(cell, rustc, *plan.rust_mix_args, Stage::rust_mix);
   if (!step(core))
     return std::nullopt; // nothing to mix with
   RustMix mix;
-  mix.minicore_setting = to_string(cell.c);
-  mix.crate_setting = to_string(cell.rust);
+  mix.minicore_setting = cell.c;
+  mix.crate_setting = cell.rust;
   auto lib = m_builder.rust_lib(cell, rustc, rust_flags, core.built->output, Stage::rust_mix);
   if (step(lib))
     return mix;
@@ -118,129 +72,100 @@ std::optional<RustMix> Runner::rust_mix(const Cell& cell, const Tool& rustc, con
   return mix;
 }
 
-CellResult Runner::run_cell(const Cell& cell) {
+CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   auto start = std::chrono::steady_clock::now();
   CellResult res;
   res.cell = &cell;
+  res.plan = std::move(plan);
+  const CellPlan& p = res.plan;
   auto finish = [&](Outcome o) {
     res.outcome = std::move(o);
     res.verdict = decide(res.outcome, cell.expected, cell.expected_stage);
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   };
-  auto skip = [&](std::string why) {
-    res.outcome = {true, std::nullopt, std::move(why)};
+  if (p.skip) {
+    res.outcome = {true, std::nullopt, *p.skip};
     res.verdict = Verdict::skip;
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
-  };
+  }
   auto failed = [&](const BuiltRef& ref) { return !record_step(res.steps, ref); };
+  const Tool& cc = *p.cc;
+  const Tool& rustc = *p.rustc;
+  // With a real core, the Rust side also names the sysroot it is built into.
+  std::vector<std::string> rust_flags = p.rust_args;
 
-  const Tool* cc = m_tc.c_compiler(*cell.c_compiler, *cell.target);
-  if (!cc)
-    return skip(m_tc.c_compiler_missing(*cell.c_compiler, *cell.target));
-  const Tool* rustc_tool = m_tc.rustc(cell.rustc);
-  if (!rustc_tool)
-    return skip(m_tc.rustc_missing(cell.rustc));
-  const Tool& rustc = *rustc_tool;
-  std::string why_not;
-  auto c_flags = flag_args(cell.c_compiler->family, *cc, cell.c, *cell.target, why_not);
-  if (!c_flags)
-    return skip(why_not);
-  auto rust_flags = flag_args(Family::rustc, rustc, cell.rust, *cell.target, why_not);
-  if (!rust_flags)
-    return skip(why_not);
-  if (auto conflict = conflicting_rust_targets(*rust_flags))
-    return skip(*conflict);
-
-  auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, *cc, *c_flags);
+  auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, cc, p.c_args);
   if (failed(runtime))
     return finish(runtime.built->outcome);
-  auto c_obj = m_builder.c_object(cell, Builder::CPart::fixture, *cc, *c_flags);
+  auto c_obj = m_builder.c_object(cell, Builder::CPart::fixture, cc, p.c_args);
   if (failed(c_obj))
     return finish(c_obj.built->outcome);
   if (!m_matrix.core_source.empty()) {
-    auto core = m_builder.core_sysroot(cell, rustc, *rust_flags);
+    auto core = m_builder.core_sysroot(cell, rustc, rust_flags);
     if (failed(core))
       return finish(core.built->outcome);
-    rust_flags->push_back("--sysroot=" + core.built->output.string());
+    rust_flags.push_back("--sysroot=" + core.built->output.string());
   }
-  auto minicore = m_builder.minicore(cell, rustc, *rust_flags);
+  auto minicore = m_builder.minicore(cell, rustc, rust_flags);
   if (failed(minicore))
     return finish(minicore.built->outcome);
-  auto rust_lib = m_builder.rust_lib(cell, rustc, *rust_flags, minicore.built->output);
+  auto rust_lib = m_builder.rust_lib(cell, rustc, rust_flags, minicore.built->output);
   if (failed(rust_lib))
     return finish(rust_lib.built->outcome);
   // Not with the real core: the experiment would need a core per C setting.
-  if (cell.c != cell.rust && m_matrix.core_source.empty())
-    res.rust_mix = rust_mix(cell, rustc, *rust_flags, res.steps);
+  if (m_matrix.core_source.empty())
+    res.rust_mix = rust_mix(cell, p, res.steps);
 
   std::vector<std::filesystem::path> inputs = {runtime.built->output, c_obj.built->output, rust_lib.built->output};
-  if (auto thunks = m_builder.thunks(cell, *cc)) {
+  if (auto thunks = m_builder.thunks(cell, cc)) {
     if (failed(*thunks))
       return finish(thunks->built->outcome);
     inputs.push_back(thunks->built->output);
   }
-  auto linked = m_builder.link(cell, *cc, inputs);
+  auto linked = m_builder.link(cell, cc, inputs);
   res.steps.push_back(linked.record);
   if (!linked.outcome.passed)
     return finish(linked.outcome);
 
-  const Tool& qemu = m_tc.qemu(*cell.target);
   ProcessSpec run;
-  run.exe = qemu.path;
+  run.exe = p.qemu->path;
   run.args = cell.target->qemu_args;
   run.args.push_back(linked.output.string());
   // The program is told what it is built for, so its own checks know what
   // to expect (a thunk used, NOPs at an entry) without a build per setting.
-  for (const auto& [flag, value] : intended_setting(cell))
+  for (const auto& [flag, value] : p.intended)
     run.args.push_back(flag + "=" + value);
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
+  const auto ran_at = res.steps.size();
   res.steps.push_back(run_step(Stage::run, "run", run));
-  auto ran = judge_run(res.steps.back().result, run);
-
   res.checks = run_properties(res.steps.back().result.output);
-  if (m_checker) {
-    auto more = m_checker->run(cell, {runtime.built->output, c_obj.built->output, rust_lib.built->output, linked.output},
-                               res.steps);
+  if (m_inspectors.readelf && m_inspectors.objdump) {
+    LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, res.steps);
+    auto more = check_properties(cell, p.intended,
+                                 {runtime.built->output, c_obj.built->output, rust_lib.built->output, linked.output},
+                                 reader);
     res.checks.insert(res.checks.end(), more.begin(), more.end());
   }
-  return finish(ran.passed ? judge_checks(res.checks) : ran);
+  return finish(judge_program(res.steps[ran_at].result, run, res.checks));
 }
 
-bool Runner::run_all(const std::vector<const Cell*>& cells, unsigned jobs,
+bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
                      const std::function<void(CellResult&&)>& on_result) {
-  std::atomic<std::size_t> next{0};
   std::mutex report;
-  std::exception_ptr error;
-  auto worker = [&] {
-    try {
-      while (!interrupted()) {
-        std::size_t i = next++;
-        if (i >= cells.size())
-          return;
-        CellResult r = run_cell(*cells[i]);
+  parallel_for(
+      cells.size(), jobs,
+      [&](std::size_t i) {
+        CellResult r = run_cell(*cells[i].first, cells[i].second);
         if (interrupted())
           return; // its children were killed by the interrupt: not a result
         std::lock_guard lock(report);
         on_result(std::move(r));
-      }
-    } catch (...) {
-      std::lock_guard lock(report);
-      if (!error)
-        error = std::current_exception();
-      request_interrupt(); // a harness error stops the other workers too
-    }
-  };
-  std::vector<std::thread> threads;
-  for (unsigned j = 0; j < std::max(1u, jobs); j++)
-    threads.emplace_back(worker);
-  for (auto& t : threads)
-    t.join();
-  if (error)
-    std::rethrow_exception(error);
+      },
+      interrupted);
   return !interrupted();
 }
 

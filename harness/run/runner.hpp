@@ -1,13 +1,9 @@
 #pragma once
-// The pipeline of one cell (compile C, compile Rust, link, run under QEMU,
-// judge) and the pool of workers that runs the cells of a matrix.
+// The pipeline of one planned cell (compile C, compile Rust, link, run under
+// QEMU, check, judge) and the workers that run the cells of a matrix.
 
-#include "build/builder.hpp"
-#include "check/properties.hpp"
-#include "matrix/model.hpp"
-#include "run/result.hpp"
-#include "toolchain/capability.hpp"
-#include "toolchain/toolchain.hpp"
+#include "compile/builder.hpp"
+#include "model/result.hpp"
 
 #include <functional>
 #include <optional>
@@ -15,36 +11,34 @@
 
 namespace amx {
 
+// llvm-readelf and llvm-objdump for the check stage.
+struct Inspectors {
+  const Tool* readelf = nullptr;
+  const Tool* objdump = nullptr;
+};
+
 class Runner {
 public:
-  // caps and checker may be null: then every spelling is tried, and no
-  // property is checked.
-  Runner(const Matrix& m, const Toolchain& tc, Builder& builder, const Capabilities* caps = nullptr,
-         const PropertyChecker* checker = nullptr)
-      : m_matrix(m), m_tc(tc), m_builder(builder), m_caps(caps), m_checker(checker) {}
+  // Without inspectors no property is checked.
+  Runner(const Matrix& m, Builder& builder, Inspectors inspectors = {})
+      : m_matrix(m), m_builder(builder), m_inspectors(inspectors) {}
 
-  CellResult run_cell(const Cell& cell);
+  CellResult run_cell(const Cell& cell, CellPlan plan);
 
-  // Runs cells on `jobs` threads and hands each result to on_result, one at a
-  // time. Stops starting cells once interrupted(); a cell cut short by the
-  // interrupt is dropped, not reported. Returns true if it ran them all.
-  bool run_all(const std::vector<const Cell*>& cells, unsigned jobs,
+  // Runs the planned cells on `jobs` threads and hands each result to
+  // on_result, one at a time. Stops starting cells once interrupted(); a
+  // cell cut short by the interrupt is dropped, not reported. Returns true
+  // if it ran them all.
+  bool run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
                const std::function<void(CellResult&&)>& on_result);
 
 private:
-  // The arguments that spell a side's setting for one compiler family, or the
-  // reason it cannot be spelled.
-  std::optional<std::vector<std::string>> flag_args(Family family, const Tool& tool, const Setting& s,
-                                                    const Target& t, std::string& why_not) const;
   // The fixture crate against a minicore built with the C side's setting.
-  std::optional<RustMix> rust_mix(const Cell& cell, const Tool& rustc, const std::vector<std::string>& rust_flags,
-                                  std::vector<StepRecord>& steps);
+  std::optional<RustMix> rust_mix(const Cell& cell, const CellPlan& plan, std::vector<StepRecord>& steps);
 
   const Matrix& m_matrix;
-  const Toolchain& m_tc;
   Builder& m_builder;
-  const Capabilities* m_caps;
-  const PropertyChecker* m_checker;
+  Inspectors m_inspectors;
 };
 
 } // namespace amx

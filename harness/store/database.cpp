@@ -7,6 +7,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -34,15 +35,6 @@ void bind_exit(Statement& st, int i, const ProcessResult* r) {
 }
 
 } // namespace
-
-std::string to_string(RunStatus s) {
-  switch (s) {
-  case RunStatus::running: return "running";
-  case RunStatus::complete: return "complete";
-  case RunStatus::interrupted: return "interrupted";
-  }
-  return "?";
-}
 
 void require_database(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path))
@@ -174,6 +166,8 @@ void Database::reopen_run(std::int64_t run) {
 void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   Transaction tx(m_db);
   Statement setting(m_db, "INSERT OR IGNORE INTO settings (text) VALUES (?)");
+  Statement setting_flag(m_db, "INSERT OR IGNORE INTO setting_flags (setting_id, flag, value) "
+                               "SELECT id, ?, ? FROM settings WHERE text = ?");
   Statement target(m_db, "INSERT OR IGNORE INTO targets (name, rust_triple, clang_triple) VALUES (?, ?, ?)");
   Statement cell(m_db, "INSERT OR IGNORE INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, "
                        "rust_setting, pairing, c_setting_id, rust_setting_id) VALUES (?, ?, "
@@ -182,20 +176,24 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   Statement output(m_db, "INSERT OR IGNORE INTO outputs (hash, text) VALUES (amx_hash(?1), ?1)");
   Statement result(m_db,
                    "INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, "
-                   "exit_code, signal, duration_ms, finished_at, expected_stage) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                   "exit_code, signal, duration_ms, finished_at, expected_stage, c_args, rust_args, fixtures_dir, "
+                   "work_dir, cache_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement check(m_db, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
   Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
                       "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
-                       "timed_out, output_capped, duration_ms, output_id) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)))");
+                       "timed_out, output_capped, duration_ms, output_id, cwd) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)), ?)");
   const auto finished = now_utc();
   for (const auto& r : batch) {
     const Cell& c = *r.cell;
-    setting.bind(1, to_string(c.c)).run();
-    setting.bind(1, to_string(c.rust)).run();
+    for (const Setting* side : {&c.c, &c.rust}) {
+      const auto text = to_string(*side);
+      setting.bind(1, text).run();
+      for (const auto& [flag, value] : *side)
+        setting_flag.bind(1, flag).bind(2, value).bind(3, text).run();
+    }
     target.bind(1, c.target->name).bind(2, c.target->rust_triple).bind(3, c.target->clang_triple).run();
     cell.bind(1, c.key).bind(2, c.name).bind(3, c.target->name).bind(4, c.fixture->name)
         .bind(5, c.c_compiler->name).bind(6, c.rustc).bind(7, to_string(c.c)).bind(8, to_string(c.rust))
@@ -219,6 +217,12 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
       result.bind(13, to_string(*c.expected_stage));
     else
       result.bind_null(13);
+    const Layout& layout = r.plan.layout;
+    result.bind(14, nlohmann::json(r.plan.c_args).dump())
+        .bind(15, nlohmann::json(r.plan.rust_args).dump())
+        .bind(16, layout.fixtures.string())
+        .bind(17, layout.work.string())
+        .bind(18, layout.cache.string());
     result.run();
     for (std::size_t i = 0; i < r.checks.size(); i++) {
       const auto& k = r.checks[i];
@@ -226,7 +230,7 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
           .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).run();
     }
     if (const auto& m = r.rust_mix) {
-      mix.bind(1, run).bind(2, c.key).bind(3, m->minicore_setting).bind(4, m->crate_setting)
+      mix.bind(1, run).bind(2, c.key).bind(3, to_string(m->minicore_setting)).bind(4, to_string(m->crate_setting))
           .bind(5, static_cast<std::int64_t>(m->refused)).bind(6, m->message).bind(7, m->allow_flag);
       if (m->allowed)
         mix.bind(8, static_cast<std::int64_t>(*m->allowed));
@@ -245,11 +249,24 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
           .bind(11, static_cast<std::int64_t>(s.result.output_capped))
           .bind(12, s.result.elapsed.count() * 1000.0)
           .bind(13, text)
+          .bind(14, s.cwd.string())
           .run();
     }
   }
-  split_settings(m_db);
   tx.commit();
+}
+
+std::map<Verdict, std::size_t> Database::verdict_counts(std::int64_t run) {
+  Statement q(m_db, "SELECT verdict, count(*) FROM results WHERE run_id = ? GROUP BY verdict");
+  q.bind(1, run);
+  std::map<Verdict, std::size_t> out;
+  while (q.next())
+    if (auto v = parse_verdict(q.text(0)))
+      out[*v] = static_cast<std::size_t>(q.integer(1));
+    else
+      throw FatalError(fmt::format("{}: run {} has a result with the unknown verdict '{}'", m_path.string(), run,
+                                   q.text(0)));
+  return out;
 }
 
 ResultWriter::ResultWriter(Database& db, std::int64_t run) : m_db(db), m_run(run), m_thread([this] { loop(); }) {}
@@ -302,6 +319,34 @@ void ResultWriter::close() {
   if (m_error)
     std::rethrow_exception(std::exchange(m_error, nullptr));
 }
+
+Database& DatabaseRecorder::db() {
+  if (!m_db)
+    m_db.emplace(m_path);
+  return *m_db;
+}
+
+std::int64_t DatabaseRecorder::begin(const RunInfo& info) {
+  auto run = db().begin_run(info);
+  m_writer.emplace(*m_db, run);
+  return run;
+}
+
+std::set<std::string> DatabaseRecorder::reopen(std::int64_t run) {
+  auto done = db().recorded_cells(run);
+  m_db->reopen_run(run);
+  m_writer.emplace(*m_db, run);
+  return done;
+}
+
+void DatabaseRecorder::push(CellResult r) { m_writer->push(std::move(r)); }
+
+void DatabaseRecorder::close() {
+  if (m_writer)
+    m_writer->close();
+}
+
+void DatabaseRecorder::finish(std::int64_t run, RunStatus status) { db().finish_run(run, status); }
 
 std::vector<ProbeAnswer> Database::probes(const std::string& tool_path, const std::string& tool_version) {
   Statement q(m_db, "SELECT target, args, accepted, message FROM probes WHERE tool_path = ? AND tool_version = ?");

@@ -3,13 +3,12 @@
 // append-only list of migrations. Results are committed as cells finish, by
 // one writer thread, so an interrupted run keeps everything it finished.
 
-#include "matrix/select.hpp"
-#include "run/result.hpp"
-#include "toolchain/toolchain.hpp"
+#include "run/driver.hpp"
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -22,51 +21,15 @@ struct sqlite3;
 
 namespace amx {
 
-// A flag a run varied, as its catalogue defined it.
-struct FlagFacts {
-  std::string name, cls, description;
-  std::string targets;   // "aarch64, riscv64", or "" for every target
-  std::string spellings; // "rustc: -Zfixed-x18; clang: -ffixed-x18; gcc: -ffixed-x18"
-};
-
-struct RunInfo {
-  std::string matrix_path, matrix_name, matrix_hash;
-  std::string host;
-  unsigned jobs = 1;
-  std::size_t cells_planned = 0;
-  std::vector<Tool> tools;
-  std::string cell_filter;            // --filter, "" for all
-  std::optional<Partition> partition; // --partition, none for all
-  std::vector<FlagFacts> flags;
-};
-
-// A run as recorded, with what --resume needs to run the same cells again.
-struct StoredRun {
-  std::int64_t id = 0;
-  RunInfo info;
-  std::string status, started_at, finished_at;
-};
-
-// Whether one compiler accepts one flag spelling for one target.
-struct ProbeAnswer {
-  std::string target;
-  std::string args; // the spelled arguments, as one command-line string
-  bool accepted = false;
-  std::string message; // the compiler's first error line when refused
-};
-
 // The tools a run recorded, by role and name.
 std::vector<Tool> run_tools(sqlite3* db, std::int64_t run);
 
-enum class RunStatus { running, complete, interrupted };
-std::string to_string(RunStatus s);
-
-class Database {
+class Database : public ProbeCache {
 public:
   // Opens (creating the file and its folder) and migrates. Throws FatalError
   // when the file is unusable or was written by a newer abimatrix.
   explicit Database(const std::filesystem::path& path);
-  ~Database();
+  ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -82,11 +45,12 @@ public:
   void reopen_run(std::int64_t run);
   // One BEGIN IMMEDIATE transaction for the whole batch.
   void record(std::int64_t run, const std::vector<CellResult>& batch);
+  std::map<Verdict, std::size_t> verdict_counts(std::int64_t run);
 
   // The capability cache, per compiler binary and version.
-  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version);
+  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) override;
   void store_probes(const std::string& tool_path, const std::string& tool_version,
-                    const std::vector<ProbeAnswer>& answers);
+                    const std::vector<ProbeAnswer>& answers) override;
 
   sqlite3* handle() { return m_db; }
 
@@ -122,6 +86,35 @@ private:
   bool m_closing = false;
   std::exception_ptr m_error;
   std::thread m_thread;
+};
+
+// A run recorded into a database, for the run driver. The file is opened
+// (and made) only when the run begins, so a run that stops earlier (a
+// missing QEMU) leaves no database behind.
+class DatabaseRecorder : public RunRecorder {
+public:
+  explicit DatabaseRecorder(std::filesystem::path path) : m_path(std::move(path)) {}
+
+  std::int64_t begin(const RunInfo& info) override;
+  std::set<std::string> reopen(std::int64_t run) override;
+  void push(CellResult r) override;
+  void close() override;
+  void finish(std::int64_t run, RunStatus status) override;
+  std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) override { return db().verdict_counts(run); }
+  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) override {
+    return db().probes(tool_path, tool_version);
+  }
+  void store_probes(const std::string& tool_path, const std::string& tool_version,
+                    const std::vector<ProbeAnswer>& answers) override {
+    db().store_probes(tool_path, tool_version, answers);
+  }
+
+private:
+  Database& db();
+
+  std::filesystem::path m_path;
+  std::optional<Database> m_db;
+  std::optional<ResultWriter> m_writer; // after m_db: it goes first
 };
 
 } // namespace amx

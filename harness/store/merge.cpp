@@ -99,6 +99,9 @@ const char* const kCopy[] = {
     "INSERT OR IGNORE INTO main.settings (text) "
     "SELECT c_setting FROM src.cells WHERE key IN (SELECT cell_key FROM src.results WHERE run_id = ?2) UNION "
     "SELECT rust_setting FROM src.cells WHERE key IN (SELECT cell_key FROM src.results WHERE run_id = ?2)",
+    "INSERT OR IGNORE INTO main.setting_flags (setting_id, flag, value) "
+    "SELECT m.id, f.flag, f.value FROM src.setting_flags f JOIN src.settings s ON s.id = f.setting_id "
+    "JOIN main.settings m ON m.text = s.text",
     "INSERT OR IGNORE INTO main.cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, "
     "pairing, c_setting_id, rust_setting_id) "
     "SELECT c.key, c.name, (SELECT id FROM main.targets WHERE name = t.name), c.fixture, c.c_compiler, c.rustc, "
@@ -106,8 +109,9 @@ const char* const kCopy[] = {
     "(SELECT id FROM main.settings WHERE text = c.rust_setting) FROM src.cells c JOIN src.targets t ON t.id = "
     "c.target_id WHERE c.key IN (SELECT cell_key FROM src.results WHERE run_id = ?2)",
     "INSERT INTO main.results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, exit_code, "
-    "signal, duration_ms, finished_at, expected_stage) SELECT ?1, cell_key, pairing, verdict, expected, "
-    "expect_reason, stage, reason, exit_code, signal, duration_ms, finished_at, expected_stage FROM src.results "
+    "signal, duration_ms, finished_at, expected_stage, c_args, rust_args, fixtures_dir, work_dir, cache_dir) "
+    "SELECT ?1, cell_key, pairing, verdict, expected, expect_reason, stage, reason, exit_code, signal, duration_ms, "
+    "finished_at, expected_stage, c_args, rust_args, fixtures_dir, work_dir, cache_dir FROM src.results "
     "WHERE run_id = ?2",
     "INSERT INTO main.checks (run_id, cell_key, seq, property, flag, held, detail) "
     "SELECT ?1, cell_key, seq, property, flag, held, detail FROM src.checks WHERE run_id = ?2",
@@ -117,9 +121,9 @@ const char* const kCopy[] = {
     "INSERT OR IGNORE INTO main.outputs (hash, text) "
     "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.steps WHERE run_id = ?2)",
     "INSERT INTO main.steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, "
-    "output_capped, duration_ms, output_id) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, s.command, s.shared, "
+    "output_capped, duration_ms, output_id, cwd) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, s.command, s.shared, "
     "s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id FROM main.outputs m WHERE "
-    "m.hash = o.hash) FROM src.steps s JOIN src.outputs o ON o.id = s.output_id WHERE s.run_id = ?2",
+    "m.hash = o.hash), s.cwd FROM src.steps s JOIN src.outputs o ON o.id = s.output_id WHERE s.run_id = ?2",
     // The capability cache comes along: the merged database knows what the
     // shards' compilers accept.
     "INSERT OR IGNORE INTO main.probes (tool_path, tool_version, target, args, accepted, message, probed_at) "
@@ -132,7 +136,6 @@ void copy_run(sqlite3* db, const Input& in, std::int64_t run) {
     Transaction tx(db);
     for (const char* sql : kCopy)
       Statement(db, sql).bind(1, run).bind(2, in.run.id).run();
-    split_settings(db);
     tx.commit();
   } catch (...) {
     sqlite3_exec(db, "DETACH DATABASE src", nullptr, nullptr, nullptr);

@@ -1,13 +1,14 @@
 #include "store/queries.hpp"
 
-#include "matrix/model.hpp"
-#include "matrix/target.hpp"
+#include "model/cell.hpp"
+#include "model/target.hpp"
 #include "store/statement.hpp"
 #include "toolchain/toolchain.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <set>
@@ -83,40 +84,44 @@ Where where_for(const ResultFilter& f) {
 }
 
 constexpr const char* kResultColumns =
-    "r.run_id, c.key, c.name, tg.name, c.fixture, c.c_compiler, c.rustc, c.c_setting, c.rust_setting, c.pairing, "
-    "r.verdict, r.expected, coalesce(r.stage, ''), r.reason";
+    "r.run_id, c.key, c.name, tg.name, c.fixture, c.c_compiler, c.rustc, c.c_setting_id, c.rust_setting_id, "
+    "c.pairing, r.verdict, r.expected, coalesce(r.stage, ''), r.reason";
+constexpr int kResultColumnCount = 14;
 
 // What kResultColumns reads from.
 constexpr const char* kResultTables =
     "results r JOIN cells c ON c.key = r.cell_key JOIN targets tg ON tg.id = c.target_id";
 
-ResultRow result_row(Statement& q, int at = 0) {
-  ResultRow r;
-  r.run = q.integer(at);
-  std::string* fields[] = {&r.key,         &r.name,         &r.target,  &r.fixture, &r.c_compiler,
-                           &r.rustc,       &r.c_setting,    &r.rust_setting, &r.pairing, &r.verdict,
-                           &r.expected,    &r.stage,        &r.reason};
-  for (int i = 0; i < 13; i++)
-    *fields[i] = q.text(at + 1 + i);
-  return r;
+// A column that holds one of an enum's names; anything else means the
+// file was not written by abimatrix.
+template <typename E>
+E enum_column(Statement& q, int col, std::optional<E> (*parse)(const std::string&), const char* what) {
+  auto text = q.text(col);
+  if (auto e = parse(text))
+    return *e;
+  throw FatalError(fmt::format("the database holds an unknown {} '{}'", what, text));
 }
 
-std::vector<ResultRow> select_results(sqlite3* db, std::int64_t run, const Where& w) {
-  auto sql = fmt::format("SELECT {} FROM {} WHERE r.run_id = ? AND {} "
-                         "ORDER BY tg.name, c.fixture, c.c_compiler, c.c_setting, c.rust_setting",
-                         kResultColumns, kResultTables, w.sql());
-  Statement q(db, sql.c_str());
-  q.bind(1, run);
-  for (std::size_t i = 0; i < w.params.size(); i++)
-    q.bind(static_cast<int>(i + 2), w.params[i]);
-  std::vector<ResultRow> out;
-  while (q.next())
-    out.push_back(result_row(q));
+// A JSON array of strings, as the plan's arguments are kept.
+std::vector<std::string> string_list(Statement& q, int col) {
+  auto j = nlohmann::json::parse(q.text(col), nullptr, false);
+  if (!j.is_array())
+    throw FatalError(fmt::format("the database holds an argument list that is not a JSON array: {}", q.text(col)));
+  std::vector<std::string> out;
+  for (const auto& e : j) {
+    if (!e.is_string())
+      throw FatalError(fmt::format("the database holds an argument list with a non-string: {}", q.text(col)));
+    out.push_back(e.get<std::string>());
+  }
   return out;
 }
 
-bool passed(const std::string& verdict) { return verdict == "pass" || verdict == "xpass"; }
-bool failed(const std::string& verdict) { return verdict == "fail" || verdict == "xfail"; }
+std::optional<Stage> stage_column(Statement& q, int col) {
+  if (q.text(col).empty())
+    return std::nullopt;
+  return enum_column(q, col, parse_stage, "stage");
+}
+
 
 // The tools of a run, as "role name version" lines: what "the toolchain
 // changed" compares.
@@ -135,6 +140,52 @@ std::optional<std::int64_t> optional_int(Statement& q, int col) {
 
 } // namespace
 
+const Setting& Queries::setting(std::int64_t id) {
+  auto it = m_settings.find(id);
+  if (it != m_settings.end())
+    return it->second;
+  Statement q(m_db, "SELECT flag, value FROM setting_flags WHERE setting_id = ?");
+  q.bind(1, id);
+  Setting s;
+  while (q.next())
+    s[q.text(0)] = q.text(1);
+  return m_settings.emplace(id, std::move(s)).first->second;
+}
+
+ResultRow Queries::result_row(Statement& q) {
+  ResultRow r;
+  r.run = q.integer(0);
+  r.key = q.text(1);
+  r.name = q.text(2);
+  r.target = q.text(3);
+  r.fixture = q.text(4);
+  r.c_compiler = q.text(5);
+  r.rustc = q.text(6);
+  r.c = setting(q.integer(7));
+  r.rust = setting(q.integer(8));
+  r.pairing = enum_column(q, 9, parse_pairing, "pairing");
+  r.verdict = enum_column(q, 10, parse_verdict, "verdict");
+  r.expected = enum_column(q, 11, parse_expected, "expectation");
+  r.stage = stage_column(q, 12);
+  r.reason = q.text(13);
+  return r;
+}
+
+std::vector<ResultRow> Queries::select_results(std::int64_t run, const std::string& where,
+                                               const std::vector<std::string>& params) {
+  auto sql = fmt::format("SELECT {} FROM {} WHERE r.run_id = ? AND {} "
+                         "ORDER BY tg.name, c.fixture, c.c_compiler, c.c_setting, c.rust_setting",
+                         kResultColumns, kResultTables, where);
+  Statement q(m_db, sql.c_str());
+  q.bind(1, run);
+  for (std::size_t i = 0; i < params.size(); i++)
+    q.bind(static_cast<int>(i + 2), params[i]);
+  std::vector<ResultRow> out;
+  while (q.next())
+    out.push_back(result_row(q));
+  return out;
+}
+
 std::vector<RunRow> Queries::runs(std::size_t limit) {
   Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned, "
                     "coalesce(shard || '/' || shards, ''), merged_from FROM runs ORDER BY id DESC LIMIT ?");
@@ -146,20 +197,11 @@ std::vector<RunRow> Queries::runs(std::size_t limit) {
   Statement tools(m_db, "SELECT name || ': ' || version FROM run_tools WHERE run_id = ? AND role IN ('c-compiler', "
                         "'rustc') ORDER BY role DESC, name");
   for (auto& r : out) {
-    r.verdicts = verdict_counts(r.id);
+    r.verdicts = m_database.verdict_counts(r.id);
     tools.bind(1, r.id);
     while (tools.next())
       r.tools.push_back(tools.text(0));
   }
-  return out;
-}
-
-std::map<std::string, std::size_t> Queries::verdict_counts(std::int64_t run) {
-  Statement q(m_db, "SELECT verdict, count(*) FROM results WHERE run_id = ? GROUP BY verdict");
-  q.bind(1, run);
-  std::map<std::string, std::size_t> out;
-  while (q.next())
-    out[q.text(0)] = static_cast<std::size_t>(q.integer(1));
   return out;
 }
 
@@ -181,7 +223,8 @@ std::int64_t Queries::run(std::int64_t id) {
 }
 
 std::vector<ResultRow> Queries::results(std::int64_t run, const ResultFilter& filter) {
-  return select_results(m_db, run, where_for(filter));
+  auto w = where_for(filter);
+  return select_results(run, w.sql(), w.params);
 }
 
 RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& filter) {
@@ -190,9 +233,9 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   d.to = to;
   auto w = where_for(filter);
   std::map<std::string, ResultRow> before;
-  for (auto& r : select_results(m_db, from, w))
+  for (auto& r : select_results(from, w.sql(), w.params))
     before.emplace(r.key, std::move(r));
-  for (auto& r : select_results(m_db, to, w)) {
+  for (auto& r : select_results(to, w.sql(), w.params)) {
     auto it = before.find(r.key);
     if (it == before.end()) {
       d.added.push_back({r.key, r.name, std::nullopt, r});
@@ -204,9 +247,9 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
     const auto& b = r.verdict;
     if (a == b)
       continue;
-    if (passed(a) && failed(b))
+    if (is_passing(a) && is_failing(b))
       d.regressions.push_back(std::move(c));
-    else if (failed(a) && passed(b))
+    else if (is_failing(a) && is_passing(b))
       d.fixes.push_back(std::move(c));
     else
       d.changed.push_back(std::move(c));
@@ -263,7 +306,8 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
   Statement cc(m_db, "SELECT version FROM run_tools WHERE run_id = ? AND role = 'c-compiler' AND name = ?");
   std::vector<HistoryRow> out;
   while (q.next()) {
-    HistoryRow h{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), "", q.text(7)};
+    HistoryRow h{q.integer(0), q.text(1), enum_column(q, 2, parse_verdict, "verdict"), stage_column(q, 3), q.text(4),
+                 "", q.text(7)};
     // The binary a compiler name stands for on that target ("gcc" is
     // x86_64-linux-gnu-gcc there), as the run recorded it.
     std::string name = q.text(5);
@@ -279,17 +323,9 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
   return out;
 }
 
-std::string describe(const RustMixRow& m) {
-  return fmt::format("crate ({}) against minicore ({}): {}{}", m.crate_setting, m.minicore_setting,
-                     m.refused ? "refused: " + m.message : "accepted",
-                     m.allow_flag.empty() ? ""
-                                          : fmt::format("; with {}: {}", m.allow_flag,
-                                                        m.allowed && *m.allowed ? "accepted" : "still refused"));
-}
-
 ShownResult Queries::show(const std::string& key, std::int64_t run) {
   auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, ''), r.duration_ms, r.exit_code, "
-                         "r.signal FROM {} "
+                         "r.signal, r.c_args, r.rust_args, r.fixtures_dir, r.work_dir, r.cache_dir FROM {} "
                          "WHERE r.run_id = ? AND r.cell_key = ?",
                          kResultColumns, kResultTables);
   Statement q(m_db, sql.c_str());
@@ -298,39 +334,41 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
     throw FatalError(fmt::format("cell {} has no result in run {} (`abimatrix history {}` lists its runs)", key, run, key));
   ShownResult s;
   s.result = result_row(q);
-  s.expect_reason = q.text(14);
-  s.expected_stage = q.text(15);
-  s.duration_ms = sqlite3_column_double(q.handle(), 16);
-  s.exit_code = optional_int(q, 17);
-  s.signal = optional_int(q, 18);
+  s.expect_reason = q.text(kResultColumnCount);
+  s.expected_stage = stage_column(q, kResultColumnCount + 1);
+  s.duration_ms = sqlite3_column_double(q.handle(), kResultColumnCount + 2);
+  s.exit_code = optional_int(q, kResultColumnCount + 3);
+  s.signal = optional_int(q, kResultColumnCount + 4);
+  s.c_args = string_list(q, kResultColumnCount + 5);
+  s.rust_args = string_list(q, kResultColumnCount + 6);
+  s.layout = {q.text(kResultColumnCount + 7), q.text(kResultColumnCount + 8), q.text(kResultColumnCount + 9)};
   q.reset();
-  for (auto [text, out] : {std::pair{&s.result.c_setting, &s.c_flags}, {&s.result.rust_setting, &s.rust_flags}})
-    for (auto& kv : parse_setting(*text))
-      out->push_back(kv);
 
   Statement checks(m_db, "SELECT property, flag, held, detail FROM checks WHERE run_id = ? AND cell_key = ? ORDER BY seq");
   checks.bind(1, run).bind(2, key);
   while (checks.next())
-    s.checks.push_back({checks.text(0), checks.text(1), checks.text(3), checks.integer(2) != 0});
+    s.checks.push_back({checks.text(0), checks.text(1), checks.integer(2) != 0, checks.text(3)});
 
-  Statement mix(m_db, "SELECT minicore_setting, crate_setting, refused, message, allow_flag, allowed FROM rust_mix "
+  Statement mix(m_db, "SELECT NULL, NULL, refused, message, allow_flag, allowed FROM rust_mix "
                       "WHERE run_id = ? AND cell_key = ?");
   mix.bind(1, run).bind(2, key);
   if (mix.next()) {
     auto allowed = optional_int(mix, 5);
-    s.rust_mix = RustMixRow{mix.text(0), mix.text(1), mix.text(3), mix.text(4), mix.integer(2) != 0,
-                            allowed ? std::optional<bool>(*allowed != 0) : std::nullopt};
+    // The experiment mixes the cell's own two settings.
+    s.rust_mix = RustMix{s.result.c, s.result.rust, mix.integer(2) != 0, mix.text(3), mix.text(4),
+                         allowed ? std::optional<bool>(*allowed != 0) : std::nullopt};
     mix.reset();
   }
 
   Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "
-                        "s.output_capped, s.shared, s.duration_ms FROM steps s JOIN outputs o ON o.id = s.output_id "
+                        "s.output_capped, s.shared, s.duration_ms, s.cwd FROM steps s JOIN outputs o ON o.id = s.output_id "
                         "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.seq");
   steps.bind(1, run).bind(2, key);
   while (steps.next())
-    s.steps.push_back({steps.text(0), steps.text(1), steps.text(2), steps.text(3), optional_int(steps, 4),
+    s.steps.push_back({enum_column(steps, 0, parse_stage, "stage"), steps.text(1), steps.text(2), steps.text(3),
+                       optional_int(steps, 4),
                        optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
-                       sqlite3_column_double(steps.handle(), 9)});
+                       sqlite3_column_double(steps.handle(), 9), steps.text(10)});
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@ struct RunRow {
   std::int64_t id = 0;
   std::string matrix_name, matrix_path, started_at, finished_at, status;
   std::size_t cells_planned = 0;
-  std::map<std::string, std::size_t> verdicts; // verdict -> count
+  std::map<Verdict, std::size_t> verdicts;
   std::vector<std::string> tools;              // "name: version"
   std::string shard;                           // "K/N" for one shard of a run
   std::string merged_from;                     // the shards a merged run joined
@@ -33,8 +34,13 @@ struct ResultFilter {
 
 struct ResultRow {
   std::int64_t run = 0;
-  std::string key, name, target, fixture, c_compiler, rustc, c_setting, rust_setting, pairing;
-  std::string verdict, expected, stage, reason;
+  std::string key, name, target, fixture, c_compiler, rustc;
+  Setting c, rust;
+  Pairing pairing = Pairing::matched;
+  Verdict verdict = Verdict::skip;
+  Expected expected = Expected::pass;
+  std::optional<Stage> stage; // where it failed
+  std::string reason;
 };
 
 struct CellChange {
@@ -54,37 +60,30 @@ struct RunDiff {
 
 struct HistoryRow {
   std::int64_t run = 0;
-  std::string started_at, verdict, stage, reason, c_compiler_version, rustc_version;
+  std::string started_at;
+  Verdict verdict = Verdict::skip;
+  std::optional<Stage> stage;
+  std::string reason, c_compiler_version, rustc_version;
 };
 
 struct StepRow {
-  std::string stage, step, command, output;
+  Stage stage = Stage::compile_c;
+  std::string step, command, output;
   std::optional<std::int64_t> exit_code, signal;
   bool timed_out = false, output_capped = false, shared = false;
   double duration_ms = 0;
+  std::filesystem::path cwd; // where it ran
 };
-
-struct CheckRow {
-  std::string property, flag, detail;
-  bool held = false;
-};
-
-// The Rust-vs-Rust experiment of one cell: does rustc refuse to link the
-// fixture crate against a minicore built with the C side's setting?
-struct RustMixRow {
-  std::string minicore_setting, crate_setting, message, allow_flag;
-  bool refused = false;
-  std::optional<bool> allowed; // with allow_flag, when it was tried
-};
-// One line: "crate (off) against minicore (fixed-x18=on): refused: ...".
-std::string describe(const RustMixRow& m);
 
 struct ShownResult {
   ResultRow result;
-  std::string expect_reason, expected_stage;
-  std::vector<std::pair<std::string, std::string>> c_flags, rust_flags;
-  std::vector<CheckRow> checks;
-  std::optional<RustMixRow> rust_mix; // when the experiment ran
+  std::string expect_reason;
+  std::optional<Stage> expected_stage;
+  std::vector<CheckResult> checks;
+  std::optional<RustMix> rust_mix; // when the experiment ran
+  // The plan the cell ran with (empty in databases older than schema 6).
+  std::vector<std::string> c_args, rust_args;
+  Layout layout;
   std::vector<StepRow> steps;
   double duration_ms = 0;
   std::optional<std::int64_t> exit_code, signal;
@@ -92,10 +91,9 @@ struct ShownResult {
 
 class Queries {
 public:
-  explicit Queries(Database& db) : m_db(db.handle()) {}
+  explicit Queries(Database& db) : m_database(db), m_db(db.handle()) {}
 
   std::vector<RunRow> runs(std::size_t limit);
-  std::map<std::string, std::size_t> verdict_counts(std::int64_t run);
   // The newest run, of one matrix when a name is given; FatalError if none.
   std::int64_t latest_run(const std::string& matrix_name = "");
   // Checks that a run exists.
@@ -113,7 +111,15 @@ public:
   ShownResult show(const std::string& key, std::int64_t run);
 
 private:
+  // The setting a row of `settings` holds, read from its setting_flags once.
+  const Setting& setting(std::int64_t id);
+  std::vector<ResultRow> select_results(std::int64_t run, const std::string& where,
+                                        const std::vector<std::string>& params);
+  ResultRow result_row(class Statement& q);
+
+  Database& m_database;
   sqlite3* m_db;
+  std::map<std::int64_t, Setting> m_settings;
 };
 
 } // namespace amx

@@ -1,7 +1,7 @@
 #include "store/schema.hpp"
 
-#include "matrix/model.hpp"
-#include "matrix/target.hpp"
+#include "model/setting.hpp"
+#include "model/target.hpp"
 #include "store/statement.hpp"
 #include "util/hash.hpp"
 
@@ -230,9 +230,32 @@ CREATE TABLE run_flags (
   PRIMARY KEY (run_id, flag)
 );
 )sql",
+    // 6: each result keeps its cell's plan: the arguments that spelled each
+    // side's setting (JSON arrays), and the folders its commands name
+    // (fixtures, work, cache), so `repro` maps them without guessing; each
+    // step keeps the folder it ran in.
+    R"sql(
+ALTER TABLE results ADD COLUMN c_args TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE results ADD COLUMN rust_args TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE results ADD COLUMN fixtures_dir TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN work_dir TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN cache_dir TEXT NOT NULL DEFAULT '';
+ALTER TABLE steps ADD COLUMN cwd TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
-void split_settings_in_migration(sqlite3* db) { split_settings(db); }
+// Schema 3 keeps each setting once, its flags in setting_flags: fills them
+// from the text older databases stored.
+void split_settings_in_migration(sqlite3* db) {
+  std::vector<std::pair<std::int64_t, std::string>> todo;
+  Statement q(db, "SELECT id, text FROM settings WHERE id NOT IN (SELECT setting_id FROM setting_flags)");
+  while (q.next())
+    todo.emplace_back(q.integer(0), q.text(1));
+  Statement ins(db, "INSERT OR IGNORE INTO setting_flags (setting_id, flag, value) VALUES (?, ?, ?)");
+  for (const auto& [id, text] : todo)
+    for (const auto& [flag, value] : parse_setting(text))
+      ins.bind(1, id).bind(2, flag).bind(3, value).run();
+}
 
 void describe_targets(sqlite3* db) {
   Statement q(db, "UPDATE targets SET rust_triple = ?, clang_triple = ? WHERE name = ?");
@@ -242,7 +265,8 @@ void describe_targets(sqlite3* db) {
 
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
-void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr};
+void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
+                                            nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);
@@ -257,18 +281,6 @@ void sql_hash(sqlite3_context* ctx, int, sqlite3_value** argv) {
 }
 
 } // namespace
-
-void split_settings(sqlite3* db) {
-  std::vector<std::pair<std::int64_t, std::string>> todo;
-  Statement q(db, "SELECT id, text FROM settings WHERE id NOT IN (SELECT setting_id FROM setting_flags)");
-  while (q.next())
-    todo.emplace_back(q.integer(0), q.text(1));
-  Statement ins(db, "INSERT OR IGNORE INTO setting_flags (setting_id, flag, value) VALUES (?, ?, ?)");
-  for (const auto& [id, text] : todo)
-    for (const auto& [flag, value] : parse_setting(text))
-      ins.bind(1, id).bind(2, flag).bind(3, value).run();
-}
-
 
 int schema_version() { return kVersion; }
 

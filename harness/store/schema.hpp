@@ -12,7 +12,5 @@ int schema_version();
 void register_functions(sqlite3* db);
 // Migrates up to version `to` (tests stop early to build old databases).
 void migrate_schema(sqlite3* db, int to = schema_version());
-// Fills setting_flags for settings that have no rows there yet.
-void split_settings(sqlite3* db);
 
 } // namespace amx

@@ -166,5 +166,34 @@ TEST_F(CliCell, MinimizeAndReproRefuseWhatTheyCannotDo) {
   EXPECT_EQ(nodb.exit_code, 2);
 }
 
+// `abimatrix judge`, which reproducer scripts ask: the harness's own reading
+// of one step, without a database or a matrix.
+TEST(CliJudge, SaysWhatAStepsResultMeans) {
+  test::ScopedTempDir dir;
+  auto out = dir.path() / "out";
+  auto judge = [&](const std::string& text, std::vector<std::string> args) {
+    test::write_file(out, text);
+    args.insert(args.begin(), {"judge"});
+    args.insert(args.end(), {"--output", out.string()});
+    return test::run_abimatrix(args);
+  };
+  auto wrong = judge("ok a\nfail b expected=1 got=2\ndone\n", {"run", "--exit-code", "1"});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_EQ(wrong.output, "fail at run: wrong value: b expected 1, got 2\n");
+  auto lost = judge("ok a\nprop ibt-note lost no note\ndone\n", {"run", "--exit-code", "0"});
+  EXPECT_EQ(lost.output, "fail at check: ibt-note lost: no note\n");
+  auto fine = judge("ok a\ndone\n", {"run", "--exit-code", "0"});
+  EXPECT_EQ(fine.exit_code, 0);
+  EXPECT_EQ(fine.output, "pass\n");
+  auto killed = judge("ok a\n", {"run", "--signal", "11"});
+  EXPECT_EQ(killed.output, "fail at run: killed by SIGSEGV after 1 passing check (last: a)\n");
+  auto slow = judge("", {"run", "--timed-out", "--timeout", "2"});
+  EXPECT_EQ(slow.output, "fail at run: timeout after 2s before any check passed\n");
+  auto compile = judge("x.c:1:1: error: boom\n", {"compile-c", "--tool", "clang-19", "--exit-code", "1"});
+  EXPECT_EQ(compile.output, "fail at compile-c: clang-19 error: x.c:1:1: error: boom\n");
+  EXPECT_EQ(judge("", {"run"}).exit_code, 2);           // how did it end?
+  EXPECT_EQ(judge("", {"sideways", "--exit-code", "0"}).exit_code, 2);
+}
+
 } // namespace
 } // namespace amx

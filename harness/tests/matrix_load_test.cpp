@@ -111,6 +111,12 @@ TEST_F(MatrixLoad, RustcLocationThatIsNeitherNameNorPathNorToolchain) {
             "DIR/m.yaml:8:16: error: rustc 'rustc' is listed twice");
 }
 
+TEST_F(MatrixLoad, RustcNameThatIsNotAName) {
+  // Once an abort (exit 134): a key that is a list.
+  EXPECT_EQ(first_line(load_error(matrix("rustc: {[a]: /usr/bin/rustc}\n"))),
+            "DIR/m.yaml:8:9: error: a rustc name must be a single value");
+}
+
 TEST_F(MatrixLoad, ProfilesAndTheirMistakes) {
   test::write_file(m_dir.path() / "profiles.yaml",
                    "profiles:\n"
@@ -205,6 +211,17 @@ TEST_F(MatrixLoad, FixtureMustSayWhichFlagsItExercises) {
   test::write_file(fx / "fixture.yaml", "flags: [regparm]\nchecks:\n  - {property: ibt-note, flag: fixed-x18}\n");
   EXPECT_EQ(first_line(load_error(text)), "DIR/fixtures/probe/fixture.yaml:3:32: error: check of flag 'fixed-x18', "
                                           "which the fixture's 'flags' does not list");
+}
+
+TEST_F(MatrixLoad, ACheckWithValuesNeedsItsFlag) {
+  // Once a read past the catalogue's end: values with no flag to hold them to.
+  auto fx = m_dir.path() / "fixtures/probe";
+  test::write_file(fx / "probe.c", "");
+  test::write_file(fx / "probe.rs", "");
+  test::write_file(fx / "fixture.yaml", "flags: [regparm]\nchecks:\n  - {property: ibt-note, values: [3]}\n");
+  auto err = load_error("import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
+                        "fixtures: [probe]\n");
+  EXPECT_EQ(first_line(err), "DIR/fixtures/probe/fixture.yaml:3:5: error: missing key 'flag' in a check");
 }
 
 TEST_F(MatrixLoad, ExpectationNeedsAReason) {

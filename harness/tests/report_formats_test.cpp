@@ -20,13 +20,12 @@ RunReport hostile() {
   r.run.info.matrix_name = "m";
   r.run.info.cells_planned = 1;
   r.run.info.flags = {{"regparm", "abi", "", "i386", "rustc: -Zregparm={value}"}};
-  r.verdicts["fail"] = 1;
+  r.verdicts[Verdict::fail] = 1;
   ShownResult s;
   s.result = {7, "0123456789abcdef", "i386 scalars clang-19/rustc c:regparm=3 rust:off", "i386", "scalars",
-              "clang-19", "rustc", "regparm=3", "off", "c-only", "fail", "pass", "run",
+              "clang-19", "rustc", {{"regparm", "3"}}, {}, Pairing::c_only, Verdict::fail, Expected::pass, Stage::run,
               "wrong value: a|b <b>bold</b> & `tick`"};
-  s.c_flags = {{"regparm", "3"}};
-  s.steps.push_back({"run", "run", "/usr/bin/qemu-i386 prog", "</script><script>alert(1)</script>\x01\xff\n", 1,
+  s.steps.push_back({Stage::run, "run", "/usr/bin/qemu-i386 prog", "</script><script>alert(1)</script>\x01\xff\n", 1,
                      std::nullopt, false, false, false, 3.0});
   r.results.push_back(s);
   return r;

@@ -74,17 +74,17 @@ TEST(RunMinimize, OneFlagNeedsNoTest) {
 }
 
 TEST(RunMinimize, FailureKindDropsValuesAndPaths) {
-  EXPECT_EQ(failure_kind("run", "wrong value: c_to_rust.u8 expected 165, got 199 (+25 more)"),
+  EXPECT_EQ(failure_kind(Stage::run, "wrong value: c_to_rust.u8 expected 165, got 199 (+25 more)"),
             "run: wrong value: c_to_rust.u8");
-  EXPECT_EQ(failure_kind("run", "wrong value: c_to_rust.u8 expected 165, got 7"), "run: wrong value: c_to_rust.u8");
-  EXPECT_NE(failure_kind("run", "wrong value: c_to_rust.u16 expected 1, got 2"), "run: wrong value: c_to_rust.u8");
-  EXPECT_EQ(failure_kind("run", "killed by SIGILL after 3 passing checks (last: x)"), "run: killed by SIGILL");
-  EXPECT_EQ(failure_kind("run", "killed by SIGSEGV before any check passed"), "run: killed by SIGSEGV");
-  EXPECT_EQ(failure_kind("run", "exit code 3: boom"), "run: exit code 3");
-  EXPECT_EQ(failure_kind("run", "timeout after 10 s after 2 passing checks (last: y)"), "run: timeout");
-  EXPECT_EQ(failure_kind("check", "ibt-note lost: the linker dropped IBT from the program: a.o lack it (+1 more)"),
+  EXPECT_EQ(failure_kind(Stage::run, "wrong value: c_to_rust.u8 expected 165, got 7"), "run: wrong value: c_to_rust.u8");
+  EXPECT_NE(failure_kind(Stage::run, "wrong value: c_to_rust.u16 expected 1, got 2"), "run: wrong value: c_to_rust.u8");
+  EXPECT_EQ(failure_kind(Stage::run, "killed by SIGILL after 3 passing checks (last: x)"), "run: killed by SIGILL");
+  EXPECT_EQ(failure_kind(Stage::run, "killed by SIGSEGV before any check passed"), "run: killed by SIGSEGV");
+  EXPECT_EQ(failure_kind(Stage::run, "exit code 3: boom"), "run: exit code 3");
+  EXPECT_EQ(failure_kind(Stage::run, "timeout after 10 s after 2 passing checks (last: y)"), "run: timeout");
+  EXPECT_EQ(failure_kind(Stage::check, "ibt-note lost: the linker dropped IBT from the program: a.o lack it (+1 more)"),
             "check: ibt-note lost");
-  EXPECT_EQ(failure_kind("link", "clang-19 error: ld.lld: error: /tmp/w/obj/1/x.o: incompatible"), "link");
+  EXPECT_EQ(failure_kind(Stage::link, "clang-19 error: ld.lld: error: /tmp/w/obj/1/x.o: incompatible"), "link");
 }
 
 TEST(RunMinimize, RustSideTakesTheCSideOutsideTheKeptFlags) {

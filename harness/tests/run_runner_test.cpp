@@ -2,10 +2,9 @@
 // from the database; a program that hangs and one that floods its output are
 // stopped and recorded, and the run goes on.
 
-#include "build/builder.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
-#include "run/runner.hpp"
+#include "run/driver.hpp"
 #include "store/database.hpp"
 #include "test_support.hpp"
 
@@ -40,14 +39,13 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
   for (const auto& c : cells)
     all.push_back(&c);
 
-  Toolchain tc = Toolchain::probe(m);
+  RunDriver driver(m);
   Database db(dir.path() / "r.db");
-  auto run = db.begin_run({m.path.string(), m.name, m.hash, "test", 2, cells.size(), tc.tools()});
-  Builder builder(m, dir.path() / "work");
-  Runner runner(m, tc, builder);
+  auto run = db.begin_run({m.path.string(), m.name, m.hash, "test", 2, cells.size(), driver.tools()});
+  driver.prepare(db, dir.path() / "work", 2);
   ResultWriter writer(db, run);
   std::size_t n = 0;
-  EXPECT_TRUE(runner.run_all(all, 2, [&](CellResult&& r) {
+  EXPECT_TRUE(driver.run_cells(all, 2, [&](CellResult&& r) {
     n++;
     writer.push(std::move(r));
   }));
@@ -97,10 +95,11 @@ TEST(RunRunner, MissingCompilerSkipsWithReason) {
   Matrix m = load_matrix(dir.path() / "m.yaml");
   auto cells = expand(m);
   ASSERT_EQ(cells.size(), 1u);
-  Toolchain tc = Toolchain::probe(m);
-  Builder builder(m, dir.path() / "work");
-  Runner runner(m, tc, builder);
-  auto r = runner.run_cell(cells[0]);
+  RunDriver driver(m);
+  test::ScopedTempDir work;
+  Database db(work.path() / "r.db");
+  driver.prepare(db, work.path() / "work", 1);
+  auto r = driver.run_cell(cells[0]);
   EXPECT_EQ(r.verdict, Verdict::skip);
   EXPECT_EQ(r.outcome.reason, "i686-linux-gnu-gcc-99 not found on PATH");
 }

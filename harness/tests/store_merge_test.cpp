@@ -1,7 +1,7 @@
 // store/merge: which runs belong together, and that what is merged is what
 // the shards recorded (settings, targets, steps and their outputs, checks).
 
-#include "matrix/model.hpp"
+#include "model/cell.hpp"
 #include "store/database.hpp"
 #include "store/merge.hpp"
 #include "test_support.hpp"

@@ -116,6 +116,18 @@ inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const s
   return run_process(spec);
 }
 
+// The first column of the first row of a query on an open database, as
+// text ("" for none or NULL).
+inline std::string scalar(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return out;
+}
+
 // Starts the abimatrix binary without waiting, its output to /dev/null, for
 // tests that signal or kill it mid-run; -1 when it cannot start.
 inline pid_t spawn_abimatrix(const std::vector<std::string>& args) {

@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <set>
-
 #include <algorithm>
 
 namespace amx {
@@ -76,28 +74,6 @@ std::filesystem::path locate_rustc(const std::string& where, std::string& why) {
 
 } // namespace
 
-std::vector<std::string> tool_differences(const std::vector<Tool>& before, const std::vector<Tool>& after) {
-  auto lines = [](const std::vector<Tool>& tools) {
-    std::set<std::string> out;
-    for (const auto& t : tools)
-      out.insert(fmt::format("{} {} {}: {}", t.role, t.name, t.path.string(), t.version));
-    return out;
-  };
-  auto a = lines(before), b = lines(after);
-  std::vector<std::string> out;
-  for (const auto& t : a)
-    if (!b.count(t))
-      out.push_back("- " + t);
-  for (const auto& t : b)
-    if (!a.count(t))
-      out.push_back("+ " + t);
-  return out;
-}
-
-std::string c_compiler_binary(const CCompiler& cc, const Target& t) {
-  return cc.family == Family::gcc ? t.gcc_prefix + "-" + cc.name : cc.name;
-}
-
 Toolchain Toolchain::probe(const Matrix& m) {
   Toolchain tc;
   for (const auto& name : m.rustcs) {
@@ -142,6 +118,14 @@ Toolchain Toolchain::probe(const Matrix& m) {
   return tc;
 }
 
+Toolchain Toolchain::of(const std::vector<Tool>& tools, const std::string& why) {
+  Toolchain tc;
+  for (const auto& t : tools)
+    tc.m_tools[t.role + ":" + t.name] = t;
+  tc.m_missing_by_default = why;
+  return tc;
+}
+
 const Tool* Toolchain::readelf() const {
   auto it = m_tools.find("inspector:llvm-readelf-19");
   return it == m_tools.end() ? nullptr : &it->second;
@@ -159,7 +143,7 @@ const Tool* Toolchain::c_compiler(const CCompiler& cc, const Target& t) const {
 
 std::string Toolchain::c_compiler_missing(const CCompiler& cc, const Target& t) const {
   auto it = m_missing.find(c_compiler_binary(cc, t));
-  return it == m_missing.end() ? "" : it->second;
+  return it == m_missing.end() ? m_missing_by_default : it->second;
 }
 
 const Tool* Toolchain::rustc(const std::string& name) const {
@@ -169,10 +153,15 @@ const Tool* Toolchain::rustc(const std::string& name) const {
 
 std::string Toolchain::rustc_missing(const std::string& name) const {
   auto it = m_missing.find("rustc:" + name);
-  return it == m_missing.end() ? "" : it->second;
+  return it == m_missing.end() ? m_missing_by_default : it->second;
 }
 
-const Tool& Toolchain::qemu(const Target& t) const { return m_tools.at("qemu:" + t.qemu); }
+const Tool& Toolchain::qemu(const Target& t) const {
+  auto it = m_tools.find("qemu:" + t.qemu);
+  if (it == m_tools.end())
+    throw FatalError(fmt::format("{} was not found for target {}", t.qemu, t.name));
+  return it->second;
+}
 
 std::vector<Tool> Toolchain::tools() const {
   std::vector<Tool> out;

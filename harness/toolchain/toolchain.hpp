@@ -2,7 +2,7 @@
 // Finds every tool a matrix needs (absolute paths, once), asks each for its
 // exact version, and knows how each compiler family is told the target.
 
-#include "matrix/model.hpp"
+#include "model/tool.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -13,22 +13,14 @@
 
 namespace amx {
 
-struct Tool {
-  std::string role; // "c-compiler", "rustc", "qemu" or "inspector"
-  std::string name; // how the matrix or the target names it
-  std::filesystem::path path;
-  std::string version;
-};
-
-// What differs between two sets of tools: one line per tool in only one of
-// them, "- role name path: version" from `before`, "+ ..." from `after`.
-std::vector<std::string> tool_differences(const std::vector<Tool>& before, const std::vector<Tool>& after);
-
 class Toolchain {
 public:
   // QEMU is required: a missing one is a FatalError. A missing C compiler or
   // rustc only makes its cells skip, with the reason.
   static Toolchain probe(const Matrix& m);
+  // Tools already found, by role and name (tests, and tools a caller found
+  // itself); anything else is missing, with `why` as the reason.
+  static Toolchain of(const std::vector<Tool>& tools, const std::string& why = "not given");
 
   // nullptr when the compiler is not installed for that target.
   const Tool* c_compiler(const CCompiler& cc, const Target& t) const;
@@ -49,10 +41,7 @@ public:
 private:
   std::map<std::string, Tool> m_tools;       // by role + name
   std::map<std::string, std::string> m_missing; // C compiler binary or "rustc:NAME" -> reason
+  std::string m_missing_by_default;
 };
-
-// The binary a C compiler name means for a target: clang-19 is one binary for
-// every target; gcc means aarch64-linux-gnu-gcc and so on.
-std::string c_compiler_binary(const CCompiler& cc, const Target& t);
 
 } // namespace amx

@@ -1,0 +1,239 @@
+#include "compile/builder.hpp"
+
+#include "compile/commands.hpp"
+#include "compile/step.hpp"
+#include "model/judge.hpp"
+
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+namespace amx {
+
+namespace {
+
+std::string crate_name(const std::string& fixture) {
+  std::string s = fixture;
+  for (auto& c : s)
+    if (c == '-')
+      c = '_';
+  return s;
+}
+
+} // namespace
+
+std::filesystem::path default_cache_dir() {
+  if (const char* dir = std::getenv("ABIMATRIX_CACHE"); dir && *dir)
+    return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "abimatrix";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : "/tmp") / ".cache" / "abimatrix";
+}
+
+Builder::Builder(const Matrix& m, std::filesystem::path work_dir, std::filesystem::path cache_dir)
+    : m_matrix(m), m_work(std::move(work_dir)),
+      m_cache_dir(cache_dir.empty() ? default_cache_dir() : std::move(cache_dir)) {}
+
+BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags) {
+  auto runtime_dir = m_matrix.fixtures_dir / "runtime";
+  StepSpec s{Stage::compile_c, part == CPart::runtime ? "runtime" : "fixture-c", cc.name,
+             c_base_args(*cell.c_compiler, *cell.target), "", {}, m_matrix.timeouts.compile};
+  s.args.insert(s.args.end(), flags.begin(), flags.end());
+  s.args.push_back("-I" + runtime_dir.string());
+  s.args.push_back("-c");
+  s.args.push_back((part == CPart::runtime ? runtime_dir / "runtime.c" : cell.fixture->c_source).string());
+  s.output_name = part == CPart::runtime ? "runtime.o" : cell.fixture->name + ".o";
+  return once(cc.path, std::move(s));
+}
+
+std::optional<BuiltRef> Builder::thunks(const Cell& cell, const Tool& cc) {
+  auto source = m_matrix.fixtures_dir / "runtime" / "arch" / (cell.target->name + "-thunks.S");
+  if (!std::filesystem::exists(source))
+    return std::nullopt;
+  StepSpec s{Stage::compile_c, "thunks", cc.name, c_base_args(*cell.c_compiler, *cell.target), "thunks.o", {},
+             m_matrix.timeouts.compile};
+  s.args.push_back("-c");
+  s.args.push_back(source.string());
+  return once(cc.path, std::move(s));
+}
+
+BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags, Stage stage) {
+  StepSpec s{stage, "minicore", "rustc", rust_args("rlib", "minicore", *cell.target, flags),
+             "libminicore.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
+  s.args.push_back(
+      (m_matrix.fixtures_dir / "minicore" / (m_matrix.core_source.empty() ? "minicore.rs" : "real_core.rs")).string());
+  return once(rustc.path, std::move(s));
+}
+
+const std::string& Builder::core_source_hash() {
+  std::call_once(m_source_hashed, [&] {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(m_matrix.core_source / "core"))
+      if (e.is_regular_file())
+        files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::string all;
+    for (const auto& f : files)
+      all += f.lexically_relative(m_matrix.core_source).string() + "\n" + hash_file(f) + "\n";
+    m_source_hash = hash_hex(all);
+  });
+  return m_source_hash;
+}
+
+Built Builder::build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                          std::vector<std::string> core, const std::filesystem::path& into) {
+  auto lib = into / "lib" / "rustlib" / rust_triple(core) / "lib";
+  std::filesystem::create_directories(lib);
+  // As the kernel builds it: no float formatting and parsing.
+  core.insert(core.end(), {"--cfg", "no_fp_fmt_parse", (m_matrix.core_source / "core/src/lib.rs").string()});
+  StepSpec core_step{Stage::compile_rust, "core", "rustc", core, "libcore.rlib", {"RUSTC_BOOTSTRAP=1"},
+                     m_matrix.timeouts.compile};
+  Built built = execute(rustc.path, core_step, lib);
+  if (!built.outcome.passed)
+    return built;
+  auto builtins = rust_args("rlib", "compiler_builtins", *cell.target, flags);
+  builtins.push_back("--sysroot=" + into.string());
+  builtins.push_back((m_matrix.fixtures_dir / "minicore" / "compiler_builtins.rs").string());
+  Built stub = execute(rustc.path, {Stage::compile_rust, "compiler-builtins", "rustc", builtins,
+                                    "libcompiler_builtins.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile},
+                       lib);
+  built.companion = stub.record;
+  if (!stub.outcome.passed)
+    built.outcome = stub.outcome;
+  built.output = into;
+  return built;
+}
+
+BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags) {
+  auto args = rust_args("rlib", "core", *cell.target, flags);
+  auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" + render_command(args) + "\n" +
+                      core_source_hash());
+  return once_by("core:" + key, [&] {
+    auto dir = m_cache_dir / "core" / key;
+    // The commands as if built in place, whether built now or reused.
+    auto in_place = [&](StepRecord& r, const std::filesystem::path& from) {
+      for (auto& a : r.argv)
+        if (auto at = a.find(from.string()); at != std::string::npos)
+          a.replace(at, from.string().size(), dir.string());
+    };
+    auto complete = dir / "complete";
+    if (std::filesystem::exists(complete)) {
+      // Built by an earlier run: the steps say so instead of running again.
+      std::ifstream in(complete);
+      Built b;
+      b.output = dir;
+      for (auto* rec : {&b.record, &b.companion.emplace()}) {
+        std::string line;
+        std::getline(in, line);
+        rec->stage = Stage::compile_rust;
+        rec->step = rec == &b.record ? "core" : "compiler-builtins";
+        rec->argv = split_command(line).value_or(std::vector<std::string>{});
+        rec->result.started = true;
+        rec->result.exit_code = 0;
+        rec->result.output = "reused from the cache: " + dir.string();
+      }
+      if (b.record.argv.empty() || b.companion->argv.empty())
+        throw FatalError(fmt::format("{}: unreadable; delete it to build that core again", complete.string()));
+      return b;
+    }
+    // Built aside and renamed into place, so another run never sees half of it.
+    auto tmp = m_cache_dir / "core" / fmt::format("{}.tmp-{}", key, ::getpid());
+    std::filesystem::remove_all(tmp);
+    Built b = build_core(cell, rustc, flags, args, tmp);
+    in_place(b.record, tmp);
+    if (b.companion)
+      in_place(*b.companion, tmp);
+    if (!b.outcome.passed)
+      return b;
+    std::ofstream(tmp / "complete") << render_command(b.record.argv) << "\n" << render_command(b.companion->argv) << "\n";
+    std::error_code ec;
+    std::filesystem::rename(tmp, dir, ec);
+    if (ec) // another run put it there first
+      std::filesystem::remove_all(tmp, ec);
+    b.output = dir;
+    return b;
+  });
+}
+
+BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                           const std::filesystem::path& minicore, Stage stage) {
+  auto name = crate_name(cell.fixture->name);
+  StepSpec s{stage, "fixture-rust", "rustc", rust_args("staticlib", name, *cell.target, flags),
+             "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
+  s.args.push_back("--extern=minicore=" + minicore.string());
+  s.args.push_back(cell.fixture->rust_source.string());
+  return once(rustc.path, std::move(s));
+}
+
+Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
+  StepSpec s{Stage::link, "link", cc.name, {}, "program", {}, m_matrix.timeouts.link};
+  if (cell.c_compiler->family == Family::clang) {
+    s.args.push_back("--target=" + cell.target->clang_triple);
+    s.args.push_back("-fuse-ld=lld");
+  }
+  s.args.push_back("-static");
+  s.args.push_back("-nostdlib");
+  for (const auto& in : inputs)
+    s.args.push_back(in.string());
+  return execute(cc.path, s, m_work / "cells" / cell.key);
+}
+
+BuiltRef Builder::once(const std::filesystem::path& exe, StepSpec spec) {
+  // The command line (with the tool's path) says everything that goes into
+  // the object, so it is the object's address.
+  std::vector<std::string> argv = {exe.string()};
+  argv.insert(argv.end(), spec.args.begin(), spec.args.end());
+  auto key = hash_hex(render_command(argv));
+  return once_by(key, [&] { return execute(exe, spec, m_work / "obj" / key); });
+}
+
+BuiltRef Builder::once_by(const std::string& key, const std::function<Built()>& build) {
+  std::promise<std::shared_ptr<const Built>> promise;
+  std::shared_future<std::shared_ptr<const Built>> earlier;
+  {
+    std::lock_guard lock(m_mutex);
+    auto it = m_cache.find(key);
+    if (it != m_cache.end())
+      earlier = it->second;
+    else
+      m_cache.emplace(key, promise.get_future().share());
+  }
+  if (earlier.valid())
+    return {earlier.get(), true}; // waits, outside the lock, if it is still being built
+  try {
+    auto built = std::make_shared<const Built>(build());
+    promise.set_value(built);
+    return {built, false};
+  } catch (...) {
+    promise.set_exception(std::current_exception()); // cells waiting for it must not hang
+    throw;
+  }
+}
+
+Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  Built b;
+  b.output = dir / spec.output_name;
+  ProcessSpec ps;
+  ps.exe = exe;
+  ps.args = spec.args;
+  ps.args.push_back("-o");
+  ps.args.push_back(b.output.string());
+  ps.extra_env = spec.env;
+  ps.cwd = dir;
+  ps.timeout = spec.timeout;
+  ps.output_cap = m_matrix.output_cap;
+  b.record = run_step(spec.stage, spec.step, ps);
+  b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
+  return b;
+}
+
+} // namespace amx

@@ -1,0 +1,92 @@
+#pragma once
+// Compiles and links. Every object (fixture x target x compiler x setting) is
+// built once per run, whichever cell asks first, and shared by the others:
+// compiler processes are most of a run's cost.
+
+#include "model/result.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace amx {
+
+struct Built {
+  StepRecord record;
+  Outcome outcome;
+  std::filesystem::path output;
+  // A second step made with it: the real core's compiler_builtins stub.
+  std::optional<StepRecord> companion;
+};
+
+// A build step as a cell sees it: shared says another cell built it.
+struct BuiltRef {
+  std::shared_ptr<const Built> built;
+  bool shared = false;
+};
+
+// Where builds that outlive a run are kept (the real core): $ABIMATRIX_CACHE,
+// else $XDG_CACHE_HOME/abimatrix, else ~/.cache/abimatrix.
+std::filesystem::path default_cache_dir();
+
+class Builder {
+public:
+  // cache_dir holds what is reused across runs; empty: default_cache_dir().
+  Builder(const Matrix& m, std::filesystem::path work_dir, std::filesystem::path cache_dir = {});
+
+  // The folders the commands name.
+  Layout layout() const { return {m_matrix.fixtures_dir, m_work, m_cache_dir}; }
+
+  // The C runtime (fixtures/runtime) or the cell's C fixture.
+  enum class CPart { runtime, fixture };
+  BuiltRef c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags);
+  // The real core from m.core_source and a compiler_builtins stub (as the
+  // kernel's rust/compiler_builtins.rs), built with these Rust flags into a
+  // sysroot whose folder is the output. Kept in the cache folder under a key
+  // of the rustc (path and version), the command and the source's content,
+  // so a later run with the same ones reuses it.
+  BuiltRef core_sysroot(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags);
+  // stage is rust-mix for the Rust-vs-Rust experiment's builds. With a real
+  // core (flags then carry its --sysroot) the crate is fixtures/minicore's
+  // real_core.rs, which only supplies what a no_std staticlib needs.
+  BuiltRef minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                    Stage stage = Stage::compile_rust);
+  BuiltRef rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                    const std::filesystem::path& minicore, Stage stage = Stage::compile_rust);
+  // The target's runtime/arch/<target>-thunks.S, built without the cell's
+  // flags, when the target has one (x86_64: the kernel's thunks).
+  std::optional<BuiltRef> thunks(const Cell& cell, const Tool& cc);
+  // Not shared: each cell links its own program.
+  Built link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
+
+private:
+  struct StepSpec {
+    Stage stage;
+    std::string step, tool;
+    std::vector<std::string> args; // without the output
+    std::string output_name;
+    std::vector<std::string> env;
+    std::chrono::milliseconds timeout;
+  };
+  BuiltRef once(const std::filesystem::path& exe, StepSpec spec);
+  // Builds once per key in this run, waiting for a build under way.
+  BuiltRef once_by(const std::string& key, const std::function<Built()>& build);
+  // core_args: rust_args() for the core crate, without its source.
+  Built build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                   std::vector<std::string> core_args, const std::filesystem::path& into);
+  const std::string& core_source_hash();
+  Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
+
+  const Matrix& m_matrix;
+  std::filesystem::path m_work, m_cache_dir;
+  std::once_flag m_source_hashed;
+  std::string m_source_hash;
+  std::mutex m_mutex;
+  std::map<std::string, std::shared_future<std::shared_ptr<const Built>>> m_cache;
+};
+
+} // namespace amx

@@ -1,0 +1,36 @@
+#include "compile/commands.hpp"
+
+namespace amx {
+
+// Freestanding and static: no libc, no PIE, no stack protector (it needs
+// libc's guard), so only the flags under test shape the ABI.
+std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t) {
+  std::vector<std::string> args;
+  if (cc.family == Family::clang)
+    args.push_back("--target=" + t.clang_triple);
+  for (auto a : {"-O2", "-ffreestanding", "-fno-pie", "-fno-stack-protector", "-fno-asynchronous-unwind-tables"})
+    args.emplace_back(a);
+  return args;
+}
+
+std::string rust_triple(const std::vector<std::string>& args) {
+  std::string triple;
+  for (const auto& a : args)
+    if (a.starts_with("--target="))
+      triple = a.substr(9);
+  return triple;
+}
+
+// A flag may choose the Rust target itself (riscv64imac for soft-float):
+// then its --target replaces the default one, which rustc would refuse twice.
+std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
+                                   const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"--edition=2024", "--crate-type=" + crate_type, "--crate-name=" + crate_name,
+                                   "-Copt-level=2", "-Cpanic=abort", "-Cdebuginfo=0"};
+  if (rust_triple(flags).empty())
+    args.push_back("--target=" + t.rust_triple);
+  args.insert(args.end(), flags.begin(), flags.end());
+  return args;
+}
+
+} // namespace amx

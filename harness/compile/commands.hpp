@@ -1,0 +1,20 @@
+#pragma once
+// The fixed parts of every compile command: what a freestanding C object and
+// a Rust crate are built with before the flags under test.
+
+#include "model/matrix.hpp"
+
+#include <string>
+#include <vector>
+
+namespace amx {
+
+// The arguments every C compile starts with, and a rustc command line for a
+// crate (flags last; a --target among them replaces the target's own).
+std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t);
+std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
+                                   const std::vector<std::string>& flags);
+// The --target a command ends up with: the last one given; "" for none.
+std::string rust_triple(const std::vector<std::string>& args);
+
+} // namespace amx

@@ -1,0 +1,37 @@
+#pragma once
+// A cell: target x fixture x C compiler x C setting x rustc x Rust setting,
+// with the expectation the matrix gives it.
+
+#include "model/matrix.hpp"
+
+#include <optional>
+#include <string>
+
+namespace amx {
+
+struct Cell {
+  std::string key; // stable across runs: see cell_key()
+  std::string name; // readable
+  const Target* target = nullptr;
+  const Fixture* fixture = nullptr;
+  const CCompiler* c_compiler = nullptr;
+  std::string rustc;
+  Setting c, rust;
+  Pairing pairing = Pairing::matched;
+  Expected expected = Expected::pass;
+  std::optional<Stage> expected_stage; // where the expected failure is
+  std::string expect_reason; // why that expectation
+};
+
+// Hash of target, fixture, C compiler name, C setting, rustc name and Rust
+// setting. Toolchain versions are deliberately not part of it, so that a cell
+// can be followed from one nightly toolchain to the next.
+std::string cell_key(const std::string& target, const std::string& fixture,
+                     const std::string& c_compiler, const Setting& c, const std::string& rustc,
+                     const Setting& rust);
+
+// Sets a cell's key and its readable name from its target, fixture,
+// compilers and settings.
+void identify(Cell& cell);
+
+} // namespace amx

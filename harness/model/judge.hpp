@@ -1,0 +1,36 @@
+#pragma once
+// What a stage's process result means for the cell: the one judge of
+// compiles, links, program runs and property checks, which the runner and
+// `abimatrix judge` (and so the reproducer scripts) share.
+
+#include "model/result.hpp"
+#include "util/process.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+// A compile or link step: what failed and the first line that says why.
+Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r, const ProcessSpec& spec);
+
+// The program under QEMU: "ok NAME" / "fail NAME expected=E got=G" lines,
+// then "done"; anything else is a failure with the most specific reason.
+Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec);
+
+// The "prop NAME held" / "prop NAME lost DETAIL" lines a program printed.
+std::vector<CheckResult> run_properties(const std::string& output);
+
+// The check stage's verdict: the first lost property, and how many more.
+Outcome judge_checks(const std::vector<CheckResult>& checks);
+
+// A cell's program: its run, then the properties checked after it.
+Outcome judge_program(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks);
+
+// "pass", or "fail at STAGE: REASON" (its first line), as reproducer
+// scripts compare outcomes.
+std::string outcome_line(const Outcome& o);
+
+} // namespace amx

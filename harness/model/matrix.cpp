@@ -1,0 +1,43 @@
+#include "model/matrix.hpp"
+
+#include "model/enum_names.hpp"
+
+#include <algorithm>
+
+namespace amx {
+
+namespace {
+constexpr std::array<const char*, 5> kPairingNames = {"matched", "c-only", "rust-only", "one-off", "cross"};
+constexpr std::array<const char*, 3> kProfilePairingNames = {"matched", "rust-drops-one", "c-drops-one"};
+} // namespace
+
+std::string to_string(Pairing p) { return name_of(p, kPairingNames); }
+std::string to_string(ProfilePairing p) { return name_of(p, kProfilePairingNames); }
+std::optional<Pairing> parse_pairing(const std::string& s) { return value_named<Pairing>(s, kPairingNames); }
+std::optional<ProfilePairing> parse_profile_pairing(const std::string& s) {
+  return value_named<ProfilePairing>(s, kProfilePairingNames);
+}
+
+std::optional<Family> c_compiler_family(const std::string& name) {
+  if (name.starts_with("clang"))
+    return Family::clang;
+  if (name.starts_with("gcc"))
+    return Family::gcc;
+  return std::nullopt;
+}
+
+std::vector<const Flag*> Matrix::flags_in_use() const {
+  std::vector<std::string> names;
+  for (const auto& used : flags)
+    names.push_back(used.name);
+  for (const auto& profile : profiles)
+    for (const auto& [flag, _] : profile_catalogue.at(profile).flags)
+      if (std::find(names.begin(), names.end(), flag) == names.end())
+        names.push_back(flag);
+  std::vector<const Flag*> out;
+  for (const auto& name : names)
+    out.push_back(&catalogue.at(name));
+  return out;
+}
+
+} // namespace amx

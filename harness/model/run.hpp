@@ -1,0 +1,59 @@
+#pragma once
+// A run: one execution of a matrix, what it recorded about itself, and the
+// probe answers it keeps for the next run.
+
+#include "model/tool.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+// Shard `index` (1-based) of `count`.
+struct Partition {
+  unsigned index = 1, count = 1;
+};
+std::string to_string(const Partition& p);
+
+// A flag a run varied, as its catalogue defined it.
+struct FlagFacts {
+  std::string name, cls, description;
+  std::string targets;   // "aarch64, riscv64", or "" for every target
+  std::string spellings; // "rustc: -Zfixed-x18; clang: -ffixed-x18; gcc: -ffixed-x18"
+};
+// The facts of every flag the matrix varies or its profiles set.
+std::vector<FlagFacts> flag_facts(const Matrix& m);
+
+struct RunInfo {
+  std::string matrix_path, matrix_name, matrix_hash;
+  std::string host;
+  unsigned jobs = 1;
+  std::size_t cells_planned = 0;
+  std::vector<Tool> tools;
+  std::string cell_filter;            // --filter, "" for all
+  std::optional<Partition> partition; // --partition, none for all
+  std::vector<FlagFacts> flags;
+};
+
+enum class RunStatus { running, complete, interrupted };
+std::string to_string(RunStatus s);
+
+// A run as recorded, with what --resume needs to run the same cells again.
+struct StoredRun {
+  std::int64_t id = 0;
+  RunInfo info;
+  std::string status, started_at, finished_at;
+};
+
+// Whether one compiler accepts one flag spelling for one target.
+struct ProbeAnswer {
+  std::string target;
+  std::string args; // the spelled arguments, as one command-line string
+  bool accepted = false;
+  std::string message; // the compiler's first error line when refused
+};
+
+} // namespace amx

@@ -1,0 +1,41 @@
+#pragma once
+// The targets abimatrix knows: each tool's name for them, and the facts of
+// each architecture the checks read (one table, as mold keeps arch-*.cc).
+
+#include <string>
+#include <vector>
+
+namespace amx {
+
+struct Target {
+  std::string name;
+  std::string rust_triple;
+  std::string clang_triple;
+  std::string gcc_prefix;
+  std::string qemu;
+  std::vector<std::string> qemu_args;
+
+  // What the property checks read in a disassembly.
+  unsigned pointer_bytes = 8;
+  // Mnemonics of a call; an entry ending in '*' matches as a prefix.
+  std::vector<std::string> call_mnemonics;
+  // A call whose text names this is a jump that returns nowhere (riscv64's
+  // "jalr zero, ..." is a return or a tail jump).
+  std::string not_a_call;
+  // The first instruction of a function that an indirect branch may reach.
+  std::vector<std::string> landing_pads;
+  std::string landing_pad_name; // for messages: "endbr64", "bti c"
+  // Every one of these is in the instruction that pushes the return address
+  // on the shadow call stack; empty where there is none.
+  std::vector<std::string> scs_push;
+  std::string scs_register;
+};
+
+const std::vector<Target>& known_targets();
+std::vector<std::string> known_target_names();
+const Target* find_target(const std::string& name);
+
+// Whether a mnemonic is one of `patterns` ("call*" matches "callq").
+bool mnemonic_matches(const std::vector<std::string>& patterns, const std::string& mnemonic);
+
+} // namespace amx

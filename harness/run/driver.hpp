@@ -1,0 +1,110 @@
+#pragma once
+// The run driver: a run read top to bottom as passes, the way mold_main
+// reads. select the cells -> find the tools -> begin (or resume) the record
+// -> probe the spellings -> plan each cell -> build, run and check -> record.
+// It prints nothing: it reports to a RunObserver (the console) and records
+// into a RunRecorder (the results database); `run` and `minimize` share it.
+
+#include "compile/builder.hpp"
+#include "compile/capability.hpp"
+#include "model/run.hpp"
+#include "run/runner.hpp"
+#include "toolchain/toolchain.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace amx {
+
+// What happened before the first cell finished.
+struct RunStart {
+  std::int64_t run = 0;
+  bool resumed = false;
+  std::size_t cells = 0;   // cells this invocation runs
+  std::size_t planned = 0; // cells of the whole run (shard)
+  unsigned jobs = 1;
+  std::optional<Partition> partition;
+  std::vector<Tool> tools;
+};
+
+// Whoever shows the run to a person; the driver never prints.
+class RunObserver {
+public:
+  virtual ~RunObserver() = default;
+  virtual void started(const RunStart&) {}
+  virtual void probed(std::size_t /*spellings*/) {}
+  virtual void finished(const CellResult& r) = 0;
+};
+
+// Where a run's results are kept. Results go in as cells finish, so an
+// interrupted run keeps what it finished.
+class RunRecorder : public ProbeCache {
+public:
+  virtual std::int64_t begin(const RunInfo& info) = 0;
+  // The keys of the cells `run` has a result for, and marks it running.
+  virtual std::set<std::string> reopen(std::int64_t run) = 0;
+  virtual void push(CellResult r) = 0;
+  // Commits what is queued; rethrows a write error.
+  virtual void close() = 0;
+  virtual void finish(std::int64_t run, RunStatus status) = 0;
+  virtual std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) = 0;
+};
+
+// One matrix's tools, spellings and builder, ready to run its cells.
+class RunDriver {
+public:
+  // Finds every tool the matrix needs: a FatalError when QEMU or an ELF
+  // reader is missing; a missing compiler only skips its cells.
+  explicit RunDriver(const Matrix& m);
+
+  const Matrix& matrix() const { return m_matrix; }
+  std::vector<Tool> tools() const { return m_tc.tools(); }
+  // Probes the spellings the cache does not know (in work/probe) and makes
+  // the builder; returns how many spellings were probed.
+  std::size_t prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs);
+
+  CellPlan plan(const Cell& cell) const;
+  CellResult run_cell(const Cell& cell);
+  // Plans and runs the cells on `jobs` threads; true unless interrupted.
+  bool run_cells(const std::vector<const Cell*>& cells, unsigned jobs,
+                 const std::function<void(CellResult&&)>& on_result);
+
+private:
+  const Matrix& m_matrix;
+  Toolchain m_tc;
+  std::optional<Capabilities> m_caps;
+  std::unique_ptr<Builder> m_builder;
+  std::unique_ptr<Runner> m_runner;
+};
+
+struct RunRequest {
+  const Matrix* matrix = nullptr;
+  std::string filter;
+  std::optional<Partition> partition;
+  // The run to finish instead of starting one: its record says which cells
+  // and tools; the matrix must be the one it ran.
+  std::optional<StoredRun> resume;
+  unsigned jobs = 1;
+  // Where objects and programs go; empty: work_root/run-ID.
+  std::filesystem::path work_dir, work_root;
+  bool keep_work = false;
+  std::string host;
+};
+
+struct RunSummary {
+  std::int64_t run = 0;
+  bool complete = false;
+  std::size_t planned = 0, recorded = 0, unexpected = 0;
+};
+
+// The whole of `abimatrix run`.
+RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserver& observer);
+
+} // namespace amx

@@ -1,0 +1,123 @@
+// store/queries: typed rows back out of the database (settings, verdicts,
+// stages, the plan), the diff of two runs, and a database whose text is not
+// abimatrix's.
+
+#include "store/queries.hpp"
+
+#include "test_support.hpp"
+#include "util/error.hpp"
+
+#include <gmock/gmock.h>
+#include <sqlite3.h>
+
+namespace amx {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+struct Recorded {
+  test::ScopedTempDir dir;
+  Database db{dir.path() / "r.db"};
+  Fixture fixture{"scalars", "", {}, {}, {}, {}, {}};
+  CCompiler cc{"clang-19", Family::clang};
+  Cell cell;
+
+  Recorded() {
+    cell.target = find_target("i386");
+    cell.fixture = &fixture;
+    cell.c_compiler = &cc;
+    cell.rustc = "rustc";
+    cell.c = {{"regparm", "3"}, {"patchable-function-entry", "4,2"}};
+    cell.pairing = Pairing::c_only;
+    cell.expected = Expected::fail;
+    cell.expected_stage = Stage::run;
+    identify(cell);
+  }
+
+  std::int64_t record(Verdict v, Outcome o) {
+    auto run = db.begin_run({"m.yaml", "m", "0123", "host", 1, 1, {}});
+    CellResult r;
+    r.cell = &cell;
+    r.verdict = v;
+    r.outcome = std::move(o);
+    r.plan.c_args = {"-mregparm=3", "-fpatchable-function-entry=4,2"};
+    r.plan.layout = {"/src/fixtures", "/w/run-1", "/cache"};
+    StepRecord step;
+    step.stage = Stage::run;
+    step.step = "run";
+    step.argv = {"/usr/bin/qemu-i386", "/w/run-1/cells/k/program"};
+    step.cwd = "/w/run-1/cells/k";
+    step.result.started = true;
+    step.result.exit_code = 1;
+    r.steps = {step};
+    r.checks = {{"ibt-note", "cf-protection", false, "lost it"}};
+    r.rust_mix = RustMix{cell.c, cell.rust, true, "mixing `-Zregparm` will cause an ABI mismatch",
+                         "-Cunsafe-allow-abi-mismatch=regparm", true};
+    db.record(run, {r});
+    db.finish_run(run, RunStatus::complete);
+    return run;
+  }
+};
+
+TEST(StoreQueries, TypedRowsBackOut) {
+  Recorded rec;
+  auto run = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  Queries q(rec.db);
+  auto rows = q.results(run, {});
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& r = rows[0];
+  EXPECT_EQ(r.c, rec.cell.c); // from setting_flags, not from text
+  EXPECT_TRUE(r.rust.empty());
+  EXPECT_EQ(r.pairing, Pairing::c_only);
+  EXPECT_EQ(r.verdict, Verdict::xfail);
+  EXPECT_EQ(r.expected, Expected::fail);
+  EXPECT_EQ(r.stage, Stage::run);
+
+  auto s = q.show(r.key, run);
+  EXPECT_EQ(s.expected_stage, Stage::run);
+  EXPECT_THAT(s.c_args, ElementsAre("-mregparm=3", "-fpatchable-function-entry=4,2"));
+  EXPECT_EQ(s.layout.work, "/w/run-1");
+  ASSERT_EQ(s.steps.size(), 1u);
+  EXPECT_EQ(s.steps[0].stage, Stage::run);
+  EXPECT_EQ(s.steps[0].cwd, "/w/run-1/cells/k");
+  ASSERT_EQ(s.checks.size(), 1u);
+  EXPECT_FALSE(s.checks[0].held);
+  ASSERT_TRUE(s.rust_mix);
+  EXPECT_EQ(describe(*s.rust_mix), "crate (off) against minicore (patchable-function-entry=4,2,regparm=3): refused: "
+                                   "mixing `-Zregparm` will cause an ABI mismatch; with "
+                                   "-Cunsafe-allow-abi-mismatch=regparm: accepted");
+  EXPECT_EQ(rec.db.verdict_counts(run), (std::map<Verdict, std::size_t>{{Verdict::xfail, 1}}));
+}
+
+TEST(StoreQueries, FiltersAndDiffOnTypedVerdicts) {
+  Recorded rec;
+  auto before = rec.record(Verdict::xpass, {});
+  auto after = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  Queries q(rec.db);
+  ResultFilter f;
+  f.c_flags = {"regparm=3"};
+  EXPECT_EQ(q.results(after, f).size(), 1u);
+  f.c_flags = {"regparm=1"};
+  EXPECT_TRUE(q.results(after, f).empty());
+  auto d = q.diff(before, after, {});
+  ASSERT_EQ(d.regressions.size(), 1u); // xpass -> xfail: passed, then failed
+  EXPECT_EQ(d.regressions[0].before->verdict, Verdict::xpass);
+  EXPECT_EQ(q.baseline(after, false), before);
+}
+
+TEST(StoreQueries, TextThatIsNotAbimatrixsIsAnError) {
+  Recorded rec;
+  auto run = rec.record(Verdict::pass, {});
+  sqlite3_exec(rec.db.handle(), "UPDATE cells SET pairing = 'sideways'", nullptr, nullptr, nullptr);
+  Queries q(rec.db);
+  try {
+    q.results(run, {});
+    FAIL() << "read an unknown pairing";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unknown pairing 'sideways'"));
+  }
+}
+
+} // namespace
+} // namespace amx

@@ -1,0 +1,78 @@
+// store/schema: the append-only migrations from an old database, and the
+// refusal of a newer one.
+
+#include "model/cell.hpp"
+#include "store/database.hpp"
+#include "store/schema.hpp"
+#include "test_support.hpp"
+#include "util/error.hpp"
+
+#include <gmock/gmock.h>
+#include <sqlite3.h>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(StoreSchema, RefusesANewerDatabase) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "r.db";
+  {
+    Database db(path);
+    sqlite3_exec(db.handle(), "PRAGMA user_version=99", nullptr, nullptr, nullptr);
+  }
+  try {
+    Database again(path);
+    FAIL() << "opened a newer database";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("r.db: written by a newer abimatrix (schema version 99"));
+  }
+}
+
+TEST(StoreSchema, MigratesAVersion2Database) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "old.db";
+  {
+    // What abimatrix wrote before schema 3: a run with one result and two
+    // steps whose output is the same text.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    register_functions(raw);
+    migrate_schema(raw, 2);
+    const char* rows = R"sql(
+INSERT INTO runs VALUES (1, 'm.yaml', 'm', 'h', 'host', 2, 1, '2026-01-01T00:00:00Z', NULL, 'complete');
+INSERT INTO run_tools VALUES (1, 'rustc', 'rustc', '/usr/bin/rustc', 'rustc 1.95.0');
+INSERT INTO cells VALUES ('k1', 'name', 'x86_64', 'indirect', 'clang-19', 'rustc',
+                          'min-function-alignment=64,patchable-function-entry=4,2', 'off');
+INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
+  VALUES (1, 'k1', 'c-only', 'xfail', 'fail', 'why', 'check', 'lost', 1.0, '2026-01-01T00:00:01Z');
+INSERT INTO steps VALUES (1, 'k1', 0, 'compile-c', 'runtime', 'cc', 0, 0, NULL, 0, 0, 1.0, 'same text');
+INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 0, 0, 1.0, 'same text');
+)sql";
+    ASSERT_EQ(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  Database db(path);
+  auto* h = db.handle();
+  EXPECT_EQ(test::scalar(h, "PRAGMA user_version"), std::to_string(Database::schema_version()));
+  EXPECT_EQ(test::scalar(h, "SELECT version FROM run_tools WHERE run_id = 1"), "rustc 1.95.0");
+  EXPECT_EQ(test::scalar(h, "SELECT pairing FROM cells"), "c-only");
+  EXPECT_EQ(test::scalar(h, "SELECT group_concat(f.flag || '=' || f.value, ' ') FROM cells c "
+                      "JOIN setting_flags f ON f.setting_id = c.c_setting_id"),
+            "min-function-alignment=64 patchable-function-entry=4,2");
+  EXPECT_EQ(test::scalar(h, "SELECT count(*) || ' ' || count(DISTINCT output_id) FROM steps"), "2 1");
+  EXPECT_EQ(test::scalar(h, "SELECT text FROM outputs"), "same text");
+  // Schema 4: the target is a row of its own, described from what abimatrix knows.
+  EXPECT_EQ(test::scalar(h, "SELECT t.name || ' ' || t.rust_triple FROM cells c JOIN targets t ON t.id = c.target_id"),
+            "x86_64 x86_64-unknown-linux-gnu");
+  EXPECT_EQ(test::scalar(h, "SELECT target || ' ' || verdict || ' ' || reason FROM flat_results"), "x86_64 xfail lost");
+  EXPECT_EQ(test::scalar(h, "SELECT coalesce(shard, 'whole') || ' ' || cell_filter FROM runs"), "whole ");
+  // Schema 6: the plan and folders are empty for results recorded before it.
+  EXPECT_EQ(test::scalar(h, "SELECT c_args || rust_args || '|' || work_dir || '|' FROM results"), "[][]||");
+  EXPECT_EQ(test::scalar(h, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
+}
+
+} // namespace
+} // namespace amx

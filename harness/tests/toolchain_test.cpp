@@ -1,0 +1,65 @@
+// toolchain/toolchain: finding the tools of a matrix on this machine, with
+// their versions; a missing compiler is a reason, a missing QEMU an error.
+
+#include "toolchain/toolchain.hpp"
+
+#include "matrix/load.hpp"
+#include "test_support.hpp"
+#include "util/error.hpp"
+
+#include <gmock/gmock.h>
+
+namespace amx {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+Matrix matrix(const test::ScopedTempDir& dir, const std::string& body) {
+  test::make_fixtures_dir(dir.path());
+  test::write_file(dir.path() / "m.yaml", "fixtures-dir: fixtures\nfixtures: [scalars]\n" + body);
+  return load_matrix(dir.path() / "m.yaml");
+}
+
+TEST(Toolchain, FindsEachToolOnceWithItsVersion) {
+  AMX_REQUIRE_TOOLS("clang-19", "i686-linux-gnu-gcc", "qemu-i386", "rustc");
+  test::ScopedTempDir dir;
+  auto m = matrix(dir, "targets: [i386]\nc-compilers: [clang-19, gcc, gcc-99]\n"
+                       "rustc: {rustup: rustc, gone: /nonexistent/rustc, nightly: +no-such-toolchain-abimatrix}\n");
+  auto tc = Toolchain::probe(m);
+  const Target& i386 = *find_target("i386");
+  const Tool* clang = tc.c_compiler(m.c_compilers[0], i386);
+  ASSERT_TRUE(clang);
+  EXPECT_TRUE(clang->path.is_absolute());
+  EXPECT_THAT(clang->version, HasSubstr("clang version 19"));
+  const Tool* gcc = tc.c_compiler(m.c_compilers[1], i386);
+  ASSERT_TRUE(gcc);
+  EXPECT_EQ(gcc->name, "i686-linux-gnu-gcc");
+  EXPECT_EQ(tc.c_compiler(m.c_compilers[2], i386), nullptr);
+  EXPECT_EQ(tc.c_compiler_missing(m.c_compilers[2], i386), "i686-linux-gnu-gcc-99 not found on PATH");
+  ASSERT_TRUE(tc.rustc("rustup"));
+  EXPECT_THAT(tc.rustc("rustup")->version, StartsWith("rustc 1."));
+  EXPECT_THAT(tc.rustc("rustup")->version, HasSubstr(", LLVM "));
+  EXPECT_EQ(tc.rustc("gone"), nullptr);
+  EXPECT_EQ(tc.rustc_missing("gone"), "rustc /nonexistent/rustc is not installed");
+  EXPECT_EQ(tc.rustc("nightly"), nullptr);
+  EXPECT_THAT(tc.rustc_missing("nightly"), StartsWith("rustc +no-such-toolchain-abimatrix: "));
+  EXPECT_THAT(tc.qemu(i386).version, HasSubstr("qemu-i386 version"));
+  EXPECT_EQ(tc.readelf(), nullptr); // no fixture checks properties
+}
+
+TEST(Toolchain, AMissingQemuStopsTheRun) {
+  AMX_REQUIRE_TOOLS("rustc");
+  test::ScopedTempDir dir;
+  auto m = matrix(dir, "targets: [i386]\nc-compilers: [clang-19]\n");
+  m.targets[0].qemu = "qemu-no-such-arch";
+  try {
+    Toolchain::probe(m);
+    FAIL() << "found a QEMU that does not exist";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("qemu-no-such-arch not found on PATH: target i386 runs under it"));
+  }
+}
+
+} // namespace
+} // namespace amx
