@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <filesystem>
 #include <regex>
 
@@ -20,6 +21,20 @@ namespace {
 using nlohmann::json;
 
 std::string stage_text(const std::optional<Stage>& s) { return s ? to_string(*s) : ""; }
+
+// Where a check comes from: the flag that asks for a property, the test
+// case a value was compared in.
+std::string check_origin(const CheckResult& c) {
+  if (c.kind == CheckKind::property)
+    return c.flag.empty() ? "program" : c.flag;
+  return c.test.empty() ? "program" : c.test;
+}
+
+std::string check_status(const CheckResult& c) {
+  if (c.held)
+    return "held";
+  return c.kind == CheckKind::crash ? "crashed" : c.kind == CheckKind::value ? "wrong" : "lost";
+}
 
 std::string verdict_and_reason(const ResultRow& r) {
   return r.reason.empty() ? to_string(r.verdict)
@@ -33,7 +48,9 @@ json to_json(const std::vector<CellChange>& changes) {
     a.push_back({{"key", c.key},
                  {"name", c.name},
                  {"before", c.before ? to_json(*c.before) : json()},
-                 {"after", c.after ? to_json(*c.after) : json()}});
+                 {"after", c.after ? to_json(*c.after) : json()},
+                 {"now_failing", c.now_failing},
+                 {"now_holding", c.now_holding}});
   return a;
 }
 
@@ -45,6 +62,10 @@ void print_changes(const std::string& title, const std::vector<CellChange>& chan
     fmt::print("  {} {}\n", c.key, c.name);
     fmt::print("      before: {}\n", c.before ? verdict_and_reason(*c.before) : "(not run)");
     fmt::print("      after:  {}\n", c.after ? verdict_and_reason(*c.after) : "(not run)");
+    if (!c.now_failing.empty())
+      fmt::print("      now failing: {}\n", join(c.now_failing, ", "));
+    if (!c.now_holding.empty())
+      fmt::print("      now holding: {}\n", join(c.now_holding, ", "));
   }
 }
 
@@ -91,6 +112,9 @@ QueryCommands::QueryCommands(CLI::App& app) {
   common(m_query);
   filters(m_query);
   m_query->add_option("--verdict", m_filter.verdicts, "pass, fail, xfail, xpass or skip (repeatable)");
+  m_query->add_option("--check", m_checks,
+                      "list the checks (values, properties, crashed cases) whose name or test case matches this glob "
+                      "(repeatable), of the results the other options select");
   m_query->add_option("--run", m_run_a, "run id (default: the latest)");
 
   m_diff = app.add_subcommand("diff", "cells whose verdict changed between two runs");
@@ -176,6 +200,8 @@ int QueryCommands::runs(Queries& q) {
 
 int QueryCommands::query(Queries& q) {
   auto run = m_run_a ? q.run(*m_run_a) : q.latest_run();
+  if (!m_checks.empty())
+    return query_checks(q, run);
   auto rows = q.results(run, m_filter);
   if (m_format == "json") {
     json a = json::array();
@@ -189,6 +215,31 @@ int QueryCommands::query(Queries& q) {
     table.push_back({r.key, to_string(r.verdict), stage_text(r.stage), r.name, r.reason});
   fmt::print("{}", render_table({"cell", "verdict", "stage", "name", "reason"}, table));
   fmt::print("{} results in run {}\n", rows.size(), run);
+  return 0;
+}
+
+int QueryCommands::query_checks(Queries& q, std::int64_t run) {
+  auto rows = q.checks(run, m_filter, m_checks);
+  if (m_format == "json") {
+    json a = json::array();
+    for (const auto& r : rows)
+      a.push_back({{"key", r.key},
+                   {"name", r.name},
+                   {"check", r.check.property},
+                   {"kind", to_string(r.check.kind)},
+                   {"test", r.check.test},
+                   {"held", r.check.held},
+                   {"expected", r.check.expected},
+                   {"received", r.check.received},
+                   {"detail", r.check.detail}});
+    fmt::print("{}\n", json{{"run", run}, {"count", rows.size()}, {"checks", a}}.dump(2));
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& r : rows)
+    table.push_back({r.key, r.check.property, r.check.test, check_status(r.check), r.check.detail, r.name});
+  fmt::print("{}", render_table({"cell", "check", "test", "outcome", "detail", "name"}, table));
+  fmt::print("{} checks in run {}\n", rows.size(), run);
   return 0;
 }
 
@@ -251,6 +302,7 @@ int QueryCommands::history(Queries& q) {
       a.push_back({{"run", h.run},
                    {"started_at", h.started_at},
                    {"verdict", to_string(h.verdict)},
+                   {"failing_checks", h.failing_checks ? json(*h.failing_checks) : json()},
                    {"stage", h.stage ? json(to_string(*h.stage)) : json()},
                    {"reason", h.reason},
                    {"c_compiler_version", h.c_compiler_version},
@@ -261,10 +313,22 @@ int QueryCommands::history(Queries& q) {
   std::vector<std::vector<std::string>> table;
   for (const auto& h : rows)
     table.push_back({std::to_string(h.run), h.started_at, to_string(h.verdict), stage_text(h.stage), h.c_compiler_version,
-                     h.rustc_version,
-                     h.reason});
+                     h.rustc_version, h.reason});
   fmt::print("cell {}\n{}", key,
              render_table({"run", "started", "verdict", "stage", "c compiler", "rustc", "reason"}, table));
+  // Where the failing checks changed, even under the same verdict.
+  for (std::size_t i = 1; i < rows.size(); i++) {
+    if (!rows[i - 1].failing_checks || !rows[i].failing_checks)
+      continue;
+    const auto &was = *rows[i - 1].failing_checks, &now = *rows[i].failing_checks;
+    std::vector<std::string> failing, holding;
+    std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(failing));
+    std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(holding));
+    if (!failing.empty())
+      fmt::print("run {}: now failing: {}\n", rows[i].run, join(failing, ", "));
+    if (!holding.empty())
+      fmt::print("run {}: now holding: {}\n", rows[i].run, join(holding, ", "));
+  }
   return 0;
 }
 
@@ -287,7 +351,7 @@ int QueryCommands::show(Queries& q) {
              s.expected_stage ? " at " + to_string(*s.expected_stage) : "",
              s.expect_reason, verdict_and_reason(r));
   for (const auto& c : s.checks)
-    fmt::print("check     {} ({}): {}{}\n", c.property, c.flag.empty() ? "program" : c.flag, c.held ? "held" : "lost",
+    fmt::print("check     {} ({}): {}{}\n", c.property, check_origin(c), check_status(c),
                c.detail.empty() ? "" : ": " + c.detail);
   if (s.rust_mix)
     fmt::print("rust-mix  {}\n", describe(*s.rust_mix));

@@ -50,11 +50,13 @@ private:
   int regressions(Queries& q);
   int history(Queries& q);
   int show(Queries& q);
+  int query_checks(Queries& q, std::int64_t run);
   int print_diff(const RunDiff& d, bool regressions_only);
 
   CLI::App *m_runs, *m_query, *m_diff, *m_regressions, *m_history, *m_show;
   std::string m_db = "results/abimatrix.db", m_format = "table", m_cell, m_matrix;
   ResultFilter m_filter;
+  std::vector<std::string> m_checks; // --check
   std::optional<std::int64_t> m_run_a, m_run_b;
   std::size_t m_limit = 20;
   bool m_since_change = false;

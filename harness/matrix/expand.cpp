@@ -101,8 +101,21 @@ bool exercises(const Fixture& fx, const Setting& s) {
 }
 
 void set_expectation(const Matrix& m, Cell& cell) {
+  // Every rule that names checks and matches adds what it owns; they then
+  // are the cell's whole expectation.
+  std::vector<std::string> reasons;
+  for (const auto& e : m.expectations)
+    if (!e.checks.empty() && rule_matches(e.match, cell)) {
+      cell.check_expectations.push_back({e.checks, e.reason});
+      reasons.push_back(e.reason);
+    }
+  if (!cell.check_expectations.empty()) {
+    cell.expected = Expected::fail;
+    cell.expect_reason = join(reasons, "; ");
+    return;
+  }
   for (const auto& e : m.expectations) {
-    if (rule_matches(e.match, cell)) {
+    if (e.checks.empty() && rule_matches(e.match, cell)) {
       cell.expected = e.expected;
       cell.expected_stage = e.stage;
       cell.expect_reason = e.reason;

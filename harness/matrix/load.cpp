@@ -400,7 +400,7 @@ private:
   }
 
   void load_expectation(const YAML::Node& n, const YAML::Node& root) {
-    if (!m_r.check_map(n, "an expectation", {"match", "verdict", "stage", "reason"}, root))
+    if (!m_r.check_map(n, "an expectation", {"match", "verdict", "stage", "reason", "checks"}, root))
       return;
     Expectation e;
     YAML::Node match = m_r.required(n, "match", "an expectation");
@@ -425,6 +425,13 @@ private:
     // An expectation without a reason is an opinion; the reason is the evidence.
     if (YAML::Node r = m_r.required(n, "reason", "an expectation"); r.IsDefined())
       e.reason = m_r.scalar(r, "'reason'", n).value_or("");
+    // checks: the rule owns these checks only, which are expected to fail.
+    if (YAML::Node c = n["checks"]; c.IsDefined()) {
+      for (auto& g : m_r.scalar_list(c, "'checks'", n))
+        e.checks.push_back(g.value);
+      if (e.expected != Expected::fail)
+        m_r.error(c, "an expectation that names checks expects them to fail: give verdict: fail");
+    }
     m_m.expectations.push_back(std::move(e));
   }
 

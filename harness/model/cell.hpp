@@ -9,6 +9,12 @@
 
 namespace amx {
 
+// An expected failure of some checks of a cell, and why.
+struct CheckExpectation {
+  std::vector<std::string> checks; // globs on a check's name or test case
+  std::string reason;
+};
+
 struct Cell {
   std::string key; // stable across runs: see cell_key()
   std::string name; // readable
@@ -21,6 +27,8 @@ struct Cell {
   Expected expected = Expected::pass;
   std::optional<Stage> expected_stage; // where the expected failure is
   std::string expect_reason; // why that expectation
+  // When set, the expected failure is exactly these checks failing.
+  std::vector<CheckExpectation> check_expectations;
 };
 
 // Hash of target, fixture, C compiler name, C setting, rustc name and Rust

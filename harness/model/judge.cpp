@@ -40,42 +40,111 @@ Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r
   return o;
 }
 
+std::vector<CheckResult> value_checks(const std::string& output) {
+  std::vector<CheckResult> out;
+  std::string test;
+  for (const auto& line : split_lines(output)) {
+    if (line.starts_with("case ")) {
+      test = line.substr(5);
+      continue;
+    }
+    bool ok = line.starts_with("ok ");
+    if (!ok && !line.starts_with("fail "))
+      continue;
+    auto words = split_words(line.substr(ok ? 3 : 5));
+    CheckResult c;
+    c.kind = CheckKind::value;
+    c.property = words.empty() ? "?" : words[0];
+    c.test = test;
+    c.held = ok;
+    for (const auto& w : words) {
+      if (w.starts_with("expected="))
+        c.expected = w.substr(9);
+      else if (w.starts_with("got="))
+        c.received = w.substr(4);
+    }
+    if (c.expected == "no-signal") {
+      // The case itself: its child was killed, and whatever it had not
+      // checked yet was never reached.
+      c.kind = CheckKind::crash;
+      c.test = c.property;
+      c.detail = c.received;
+      c.expected.clear();
+      c.received.clear();
+    } else if (!ok) {
+      c.detail = fmt::format("expected {}, got {}", c.expected, c.received);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+namespace {
+
+// "wrong value: NAME expected E, got G (+N more)" for checks outside a case,
+// "wrong value in CASE: ..." per case, and "SIGSEGV in CASE (+N more cases)"
+// per signal, in the order they happened: one crash never hides another
+// failure.
+std::vector<std::string> distinct_failures(const std::vector<CheckResult>& checks) {
+  struct Group {
+    bool crash;
+    std::string key; // the case of wrong values, the signal of crashes
+    const CheckResult* first;
+    int count;
+  };
+  std::vector<Group> groups;
+  for (const auto& c : checks) {
+    if (c.held)
+      continue;
+    bool crash = c.kind == CheckKind::crash;
+    const std::string& key = crash ? c.detail : c.test;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.crash == crash && g.key == key; });
+    if (it == groups.end())
+      groups.push_back({crash, key, &c, 1});
+    else
+      it->count++;
+  }
+  std::vector<std::string> out;
+  for (const auto& g : groups) {
+    if (g.crash)
+      out.push_back(fmt::format("{} in {}{}", g.key, g.first->test,
+                                g.count > 1 ? fmt::format(" (+{} more case{})", g.count - 1, g.count > 2 ? "s" : "")
+                                            : ""));
+    else
+      out.push_back(fmt::format("wrong value{}: {} expected {}, got {}{}", g.key.empty() ? "" : " in " + g.key,
+                                g.first->property, g.first->expected, g.first->received,
+                                g.count > 1 ? fmt::format(" (+{} more)", g.count - 1) : ""));
+  }
+  return out;
+}
+
+} // namespace
+
 Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec) {
   Outcome o{false, Stage::run, ""};
+  const auto checks = value_checks(r.output);
   int oks = 0;
-  std::string last_ok, first_fail;
-  int fails = 0;
-  bool done = false;
-  for (const auto& line : split_lines(r.output)) {
-    if (line.starts_with("ok ")) {
+  std::string last_ok;
+  for (const auto& c : checks)
+    if (c.held && c.kind == CheckKind::value) {
       oks++;
-      last_ok = line.substr(3);
-    } else if (line.starts_with("fail ")) {
-      if (fails++ == 0) {
-        // "fail NAME expected=E got=G" -> "NAME expected E, got G"
-        auto words = split_words(line.substr(5));
-        std::string name = words.empty() ? "?" : words[0], expected, got;
-        for (const auto& w : words) {
-          if (w.starts_with("expected="))
-            expected = w.substr(9);
-          else if (w.starts_with("got="))
-            got = w.substr(4);
-        }
-        first_fail = fmt::format("{} expected {}, got {}", name, expected, got);
-      }
-    } else if (line == "done") {
-      done = true;
+      last_ok = c.property;
     }
-  }
+  const auto lines = split_lines(r.output);
+  const bool done = std::find(lines.begin(), lines.end(), "done") != lines.end();
   std::string progress = oks ? fmt::format(" after {} passing check{} (last: {})", oks, oks > 1 ? "s" : "", last_ok)
                              : " before any check passed";
 
-  if (auto why = abnormal_end(r, spec)) {
-    o.reason = *why + (r.started ? progress : "");
-  } else if (fails) {
-    o.reason = fmt::format("wrong value: {}{}", first_fail, fails > 1 ? fmt::format(" (+{} more)", fails - 1) : "");
-  } else if (r.signal) {
-    o.reason = fmt::format("killed by {}{}", signal_name(r.signal), progress);
+  // Every failure the program reported, then how the program itself ended
+  // when that was not normal: a timeout or a crash after wrong values is a
+  // second finding, not one to drop.
+  auto failures = distinct_failures(checks);
+  if (auto why = abnormal_end(r, spec))
+    failures.push_back(*why + (r.started ? progress : ""));
+  else if (r.signal)
+    failures.push_back(fmt::format("killed by {}{}", signal_name(r.signal), progress));
+  if (!failures.empty()) {
+    o.reason = join(failures, "; ");
   } else if (r.exit_code != 0) {
     auto said = first_line(r.output);
     o.reason = fmt::format("exit code {}{}", r.exit_code, oks || said.empty() ? progress : ": " + said);
@@ -108,10 +177,11 @@ std::vector<CheckResult> run_properties(const std::string& output) {
 }
 
 Outcome judge_checks(const std::vector<CheckResult>& checks) {
-  auto first = std::find_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.held; });
+  auto is_lost = [](const CheckResult& c) { return c.kind == CheckKind::property && !c.held; };
+  auto first = std::find_if(checks.begin(), checks.end(), is_lost);
   if (first == checks.end())
     return {};
-  auto lost = std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.held; });
+  auto lost = std::count_if(checks.begin(), checks.end(), is_lost);
   return {false, Stage::check,
           fmt::format("{} lost: {}{}", first->property, first->detail,
                       lost > 1 ? fmt::format(" (+{} more)", lost - 1) : "")};
@@ -120,6 +190,57 @@ Outcome judge_checks(const std::vector<CheckResult>& checks) {
 Outcome judge_program(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks) {
   auto ran = judge_run(r, spec);
   return ran.passed ? judge_checks(checks) : ran;
+}
+
+std::optional<CheckResult> program_check(const Outcome& ran, const std::vector<CheckResult>& checks) {
+  if (ran.passed)
+    return std::nullopt;
+  // What the run's reason says beyond the checks' own failures.
+  auto pieces = distinct_failures(checks);
+  std::string rest = ran.reason;
+  for (const auto& p : pieces)
+    if (rest.starts_with(p))
+      rest = rest.substr(std::min(rest.size(), p.size() + 2)); // and its "; "
+  if (rest.empty())
+    return std::nullopt;
+  CheckResult c;
+  c.kind = CheckKind::crash;
+  c.property = "program";
+  c.held = false;
+  c.detail = rest;
+  return c;
+}
+
+Verdict judge_cell(const Cell& cell, Outcome& outcome, const std::vector<CheckResult>& checks) {
+  if (cell.check_expectations.empty())
+    return decide(outcome, cell.expected, cell.expected_stage);
+  // A failure before the program ran is none of the checks'.
+  if (!outcome.passed && outcome.stage != Stage::run && outcome.stage != Stage::check)
+    return Verdict::fail;
+  auto owns = [](const CheckExpectation& e, const CheckResult& c) {
+    return std::any_of(e.checks.begin(), e.checks.end(),
+                       [&](const std::string& g) { return glob_match(g, c.property) || glob_match(g, c.test); });
+  };
+  std::vector<std::string> unowned, holding;
+  for (const auto& c : checks)
+    if (!c.held && std::none_of(cell.check_expectations.begin(), cell.check_expectations.end(),
+                                [&](const CheckExpectation& e) { return owns(e, c); }))
+      unowned.push_back(c.property);
+  for (const auto& e : cell.check_expectations)
+    if (std::none_of(checks.begin(), checks.end(), [&](const CheckResult& c) { return !c.held && owns(e, c); }))
+      holding.push_back(join(e.checks, ", "));
+  auto named = [](const std::vector<std::string>& v) {
+    return v.size() > 3 ? fmt::format("{}, {}, {} (+{} more)", v[0], v[1], v[2], v.size() - 3) : join(v, ", ");
+  };
+  if (!unowned.empty()) {
+    outcome.reason += (outcome.reason.empty() ? "" : "; ") + ("not expected: " + named(unowned));
+    return Verdict::fail;
+  }
+  if (!holding.empty()) {
+    outcome.reason += (outcome.reason.empty() ? "" : "; ") + ("now hold: " + named(holding));
+    return Verdict::xpass;
+  }
+  return Verdict::xfail;
 }
 
 std::string outcome_line(const Outcome& o) {

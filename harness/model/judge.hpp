@@ -23,11 +23,28 @@ Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec);
 // The "prop NAME held" / "prop NAME lost DETAIL" lines a program printed.
 std::vector<CheckResult> run_properties(const std::string& output);
 
+// Every value check a program printed ("ok NAME", "fail NAME expected=E
+// got=G"), each in the test case whose "case NAME" line came before it; a
+// case whose child died ("fail NAME expected=no-signal got=SIGSEGV") is a
+// crash check of its own.
+std::vector<CheckResult> value_checks(const std::string& output);
+
 // The check stage's verdict: the first lost property, and how many more.
 Outcome judge_checks(const std::vector<CheckResult>& checks);
 
 // A cell's program: its run, then the properties checked after it.
 Outcome judge_program(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks);
+
+// The program itself as a check, when it failed other than through its
+// value checks (a timeout, a signal, an exit without "done"): so no failure
+// goes without a check that names it.
+std::optional<CheckResult> program_check(const Outcome& ran, const std::vector<CheckResult>& checks);
+
+// The verdict of a cell. With check expectations, every failing check must
+// be owned by one and each must see one of its checks fail; otherwise it is
+// `fail` (naming what was not expected) or `xpass` (naming what now holds),
+// said at the end of the outcome's reason.
+Verdict judge_cell(const Cell& cell, Outcome& outcome, const std::vector<CheckResult>& checks);
 
 // "pass", or "fail at STAGE: REASON" (its first line), as reproducer
 // scripts compare outcomes.

@@ -48,6 +48,9 @@ struct Expectation {
   Expected expected = Expected::fail;
   std::optional<Stage> stage; // a failure is expected at this stage only
   std::string reason;
+  // Globs on a check's name or its test case: the rule owns only these
+  // checks (each must fail, no other may); empty: the whole cell.
+  std::vector<std::string> checks;
 };
 
 // An explicit extra pair of settings, for every cell its rule scope matches.

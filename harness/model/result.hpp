@@ -22,12 +22,24 @@ struct StepRecord {
   bool shared = false; // built for an earlier cell of this run and reused
 };
 
-// One property of the check stage.
+// What a check looked at: a value passed across the boundary, a property
+// of the built code, or a test case of the program that died.
+enum class CheckKind { value, property, crash };
+std::string to_string(CheckKind k);
+std::optional<CheckKind> parse_check_kind(const std::string& s);
+
+// One check of a cell: every value the program compares, every property,
+// and every case that crashed is one.
 struct CheckResult {
-  std::string property; // "ibt-note", or a fixture's own "rust_return.thunk"
-  std::string flag;     // the flag that asks for it; empty for run-time ones
+  // "c_to_rust.small.a" (direction, then the argument or field path),
+  // "ibt-note", a fixture's own "rust_return.thunk", or the crashed case.
+  std::string property;
+  std::string flag; // the flag that asks for a property; empty otherwise
   bool held = true;
-  std::string detail;
+  std::string detail; // why it did not hold: "expected 1, got 2", "SIGSEGV"
+  CheckKind kind = CheckKind::property;
+  std::string test;               // the program's test case it ran in; "" for none
+  std::string expected, received; // a value check's values, as printed
 };
 
 // The Rust-vs-Rust experiment (RFC 3716): the fixture crate built against a

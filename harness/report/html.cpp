@@ -111,7 +111,7 @@ function show(key, td) {
   if (r.checks.length) {
     d.appendChild(el('h3', 'checks'));
     const ul = el('ul');
-    for (const c of r.checks) ul.appendChild(el('li', `${c.held ? 'held' : 'LOST'} ${c.property} (${c.flag}): ${c.detail}`));
+    for (const c of r.checks) ul.appendChild(el('li', `${c.held ? 'held' : c.kind === 'property' ? 'LOST' : c.kind === 'crash' ? 'CRASHED' : 'WRONG'} ${c.property} (${c.flag || c.test || 'program'}): ${c.detail}`));
     d.appendChild(ul);
   }
   for (const s of r.steps) {

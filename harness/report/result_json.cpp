@@ -55,7 +55,14 @@ json to_json(const ShownResult& s) {
   j["signal"] = optional_int(s.signal);
   j["checks"] = json::array();
   for (const auto& c : s.checks)
-    j["checks"].push_back({{"property", c.property}, {"flag", c.flag}, {"held", c.held}, {"detail", c.detail}});
+    j["checks"].push_back({{"property", c.property},
+                           {"flag", c.flag},
+                           {"held", c.held},
+                           {"detail", c.detail},
+                           {"kind", to_string(c.kind)},
+                           {"test", c.test},
+                           {"expected", c.expected},
+                           {"received", c.received}});
   j["rust_mix"] = s.rust_mix ? json{{"minicore_setting", to_string(s.rust_mix->minicore_setting)},
                                     {"crate_setting", to_string(s.rust_mix->crate_setting)},
                                     {"refused", s.rust_mix->refused},

@@ -80,7 +80,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   const CellPlan& p = res.plan;
   auto finish = [&](Outcome o) {
     res.outcome = std::move(o);
-    res.verdict = decide(res.outcome, cell.expected, cell.expected_stage);
+    res.verdict = judge_cell(cell, res.outcome, res.checks);
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   };
@@ -142,7 +142,11 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   run.output_cap = m_matrix.output_cap;
   const auto ran_at = res.steps.size();
   res.steps.push_back(run_step(Stage::run, "run", run));
-  res.checks = run_properties(res.steps.back().result.output);
+  res.checks = value_checks(res.steps.back().result.output);
+  if (auto program = program_check(judge_run(res.steps.back().result, run), res.checks))
+    res.checks.push_back(std::move(*program));
+  auto props = run_properties(res.steps.back().result.output);
+  res.checks.insert(res.checks.end(), props.begin(), props.end());
   if (m_inspectors.readelf && m_inspectors.objdump) {
     LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, res.steps);
     auto more = check_properties(cell, p.intended,

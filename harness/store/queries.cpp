@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -114,6 +116,12 @@ std::vector<std::string> string_list(Statement& q, int col) {
     out.push_back(e.get<std::string>());
   }
   return out;
+}
+
+// property, flag, held, detail, kind, test, expected, received
+CheckResult check_row(Statement& q, int at = 0) {
+  return {q.text(at), q.text(at + 1), q.integer(at + 2) != 0, q.text(at + 3),
+          enum_column(q, at + 4, parse_check_kind, "check kind"), q.text(at + 5), q.text(at + 6), q.text(at + 7)};
 }
 
 std::optional<Stage> stage_column(Statement& q, int col) {
@@ -232,6 +240,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   d.from = from;
   d.to = to;
   auto w = where_for(filter);
+  auto checks_from = failing_checks(from), checks_to = failing_checks(to);
   std::map<std::string, ResultRow> before;
   for (auto& r : select_results(from, w.sql(), w.params))
     before.emplace(r.key, std::move(r));
@@ -241,15 +250,23 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
       d.added.push_back({r.key, r.name, std::nullopt, r});
       continue;
     }
-    CellChange c{r.key, r.name, std::move(it->second), r};
+    CellChange c{r.key, r.name, std::move(it->second), r, {}, {}};
     before.erase(it);
+    if (checks_from && checks_to) {
+      const auto& was = (*checks_from)[r.key];
+      const auto& now = (*checks_to)[r.key];
+      std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(c.now_failing));
+      std::set_difference(was.begin(), was.end(), now.begin(), now.end(), std::back_inserter(c.now_holding));
+    }
     const auto& a = c.before->verdict;
     const auto& b = r.verdict;
-    if (a == b)
+    if (a == b && c.now_failing.empty() && c.now_holding.empty())
       continue;
-    if (is_passing(a) && is_failing(b))
+    // A check that starts to fail is a regression even inside a cell that
+    // was already expected to fail: the toolchain broke one more thing.
+    if ((is_passing(a) && is_failing(b)) || (a == b && !c.now_failing.empty()))
       d.regressions.push_back(std::move(c));
-    else if (is_failing(a) && is_passing(b))
+    else if ((is_failing(a) && is_passing(b)) || a == b)
       d.fixes.push_back(std::move(c));
     else
       d.changed.push_back(std::move(c));
@@ -318,8 +335,51 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
     if (cc.next())
       h.c_compiler_version = cc.text(0);
     cc.reset();
+    if (auto failing = failing_checks(h.run)) {
+      const auto& names = (*failing)[key];
+      h.failing_checks.emplace(names.begin(), names.end());
+    }
     out.push_back(std::move(h));
   }
+  return out;
+}
+
+std::optional<std::map<std::string, std::set<std::string>>> Queries::failing_checks(std::int64_t run) {
+  Statement any(m_db, "SELECT count(*) FROM (SELECT 1 FROM checks WHERE run_id = ? AND kind = 'value' LIMIT 1)");
+  any.bind(1, run);
+  if (any.single_int() == 0)
+    return std::nullopt;
+  Statement q(m_db, "SELECT cell_key, test, property FROM checks WHERE run_id = ? AND held = 0");
+  q.bind(1, run);
+  std::map<std::string, std::set<std::string>> out;
+  while (q.next()) {
+    auto test = q.text(1), name = q.text(2);
+    out[q.text(0)].insert(test.empty() || test == name ? name : test + ": " + name);
+  }
+  return out;
+}
+
+std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filter,
+                                      const std::vector<std::string>& globs) {
+  auto w = where_for(filter);
+  std::vector<std::string> ors;
+  for (std::size_t i = 0; i < globs.size(); i++)
+    ors.push_back("ch.property GLOB ? OR ch.test GLOB ?");
+  auto sql = fmt::format("SELECT c.key, c.name, ch.property, ch.flag, ch.held, ch.detail, ch.kind, ch.test, "
+                         "ch.expected, ch.received FROM {} JOIN checks ch ON ch.run_id = r.run_id AND "
+                         "ch.cell_key = r.cell_key WHERE r.run_id = ? AND {} AND ({}) "
+                         "ORDER BY tg.name, c.fixture, c.c_compiler, c.c_setting, c.rust_setting, ch.seq",
+                         kResultTables, w.sql(), ors.empty() ? "1" : join(ors, " OR "));
+  Statement q(m_db, sql.c_str());
+  int at = 1;
+  q.bind(at++, run);
+  for (const auto& p : w.params)
+    q.bind(at++, p);
+  for (const auto& g : globs)
+    q.bind(at++, g).bind(at++, g);
+  std::vector<CheckRow> out;
+  while (q.next())
+    out.push_back({q.text(0), q.text(1), check_row(q, 2)});
   return out;
 }
 
@@ -344,10 +404,11 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   s.layout = {q.text(kResultColumnCount + 7), q.text(kResultColumnCount + 8), q.text(kResultColumnCount + 9)};
   q.reset();
 
-  Statement checks(m_db, "SELECT property, flag, held, detail FROM checks WHERE run_id = ? AND cell_key = ? ORDER BY seq");
+  Statement checks(m_db, "SELECT property, flag, held, detail, kind, test, expected, received FROM checks "
+                         "WHERE run_id = ? AND cell_key = ? ORDER BY seq");
   checks.bind(1, run).bind(2, key);
   while (checks.next())
-    s.checks.push_back({checks.text(0), checks.text(1), checks.integer(2) != 0, checks.text(3)});
+    s.checks.push_back(check_row(checks));
 
   Statement mix(m_db, "SELECT NULL, NULL, refused, message, allow_flag, allowed FROM rust_mix "
                       "WHERE run_id = ? AND cell_key = ?");

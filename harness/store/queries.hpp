@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,12 +47,18 @@ struct ResultRow {
 struct CellChange {
   std::string key, name;
   std::optional<ResultRow> before, after;
+  // Checks that failed in one run only ("CASE: NAME", or "NAME" outside a
+  // case), when both runs recorded value checks: what changed inside a cell
+  // whose verdict may not have.
+  std::vector<std::string> now_failing, now_holding;
 };
 
 struct RunDiff {
   std::int64_t from = 0, to = 0;
-  std::vector<CellChange> regressions; // passed (pass, xpass) -> failed (fail, xfail)
-  std::vector<CellChange> fixes;       // failed -> passed
+  // passed (pass, xpass) -> failed (fail, xfail), or a check that held fails
+  std::vector<CellChange> regressions;
+  // failed -> passed, or, with the same verdict, checks that failed hold
+  std::vector<CellChange> fixes;
   std::vector<CellChange> changed;     // any other change of verdict
   std::vector<CellChange> added, gone; // in one run only
   // The tools that differ: "- role name path: version" of `from`, "+ ..." of `to`.
@@ -64,6 +71,14 @@ struct HistoryRow {
   Verdict verdict = Verdict::skip;
   std::optional<Stage> stage;
   std::string reason, c_compiler_version, rustc_version;
+  // As CellChange names them; unset for a run that recorded no value checks.
+  std::optional<std::vector<std::string>> failing_checks;
+};
+
+// One check of one result, for `query --check`.
+struct CheckRow {
+  std::string key, name;
+  CheckResult check;
 };
 
 struct StepRow {
@@ -99,6 +114,9 @@ public:
   // Checks that a run exists.
   std::int64_t run(std::int64_t id);
   std::vector<ResultRow> results(std::int64_t run, const ResultFilter& filter);
+  // The checks of a run's results whose name or test case matches one of
+  // the globs, within the results the filter selects.
+  std::vector<CheckRow> checks(std::int64_t run, const ResultFilter& filter, const std::vector<std::string>& globs);
   RunDiff diff(std::int64_t from, std::int64_t to, const ResultFilter& filter);
   // The run to compare `to` with: the previous run of its matrix, or with
   // since_toolchain_change the newest earlier one whose tools differ.
@@ -116,6 +134,10 @@ private:
   std::vector<ResultRow> select_results(std::int64_t run, const std::string& where,
                                         const std::vector<std::string>& params);
   ResultRow result_row(class Statement& q);
+  // Per cell key, the checks that failed in a run; nullopt when the run
+  // recorded no value checks (schema 7 and later do), so there is nothing
+  // to compare at check level.
+  std::optional<std::map<std::string, std::set<std::string>>> failing_checks(std::int64_t run);
 
   Database& m_database;
   sqlite3* m_db;

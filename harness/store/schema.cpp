@@ -242,6 +242,17 @@ ALTER TABLE results ADD COLUMN work_dir TEXT NOT NULL DEFAULT '';
 ALTER TABLE results ADD COLUMN cache_dir TEXT NOT NULL DEFAULT '';
 ALTER TABLE steps ADD COLUMN cwd TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7: every value check is a row of checks too, with the test case it ran
+    // in and the values it compared; a case that crashed is a row of its
+    // own. Rows written before are all properties.
+    R"sql(
+ALTER TABLE checks ADD COLUMN kind TEXT NOT NULL DEFAULT 'property'
+  CHECK (kind IN ('value', 'property', 'crash'));
+ALTER TABLE checks ADD COLUMN test TEXT NOT NULL DEFAULT '';
+ALTER TABLE checks ADD COLUMN expected TEXT NOT NULL DEFAULT '';
+ALTER TABLE checks ADD COLUMN received TEXT NOT NULL DEFAULT '';
+CREATE INDEX checks_by_name ON checks(property, run_id);
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -266,7 +277,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr};
+                                            nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

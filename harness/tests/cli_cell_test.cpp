@@ -109,7 +109,7 @@ TEST_F(CliCell, ReproScriptsReproduceAPassAndAFailureWithoutTheHarnessOrTheRepo)
 
   auto bad = bash({(d / "fail.sh").string(), (d / "fail-work").string()}, "/");
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
-  EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value: c_to_rust.u8 expected 165, got "));
+  EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value in rs_scalars_take: c_to_rust.u8 expected 165, got "));
   EXPECT_THAT(bad.output, HasSubstr("same outcome as recorded"));
   std::filesystem::rename(d / "fixtures-moved", d / "fixtures");
 
@@ -144,10 +144,10 @@ TEST_F(CliCell, MinimizeFindsTheOneBreakingFlagOfThree) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("the sides differ in 3: min-function-alignment (C 64, Rust off), "
                                   "patchable-function-entry (C 4,2, Rust off), regparm (C 3, Rust off)"));
-  EXPECT_THAT(r.output, HasSubstr("fails the same way: run: wrong value: c_to_rust.u8"));
+  EXPECT_THAT(r.output, HasSubstr("fails the same way: run: wrong value in rs_scalars_take: c_to_rust.u8"));
   // The whole difference, none of it, then ddmin's four.
   EXPECT_THAT(r.output, HasSubstr("run  2  differ in none\n          pass\n"));
-  EXPECT_THAT(r.output, HasSubstr("run  6  differ in regparm\n          fail at run: wrong value: c_to_rust.u8"));
+  EXPECT_THAT(r.output, HasSubstr("run  6  differ in regparm\n          fail at run: wrong value in rs_scalars_take: c_to_rust.u8"));
   EXPECT_THAT(r.output, HasSubstr("minimal: regparm (C 3, Rust off) (6 runs)\n"
                                   "  C side:    " + std::string(kThreeFlags) + "\n"
                                   "  Rust side: min-function-alignment=64,patchable-function-entry=4,2\n"));

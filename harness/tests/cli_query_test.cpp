@@ -3,10 +3,14 @@
 // rustc no longer gets -Zfixed-x18: a regression of the fixed-x18 cells,
 // as a nightly rustc that dropped the flag would cause.
 
+#include "store/database.hpp"
+#include "model/judge.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
+
+#include <set>
 
 namespace amx {
 namespace {
@@ -93,10 +97,14 @@ TEST_F(CliQuery, QueryFiltersByFlagSideAndVerdict) {
 TEST_F(CliQuery, DiffAndRegressionsShowTheFlagThatBroke) {
   auto d = q({"diff", "1", "2"});
   EXPECT_EQ(d.exit_code, 0) << d.output;
-  EXPECT_THAT(d.output, HasSubstr("regressions (1):"));
+  EXPECT_THAT(d.output, HasSubstr("regressions (2):"));
   EXPECT_THAT(d.output, HasSubstr(kMatched));
   EXPECT_THAT(d.output, HasSubstr("after:  fail (run: wrong value: x18.across_rust_call"));
-  EXPECT_THAT(d.output, HasSubstr("1 regressed, 0 fixed, 0 changed otherwise, 0 new, 0 gone"));
+  // Inside a cell that stays xfail, a check that held now fails too: the
+  // Rust side that lost -Zfixed-x18 now clobbers x18 across its own calls.
+  EXPECT_THAT(d.output, HasSubstr("aarch64 x18 clang-19/rustc c:off rust:fixed-x18=on\n      before: xfail"));
+  EXPECT_THAT(d.output, HasSubstr("      now failing: x18.across_rust_call\n"));
+  EXPECT_THAT(d.output, HasSubstr("2 regressed, 0 fixed, 0 changed otherwise, 0 new, 0 gone"));
 
   auto r = q({"regressions", "--flag", "fixed-x18"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -131,6 +139,111 @@ TEST_F(CliQuery, HistoryAndShowFollowOneCell) {
   auto ambiguous = q({"show", ""});
   EXPECT_EQ(ambiguous.exit_code, 2);
   EXPECT_THAT(ambiguous.output, HasSubstr("is the start of more than one cell key"));
+}
+
+// Check-level evidence with the real toolchains: on i386 with regparm on
+// both sides, the structs cells' checks separate the arguments rustc passes
+// the wrong way from the struct returns that crash, each owned by its rule.
+TEST(CliQueryChecks, TwoDefectsInOneCellEachWithItsChecks) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "i686-linux-gnu-gcc", "qemu-i386", "rustc");
+  test::ScopedTempDir dir;
+  auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+  std::string head = "name: structs\nimport: " + (repo / "matrices/flags.yaml").string() +
+                     "\nfixtures-dir: " + (repo / "fixtures").string() +
+                     "\ntargets: [i386]\nc-compilers: [clang-19, gcc]\nfixtures: [structs]\n"
+                     "flags:\n  regparm: [3]\npairings: [matched]\nexpect:\n"
+                     "  - match: {c: {regparm: \"3\"}, rust: {regparm: \"3\"}}\n    verdict: fail\n"
+                     "    checks: [\"c_to_rust.*\", \"rust_to_c.*\"]\n    reason: arguments\n";
+  std::string returns = "  - match: {c: {regparm: \"3\"}, rust: {regparm: \"3\"}}\n    verdict: fail\n"
+                        "    checks: [\"rs_ret_*\", rs_structs_drive]\n    reason: returns in memory\n";
+  test::write_file(dir.path() / "both.yaml", head + returns);
+  test::write_file(dir.path() / "one.yaml", head);
+  auto db = (dir.path() / "r.db").string();
+
+  auto both = test::run_abimatrix({"run", (dir.path() / "both.yaml").string(), "--db", db});
+  EXPECT_EQ(both.exit_code, 0) << both.output;
+  // Answered from the database: every argument check, held or not.
+  auto args = test::run_abimatrix({"query", "--check", "rust_to_c.*", "--target", "i386", "--verdict", "xfail",
+                                   "--format", "json", "--db", db});
+  auto doc = nlohmann::json::parse(args.output);
+  EXPECT_EQ(doc["count"], 28); // 14 fields, 2 cells
+  for (const auto& c : doc["checks"]) {
+    EXPECT_EQ(c["kind"], "value");
+    EXPECT_EQ(c["test"], "rs_structs_drive");
+  }
+  auto wrong = test::run_abimatrix({"query", "--check", "c_to_rust.small.a", "--db", db});
+  EXPECT_THAT(wrong.output, HasSubstr("c_to_rust.small.a  rs_structs_take  wrong    expected 195, got "));
+  // Each struct returned in memory crashed in its own case; none hid another.
+  auto crashed = test::run_abimatrix({"query", "--check", "rs_ret_*", "--flag", "regparm=3", "--format", "json", "--db", db});
+  doc = nlohmann::json::parse(crashed.output);
+  std::set<std::string> cases;
+  for (const auto& c : doc["checks"]) {
+    if (c["kind"] == "crash") {
+      EXPECT_EQ(c["detail"], "SIGSEGV");
+      cases.insert(c["check"].get<std::string>());
+    } else {
+      ADD_FAILURE() << "a check of a crashed case was recorded: " << c.dump();
+    }
+  }
+  EXPECT_EQ(cases, (std::set<std::string>{"rs_ret_small", "rs_ret_pair", "rs_ret_two64", "rs_ret_mixed", "rs_ret_big"}));
+
+  // With the returns rule left out, the second defect is not hidden by the first.
+  auto one = test::run_abimatrix({"run", (dir.path() / "one.yaml").string(), "--db", db});
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_THAT(one.output, HasSubstr("not expected: rs_ret_small, rs_ret_pair, rs_ret_two64 (+"));
+}
+
+// Check-level history: in a cell that stays xfail, one defect is fixed and
+// later another appears; diff, regressions and history say so.
+TEST(CliQueryChecks, ChangesInsideACellWhoseVerdictStays) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "r.db";
+  {
+    Database db(path);
+    Fixture fixture{"structs", "", {}, {}, {}, {}, {}};
+    CCompiler cc{"clang-19", Family::clang};
+    Cell cell;
+    cell.target = find_target("i386");
+    cell.fixture = &fixture;
+    cell.c_compiler = &cc;
+    cell.rustc = "rustc";
+    cell.c = cell.rust = {{"regparm", "3"}};
+    cell.expected = Expected::fail;
+    identify(cell);
+    // One night's output of the program, as the runner records it.
+    auto night = [&](const std::string& output) {
+      auto run = db.begin_run({"m.yaml", "m", "0123", "host", 1, 1, {}});
+      CellResult r;
+      r.cell = &cell;
+      r.verdict = Verdict::xfail;
+      r.checks = value_checks(output);
+      r.outcome = {false, Stage::run, "r"};
+      db.record(run, {r});
+      db.finish_run(run, RunStatus::complete);
+    };
+    night("case take\nfail c_to_rust.a expected=1 got=2\ncase rs_ret_two64\n"
+          "fail rs_ret_two64 expected=no-signal got=SIGSEGV\ndone\n");
+    night("case take\nfail c_to_rust.a expected=1 got=2\ncase rs_ret_two64\nok rust_returns.two64.a\ndone\n");
+    night("case take\nfail c_to_rust.a expected=1 got=2\nfail c_to_rust.b expected=3 got=4\ncase rs_ret_two64\n"
+          "ok rust_returns.two64.a\ndone\n");
+  }
+  auto db = path.string();
+  auto fixed = test::run_abimatrix({"diff", "1", "2", "--db", db});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_THAT(fixed.output, HasSubstr("fixes (1):"));
+  EXPECT_THAT(fixed.output, HasSubstr("now holding: rs_ret_two64"));
+  EXPECT_THAT(fixed.output, HasSubstr("0 regressed, 1 fixed"));
+
+  auto broke = test::run_abimatrix({"regressions", "--db", db});
+  EXPECT_EQ(broke.exit_code, 1) << broke.output;
+  EXPECT_THAT(broke.output, HasSubstr("before: xfail (run: r)"));
+  EXPECT_THAT(broke.output, HasSubstr("now failing: take: c_to_rust.b"));
+
+  auto json = nlohmann::json::parse(test::run_abimatrix({"diff", "2", "3", "--format", "json", "--db", db}).output);
+  EXPECT_EQ(json["regressions"][0]["now_failing"], nlohmann::json::array({"take: c_to_rust.b"}));
+
+  auto history = test::run_abimatrix({"history", json["regressions"][0]["key"].get<std::string>(), "--db", db});
+  EXPECT_THAT(history.output, HasSubstr("run 2: now holding: rs_ret_two64\nrun 3: now failing: take: c_to_rust.b\n"));
 }
 
 } // namespace

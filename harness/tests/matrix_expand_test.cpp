@@ -158,6 +158,23 @@ TEST_F(MatrixExpand, ExpectationsFollowFlagClassUnlessOverridden) {
   EXPECT_EQ(cs[1].expect_reason, "known defect");
 }
 
+TEST_F(MatrixExpand, RulesThatNameChecksOwnOnlyThose) {
+  auto cs = cells("pairings: [matched]\nexpect:\n"
+                  "  - match: {c: {regparm: \"3\"}}\n    verdict: fail\n    reason: whole cell\n"
+                  "  - match: {c: {regparm: \"3\"}}\n    verdict: fail\n    checks: [\"c_to_rust.*\"]\n"
+                  "    reason: arguments\n"
+                  "  - match: {c: {regparm: \"3\"}}\n    verdict: fail\n    checks: [\"rs_ret_*\", drive]\n"
+                  "    reason: returns\n",
+                  "  regparm: [3]\n");
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_TRUE(cs[0].check_expectations.empty());
+  // Every rule that names checks applies; a whole-cell rule then does not.
+  ASSERT_EQ(cs[1].check_expectations.size(), 2u);
+  EXPECT_EQ(cs[1].check_expectations[1].checks, (std::vector<std::string>{"rs_ret_*", "drive"}));
+  EXPECT_EQ(cs[1].expected, Expected::fail);
+  EXPECT_EQ(cs[1].expect_reason, "arguments; returns");
+}
+
 TEST_F(MatrixExpand, ProfilePairsRunTheWholeProfileAndDropOneFlagPerSide) {
   test::write_file(m_dir.path() / "profiles.yaml",
                    "profiles:\n  k:\n    target: i386\n    kernel: [\"arch/x86/Makefile: ...\"]\n"

@@ -229,6 +229,12 @@ TEST_F(MatrixLoad, ExpectationNeedsAReason) {
             "DIR/m.yaml:9:5: error: missing key 'reason' in an expectation");
 }
 
+TEST_F(MatrixLoad, ARuleThatNamesChecksExpectsThemToFail) {
+  EXPECT_EQ(first_line(load_error(matrix("expect:\n  - match: {target: i386}\n    verdict: pass\n"
+                                         "    checks: [\"c_to_rust.*\"]\n    reason: r\n"))),
+            "DIR/m.yaml:11:13: error: an expectation that names checks expects them to fail: give verdict: fail");
+}
+
 TEST_F(MatrixLoad, RulePatternMustMatchSomething) {
   EXPECT_EQ(first_line(load_error(matrix("exclude:\n  - {target: riscv64}\n"))),
             "DIR/m.yaml:9:14: error: 'riscv64' matches no target of this matrix (it has: i386, aarch64)");

@@ -75,7 +75,7 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
     auto mismatch = got[name("scalars", "regparm=3", "off")];
     EXPECT_EQ(mismatch[0], "xfail") << cc;
     EXPECT_EQ(mismatch[1], "run") << cc;
-    EXPECT_THAT(mismatch[2], StartsWith("wrong value: c_to_rust.u8 expected 165, got ")) << cc;
+    EXPECT_THAT(mismatch[2], StartsWith("wrong value in rs_scalars_take: c_to_rust.u8 expected 165, got ")) << cc;
     auto hang = got[name("hang", "off", "off")];
     EXPECT_EQ(hang[0], "fail") << cc;
     EXPECT_EQ(hang[1], "run") << cc;

@@ -12,10 +12,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-ProcessResult run_repro(const std::string& script) {
+ProcessResult run_repro(const std::string& script, const std::vector<std::string>& args = {}) {
   ProcessSpec spec;
   spec.exe = find_program("bash");
   spec.args = {(test::kSourceDir / "scripts/repro" / script).string()};
+  spec.args.insert(spec.args.end(), args.begin(), args.end());
   spec.timeout = std::chrono::minutes(3);
   return run_process(spec);
 }
@@ -45,6 +46,22 @@ TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
     EXPECT_EQ(r.exit_code, 1) << script << "\n" << r.output;
     EXPECT_THAT(r.output, HasSubstr(line)) << script;
   }
+}
+
+TEST(ScriptsRepro, RegparmStructReturnsCrashBothWays) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "i686-linux-gnu-gcc", "qemu-i386", "rustc");
+  for (const char* cc : {"clang-19", "i686-linux-gnu-gcc"})
+    for (const char* direction : {"c-calls-rust", "rust-calls-c"}) {
+      auto broken = run_repro("i386-regparm-sret.sh", {"rustc", cc, "1", direction});
+      EXPECT_EQ(broken.exit_code, 139) << cc << " " << direction << "\n" << broken.output;
+      EXPECT_THAT(broken.output, HasSubstr("killed by signal 11"));
+      auto plain = run_repro("i386-regparm-sret.sh", {"rustc", cc, "0", direction});
+      EXPECT_EQ(plain.exit_code, 0) << cc << " " << direction << "\n" << plain.output;
+    }
+  // What clang says and rustc does not: the sret pointer goes in a register.
+  auto ir = run_repro("i386-regparm-sret.sh", {"rustc", "clang-19", "3"});
+  EXPECT_THAT(ir.output, HasSubstr("inreg nonnull writable sret"));
+  EXPECT_THAT(ir.output, ::testing::Not(HasSubstr("inreg noalias")));
 }
 
 } // namespace
