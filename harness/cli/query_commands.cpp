@@ -222,16 +222,12 @@ int QueryCommands::query_checks(Queries& q, std::int64_t run) {
   auto rows = q.checks(run, m_filter, m_checks);
   if (m_format == "json") {
     json a = json::array();
-    for (const auto& r : rows)
-      a.push_back({{"key", r.key},
-                   {"name", r.name},
-                   {"check", r.check.property},
-                   {"kind", to_string(r.check.kind)},
-                   {"test", r.check.test},
-                   {"held", r.check.held},
-                   {"expected", r.check.expected},
-                   {"received", r.check.received},
-                   {"detail", r.check.detail}});
+    for (const auto& r : rows) {
+      auto c = to_json(r.check);
+      c["key"] = r.key;
+      c["name"] = r.name;
+      a.push_back(std::move(c));
+    }
     fmt::print("{}\n", json{{"run", run}, {"count", rows.size()}, {"checks", a}}.dump(2));
     return 0;
   }

@@ -25,6 +25,12 @@ json to_json(const std::map<Verdict, std::size_t>& counts) {
   return o;
 }
 
+json to_json(const CheckResult& c) {
+  return {{"property", c.property}, {"flag", c.flag},         {"held", c.held},
+          {"detail", c.detail},     {"kind", to_string(c.kind)}, {"test", c.test},
+          {"expected", c.expected}, {"received", c.received}};
+}
+
 json to_json(const ResultRow& r) {
   return {{"run", r.run},
           {"key", r.key},
@@ -55,14 +61,7 @@ json to_json(const ShownResult& s) {
   j["signal"] = optional_int(s.signal);
   j["checks"] = json::array();
   for (const auto& c : s.checks)
-    j["checks"].push_back({{"property", c.property},
-                           {"flag", c.flag},
-                           {"held", c.held},
-                           {"detail", c.detail},
-                           {"kind", to_string(c.kind)},
-                           {"test", c.test},
-                           {"expected", c.expected},
-                           {"received", c.received}});
+    j["checks"].push_back(to_json(c));
   j["rust_mix"] = s.rust_mix ? json{{"minicore_setting", to_string(s.rust_mix->minicore_setting)},
                                     {"crate_setting", to_string(s.rust_mix->crate_setting)},
                                     {"refused", s.rust_mix->refused},

@@ -12,6 +12,7 @@ namespace amx {
 nlohmann::json to_json(const ResultRow& r);
 // Those, and its flags, checks, Rust-vs-Rust experiment and steps.
 nlohmann::json to_json(const ShownResult& s);
+nlohmann::json to_json(const CheckResult& c);
 // {"fixed-x18": "on", ...}
 nlohmann::json to_json(const Setting& s);
 nlohmann::json to_json(const std::map<Verdict, std::size_t>& counts);

@@ -180,7 +180,7 @@ TEST(CliQueryChecks, TwoDefectsInOneCellEachWithItsChecks) {
   for (const auto& c : doc["checks"]) {
     if (c["kind"] == "crash") {
       EXPECT_EQ(c["detail"], "SIGSEGV");
-      cases.insert(c["check"].get<std::string>());
+      cases.insert(c["property"].get<std::string>());
     } else {
       ADD_FAILURE() << "a check of a crashed case was recorded: " << c.dump();
     }
