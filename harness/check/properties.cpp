@@ -168,7 +168,9 @@ std::vector<CheckResult> check_properties(const Cell& cell, const Setting& inten
 
   std::vector<CheckResult> out;
   for (const auto& [check, value] : active) {
-    CheckResult r{check->property, check->flag, true, ""};
+    CheckResult r;
+    r.property = check->property;
+    r.flag = check->flag;
     const std::string& p = check->property;
     std::optional<std::string> bad;
     if (auto nf = kNoteFeatures.find(p); nf != kNoteFeatures.end()) {

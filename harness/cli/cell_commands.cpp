@@ -139,7 +139,7 @@ int CellCommands::judge() {
   r.timed_out = m_timed_out;
   ProcessSpec spec;
   spec.timeout = std::chrono::milliseconds(static_cast<long long>(m_timeout_s * 1000));
-  auto o = *stage == Stage::run ? judge_program(r, spec, run_properties(r.output))
+  auto o = *stage == Stage::run ? judge_program(judge_run(r, spec), run_properties(r.output))
                                 : judge_build(*stage, m_tool.empty() ? m_stage : m_tool, r, spec);
   fmt::print("{}\n", outcome_line(o));
   return o.passed ? 0 : 1;

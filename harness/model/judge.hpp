@@ -32,8 +32,9 @@ std::vector<CheckResult> value_checks(const std::string& output);
 // The check stage's verdict: the first lost property, and how many more.
 Outcome judge_checks(const std::vector<CheckResult>& checks);
 
-// A cell's program: its run, then the properties checked after it.
-Outcome judge_program(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks);
+// A cell's program: its run (judge_run's outcome), then the properties
+// checked after it.
+Outcome judge_program(const Outcome& ran, const std::vector<CheckResult>& checks);
 
 // The program itself as a check, when it failed other than through its
 // value checks (a timeout, a signal, an exit without "done"): so no failure

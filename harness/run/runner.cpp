@@ -140,12 +140,13 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
-  const auto ran_at = res.steps.size();
   res.steps.push_back(run_step(Stage::run, "run", run));
-  res.checks = value_checks(res.steps.back().result.output);
-  if (auto program = program_check(judge_run(res.steps.back().result, run), res.checks))
+  const ProcessResult& ran_result = res.steps.back().result;
+  const Outcome ran = judge_run(ran_result, run);
+  res.checks = value_checks(ran_result.output);
+  if (auto program = program_check(ran, res.checks))
     res.checks.push_back(std::move(*program));
-  auto props = run_properties(res.steps.back().result.output);
+  auto props = run_properties(ran_result.output);
   res.checks.insert(res.checks.end(), props.begin(), props.end());
   if (m_inspectors.readelf && m_inspectors.objdump) {
     LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, res.steps);
@@ -154,7 +155,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
                                  reader);
     res.checks.insert(res.checks.end(), more.begin(), more.end());
   }
-  return finish(judge_program(res.steps[ran_at].result, run, res.checks));
+  return finish(judge_program(ran, res.checks));
 }
 
 bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
