@@ -120,42 +120,51 @@ std::vector<std::string> distinct_failures(const std::vector<CheckResult>& check
 
 } // namespace
 
-Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec) {
-  Outcome o{false, Stage::run, ""};
-  const auto checks = value_checks(r.output);
+namespace {
+
+// How the program itself failed, beyond what its checks say; "" when it
+// did not. A timeout or a crash after wrong values is a second finding.
+std::string program_failure(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks) {
   int oks = 0;
   std::string last_ok;
-  for (const auto& c : checks)
+  bool wrong = false;
+  for (const auto& c : checks) {
+    wrong = wrong || !c.held;
     if (c.held && c.kind == CheckKind::value) {
       oks++;
       last_ok = c.property;
     }
-  const auto lines = split_lines(r.output);
-  const bool done = std::find(lines.begin(), lines.end(), "done") != lines.end();
+  }
   std::string progress = oks ? fmt::format(" after {} passing check{} (last: {})", oks, oks > 1 ? "s" : "", last_ok)
                              : " before any check passed";
-
-  // Every failure the program reported, then how the program itself ended
-  // when that was not normal: a timeout or a crash after wrong values is a
-  // second finding, not one to drop.
-  auto failures = distinct_failures(checks);
   if (auto why = abnormal_end(r, spec))
-    failures.push_back(*why + (r.started ? progress : ""));
-  else if (r.signal)
-    failures.push_back(fmt::format("killed by {}{}", signal_name(r.signal), progress));
-  if (!failures.empty()) {
-    o.reason = join(failures, "; ");
-  } else if (r.exit_code != 0) {
+    return *why + (r.started ? progress : "");
+  if (r.signal)
+    return fmt::format("killed by {}{}", signal_name(r.signal), progress);
+  if (wrong)
+    return ""; // the failing checks explain the exit
+  if (r.exit_code != 0) {
     auto said = first_line(r.output);
-    o.reason = fmt::format("exit code {}{}", r.exit_code, oks || said.empty() ? progress : ": " + said);
-  } else if (!done) {
-    o.reason = "exited 0 without printing 'done'" + progress;
-  } else if (oks == 0) {
-    o.reason = "no checks ran";
-  } else {
-    return {};
+    return fmt::format("exit code {}{}", r.exit_code, oks || said.empty() ? progress : ": " + said);
   }
-  return o;
+  const auto lines = split_lines(r.output);
+  if (std::find(lines.begin(), lines.end(), "done") == lines.end())
+    return "exited 0 without printing 'done'" + progress;
+  if (oks == 0)
+    return "no checks ran";
+  return "";
+}
+
+} // namespace
+
+Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec) {
+  const auto checks = value_checks(r.output);
+  auto failures = distinct_failures(checks);
+  if (auto program = program_failure(r, spec, checks); !program.empty())
+    failures.push_back(std::move(program));
+  if (failures.empty())
+    return {};
+  return {false, Stage::run, join(failures, "; ")};
 }
 
 std::vector<CheckResult> run_properties(const std::string& output) {
@@ -193,22 +202,16 @@ Outcome judge_program(const Outcome& ran, const std::vector<CheckResult>& checks
   return ran.passed ? judge_checks(checks) : ran;
 }
 
-std::optional<CheckResult> program_check(const Outcome& ran, const std::vector<CheckResult>& checks) {
-  if (ran.passed)
-    return std::nullopt;
-  // What the run's reason says beyond the checks' own failures.
-  auto pieces = distinct_failures(checks);
-  std::string rest = ran.reason;
-  for (const auto& p : pieces)
-    if (rest.starts_with(p))
-      rest = rest.substr(std::min(rest.size(), p.size() + 2)); // and its "; "
-  if (rest.empty())
+std::optional<CheckResult> program_check(const ProcessResult& r, const ProcessSpec& spec,
+                                         const std::vector<CheckResult>& checks) {
+  auto failure = program_failure(r, spec, checks);
+  if (failure.empty())
     return std::nullopt;
   CheckResult c;
   c.kind = CheckKind::crash;
   c.property = "program";
   c.held = false;
-  c.detail = rest;
+  c.detail = std::move(failure);
   return c;
 }
 

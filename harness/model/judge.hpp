@@ -39,7 +39,8 @@ Outcome judge_program(const Outcome& ran, const std::vector<CheckResult>& checks
 // The program itself as a check, when it failed other than through its
 // value checks (a timeout, a signal, an exit without "done"): so no failure
 // goes without a check that names it.
-std::optional<CheckResult> program_check(const Outcome& ran, const std::vector<CheckResult>& checks);
+std::optional<CheckResult> program_check(const ProcessResult& r, const ProcessSpec& spec,
+                                         const std::vector<CheckResult>& checks);
 
 // The verdict of a cell. With check expectations, every failing check must
 // be owned by one and each must see one of its checks fail; otherwise it is

@@ -144,7 +144,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   const ProcessResult& ran_result = res.steps.back().result;
   const Outcome ran = judge_run(ran_result, run);
   res.checks = value_checks(ran_result.output);
-  if (auto program = program_check(ran, res.checks))
+  if (auto program = program_check(ran_result, run, res.checks))
     res.checks.push_back(std::move(*program));
   auto props = run_properties(ran_result.output);
   res.checks.insert(res.checks.end(), props.begin(), props.end());

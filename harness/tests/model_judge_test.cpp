@@ -133,13 +133,13 @@ TEST(ModelJudge, TheReasonListsEachDistinctFailureCrashesIncluded) {
   auto o = judge_run(exited(1, kCased), kSpec);
   EXPECT_EQ(o.reason, "wrong value in rs_structs_take: c_to_rust.small.a expected 195, got 8 (+1 more); "
                       "SIGSEGV in rs_ret_two64 (+1 more case)");
-  EXPECT_FALSE(program_check(o, value_checks(kCased))); // every failure is a check already
+  EXPECT_FALSE(program_check(exited(1, kCased), kSpec, value_checks(kCased))); // every failure is a check already
   // A crash of the program itself after wrong values is a second finding, and a check.
   auto r = exited(-1, "ok a\nfail b expected=1 got=2\n");
   r.signal = SIGSEGV;
   o = judge_run(r, kSpec);
   EXPECT_EQ(o.reason, "wrong value: b expected 1, got 2; killed by SIGSEGV after 1 passing check (last: a)");
-  auto program = program_check(o, value_checks(r.output));
+  auto program = program_check(r, kSpec, value_checks(r.output));
   ASSERT_TRUE(program);
   EXPECT_EQ(program->property, "program");
   EXPECT_EQ(program->detail, "killed by SIGSEGV after 1 passing check (last: a)");
