@@ -69,10 +69,10 @@ std::string outcome_text(const CellResult& r) {
   return r.verdict == Verdict::skip ? "skip: " + r.outcome.reason : outcome_line(r.outcome);
 }
 
-std::string failure_kind_of(const CellResult& r) {
+std::string failure_signature_of(const CellResult& r) {
   if (r.verdict == Verdict::skip || r.outcome.passed)
     return "";
-  return failure_kind(*r.outcome.stage, r.outcome.reason);
+  return failure_signature(*r.outcome.stage, r.outcome.reason, r.checks);
 }
 
 // "regparm (C 3, Rust off)" for each flag.
@@ -112,6 +112,8 @@ CellCommands::CellCommands(CLI::App& app) {
   auto* signal = m_judge->add_option("--signal", m_signal, "the signal that ended it")->excludes(exit_code);
   m_judge->add_flag("--timed-out", m_timed_out, "it ran past its timeout")->excludes(exit_code)->excludes(signal);
   m_judge->add_option("--timeout", m_timeout_s, "run: the timeout it had, in seconds")->capture_default_str();
+  m_judge->add_option("--case", m_cases, "run: a test case the fixture declares (repeat for each), so one the "
+                                         "output never reaches counts as a failure");
 }
 
 std::optional<int> CellCommands::dispatch() {
@@ -139,8 +141,9 @@ int CellCommands::judge() {
   r.timed_out = m_timed_out;
   ProcessSpec spec;
   spec.timeout = std::chrono::milliseconds(static_cast<long long>(m_timeout_s * 1000));
-  auto o = *stage == Stage::run ? judge_program(judge_run(r, spec), run_properties(r.output))
-                                : judge_build(*stage, m_tool.empty() ? m_stage : m_tool, r, spec);
+  auto o = *stage == Stage::run
+               ? judge_program(judge_run(r, spec, value_checks(r.output, m_cases)), run_properties(r.output))
+               : judge_build(*stage, m_tool.empty() ? m_stage : m_tool, r, spec);
   fmt::print("{}\n", outcome_line(o));
   return o.passed ? 0 : 1;
 }
@@ -149,8 +152,13 @@ int CellCommands::repro() {
   require_database(m_db);
   Database db(m_db);
   auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
+  std::vector<std::string> cases;
+  for (const auto& f : rc.matrix.fixtures)
+    if (f.name == rc.shown.result.fixture)
+      cases = f.cases;
   auto script = render_reproducer(rc.shown, rc.run,
-                                  {rc.matrix.fixtures_dir, rc.matrix.timeouts.run, std::filesystem::canonical("/proc/self/exe")});
+                                  {rc.matrix.fixtures_dir, rc.matrix.timeouts.run, std::move(cases),
+                                   std::filesystem::canonical("/proc/self/exe")});
   if (m_output.empty()) {
     fmt::print("{}", script);
     return 0;
@@ -192,7 +200,7 @@ int CellCommands::minimize() {
                                                            : std::filesystem::path(m_work_dir));
   driver.prepare(db, work, 1);
 
-  const std::string wanted = failure_kind(*rec.stage, rec.reason);
+  const std::string wanted = failure_signature(*rec.stage, rec.reason, rc.shown.checks);
   fmt::print("cell {} ({}), run {}: fail at {}: {}\n", rec.key, rec.name, rec.run, to_string(*rec.stage),
              first_line(rec.reason));
   fmt::print("the sides differ in {}: {}\n", differing.size(), describe_flags(differing, c, rust));
@@ -208,7 +216,7 @@ int CellCommands::minimize() {
     auto r = driver.run_cell(cell);
     if (interrupted())
       throw FatalError("interrupted");
-    bool same = failure_kind_of(r) == wanted;
+    bool same = failure_signature_of(r) == wanted;
     fmt::print("  run {:>2}  differ in {}\n          {}{}\n", ++runs, kept.empty() ? "none" : join(kept, ", "),
                outcome_text(r), same ? "  (the same way)" : "");
     std::fflush(stdout);

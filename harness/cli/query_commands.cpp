@@ -22,20 +22,6 @@ using nlohmann::json;
 
 std::string stage_text(const std::optional<Stage>& s) { return s ? to_string(*s) : ""; }
 
-// Where a check comes from: the flag that asks for a property, the test
-// case a value was compared in.
-std::string check_origin(const CheckResult& c) {
-  if (c.kind == CheckKind::property)
-    return c.flag.empty() ? "program" : c.flag;
-  return c.test.empty() ? "program" : c.test;
-}
-
-std::string check_status(const CheckResult& c) {
-  if (c.held)
-    return "held";
-  return c.kind == CheckKind::crash ? "crashed" : c.kind == CheckKind::value ? "wrong" : "lost";
-}
-
 std::string verdict_and_reason(const ResultRow& r) {
   return r.reason.empty() ? to_string(r.verdict)
                           : fmt::format("{} ({}{})", to_string(r.verdict), r.stage ? to_string(*r.stage) + ": " : "",
@@ -233,8 +219,10 @@ int QueryCommands::query_checks(Queries& q, std::int64_t run) {
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : rows)
-    table.push_back({r.key, r.check.property, r.check.test, check_status(r.check), r.check.detail, r.name});
-  fmt::print("{}", render_table({"cell", "check", "test", "outcome", "detail", "name"}, table));
+    table.push_back({r.key, r.check.property, r.check.test,
+                     r.check.c_type.empty() ? "" : r.check.c_type + "/" + r.check.rust_type,
+                     check_outcome(r.check), r.check.held ? "" : r.check.detail, r.name});
+  fmt::print("{}", render_table({"cell", "check", "test", "type", "outcome", "detail", "name"}, table));
   fmt::print("{} checks in run {}\n", rows.size(), run);
   return 0;
 }
@@ -347,8 +335,7 @@ int QueryCommands::show(Queries& q) {
              s.expected_stage ? " at " + to_string(*s.expected_stage) : "",
              s.expect_reason, verdict_and_reason(r));
   for (const auto& c : s.checks)
-    fmt::print("check     {} ({}): {}{}\n", c.property, check_origin(c), check_status(c),
-               c.detail.empty() ? "" : ": " + c.detail);
+    fmt::print("check     {}\n", describe_check(c));
   if (s.rust_mix)
     fmt::print("rust-mix  {}\n", describe(*s.rust_mix));
   for (const auto& st : s.steps) {

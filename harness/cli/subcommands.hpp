@@ -96,6 +96,7 @@ private:
   std::optional<int> m_exit_code, m_signal;
   bool m_timed_out = false;
   double m_timeout_s = 10;
+  std::vector<std::string> m_cases;
   std::string m_db = "results/abimatrix.db", m_cell, m_matrix, m_output, m_work_dir;
   std::optional<std::int64_t> m_run;
   bool m_keep_work = false;

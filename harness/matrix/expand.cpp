@@ -55,21 +55,21 @@ std::vector<Pair> pairs_for(Pairing mode, const std::vector<Setting>& settings) 
   for (const auto& a : settings) {
     switch (mode) {
     case Pairing::matched:
-      out.push_back({a, a, mode});
+      out.push_back({a, a, mode, false, ""});
       break;
     case Pairing::c_only:
       if (!a.empty())
-        out.push_back({a, {}, mode});
+        out.push_back({a, {}, mode, false, ""});
       break;
     case Pairing::rust_only:
       if (!a.empty())
-        out.push_back({{}, a, mode});
+        out.push_back({{}, a, mode, false, ""});
       break;
     case Pairing::one_off:
     case Pairing::cross:
       for (const auto& b : settings)
         if (mode == Pairing::cross || differing_flags(a, b).size() == 1)
-          out.push_back({a, b, mode});
+          out.push_back({a, b, mode, false, ""});
       break;
     }
   }
@@ -197,7 +197,7 @@ std::vector<Cell> expand(const Matrix& m) {
     for (const auto& inc : m.includes)
       if (any_glob(inc.scope.targets, target.name) && setting_applies(m, inc.c, target.name) &&
           setting_applies(m, inc.rust, target.name))
-        add({inc.c, inc.rust, classify(inc.c, inc.rust)}, &inc.scope);
+        add({inc.c, inc.rust, classify(inc.c, inc.rust), false, ""}, &inc.scope);
     for (const auto& name : m.profiles) {
       const Profile& profile = m.profile_catalogue.at(name);
       if (profile.target == target.name)

@@ -180,12 +180,15 @@ private:
         if (!std::filesystem::exists(src))
           m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
       YamlReader fr(yaml, m_diags);
-      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "flags", "checks"})) {
+      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "cases", "flags", "checks"})) {
         load_exercised(fr, *froot, fx);
         if ((*froot)["checks"].IsDefined())
           load_checks(fr, (*froot)["checks"], *froot, fx);
         if ((*froot)["description"].IsDefined())
           fx.description = fr.scalar((*froot)["description"], "'description'", *froot).value_or("");
+        if ((*froot)["cases"].IsDefined())
+          for (auto& c : fr.scalar_list((*froot)["cases"], "'cases'", *froot))
+            fx.cases.push_back(c.value);
         if ((*froot)["targets"].IsDefined())
           for (auto& t : fr.scalar_list((*froot)["targets"], "'targets'", *froot)) {
             if (find_target(t.value))
@@ -451,7 +454,7 @@ private:
   }
 
   void load_limits(const YAML::Node& root) {
-    if (YAML::Node t = root["timeouts"]; t.IsDefined() && m_r.check_map(t, "'timeouts'", {"compile", "link", "run"}, root)) {
+    if (YAML::Node t = root["timeouts"]; t.IsDefined() && m_r.check_map(t, "'timeouts'", {"compile", "link", "run", "case"}, root)) {
       auto seconds = [&](const char* key, std::chrono::milliseconds& out) {
         if (t[key].IsDefined())
           if (auto v = positive_number(t[key], fmt::format("timeouts.{} (seconds)", key), t))
@@ -460,6 +463,14 @@ private:
       seconds("compile", m_m.timeouts.compile);
       seconds("link", m_m.timeouts.link);
       seconds("run", m_m.timeouts.run);
+      seconds("case", m_m.timeouts.test_case);
+      // A case that may outlast the program would never be reported as a
+      // hang of its own: the program's timeout would take all the rest.
+      if (m_m.timeouts.test_case >= m_m.timeouts.run)
+        m_r.error(t["case"].IsDefined() ? t["case"] : t,
+                  fmt::format("timeouts.case ({} s) must be shorter than timeouts.run ({} s)",
+                              m_m.timeouts.test_case.count() / 1000.0, m_m.timeouts.run.count() / 1000.0),
+                  t);
     }
     if (root["output-cap"].IsDefined())
       if (auto v = positive_number(root["output-cap"], "'output-cap' (bytes)", root))

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 namespace amx {
 
@@ -40,80 +42,129 @@ Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r
   return o;
 }
 
-std::vector<CheckResult> value_checks(const std::string& output) {
+namespace {
+
+// "NAME c=T rust=R as=A expected=0xE got=0xG": a value check's words. The
+// C type may hold spaces ("unsigned int"), so each field runs to the next.
+CheckResult value_check(const std::string& words, bool held) {
+  CheckResult c;
+  c.kind = CheckKind::value;
+  c.held = held;
+  static const std::array<std::string_view, 5> keys = {" c=", " rust=", " as=", " expected=", " got="};
+  std::array<std::string, 5> fields;
+  std::size_t first = std::string::npos;
+  for (std::size_t k = 0; k < keys.size(); k++) {
+    auto at = words.find(keys[k]);
+    if (at == std::string::npos)
+      continue;
+    first = std::min(first, at);
+    auto from = at + keys[k].size();
+    auto to = words.size();
+    for (auto other : keys)
+      if (auto next = words.find(other, from); next != std::string::npos)
+        to = std::min(to, next);
+    fields[k] = words.substr(from, to - from);
+  }
+  c.property = words.substr(0, first);
+  if (c.property.empty())
+    c.property = "?";
+  c.c_type = fields[0];
+  c.rust_type = fields[1];
+  c.expected = read_value(fields[2], fields[3]);
+  c.received = read_value(fields[2], fields[4]);
+  if (!held)
+    c.detail = fmt::format("expected {}, got {}", c.expected, c.received);
+  return c;
+}
+
+// A case that did not end by returning: "crash NAME SIGNO", "timeout NAME
+// MS", "fork-failed NAME".
+CheckResult case_check(CheckKind kind, const std::string& name, std::string detail) {
+  CheckResult c;
+  c.kind = kind;
+  c.property = name;
+  c.test = name;
+  c.held = false;
+  c.detail = std::move(detail);
+  return c;
+}
+
+} // namespace
+
+std::vector<CheckResult> value_checks(const std::string& output, const std::vector<std::string>& cases) {
   std::vector<CheckResult> out;
+  std::vector<std::string> reached;
   std::string test;
   for (const auto& line : split_lines(output)) {
-    if (line.starts_with("case ")) {
-      test = line.substr(5);
-      continue;
-    }
-    bool ok = line.starts_with("ok ");
-    if (!ok && !line.starts_with("fail "))
-      continue;
-    auto words = split_words(line.substr(ok ? 3 : 5));
-    CheckResult c;
-    c.kind = CheckKind::value;
-    c.property = words.empty() ? "?" : words[0];
-    c.test = test;
-    c.held = ok;
-    for (const auto& w : words) {
-      if (w.starts_with("expected="))
-        c.expected = w.substr(9);
-      else if (w.starts_with("got="))
-        c.received = w.substr(4);
-    }
-    if (c.expected == "no-signal") {
+    auto word = line.substr(0, line.find(' '));
+    auto rest = line.size() > word.size() ? line.substr(word.size() + 1) : std::string();
+    if (word == "case") {
+      test = rest;
+      reached.push_back(rest);
+    } else if (word == "ok" || word == "fail") {
+      out.push_back(value_check(rest, word == "ok"));
+      out.back().test = test;
+    } else if (word == "crash" || word == "timeout") {
       // The case itself: its child was killed, and whatever it had not
       // checked yet was never reached.
-      c.kind = CheckKind::crash;
-      c.test = c.property;
-      c.detail = c.received;
-      c.expected.clear();
-      c.received.clear();
-    } else if (!ok) {
-      c.detail = fmt::format("expected {}, got {}", c.expected, c.received);
+      auto words = split_words(rest);
+      if (words.size() != 2)
+        continue;
+      int n = 0;
+      std::from_chars(words[1].data(), words[1].data() + words[1].size(), n);
+      out.push_back(word == "crash"
+                        ? case_check(CheckKind::crash, words[0], signal_name(n))
+                        : case_check(CheckKind::timeout, words[0],
+                                     fmt::format("timeout after {}", seconds(std::chrono::milliseconds(n)))));
+    } else if (word == "fork-failed") {
+      out.push_back(case_check(CheckKind::crash, rest, "could not fork to run the case"));
     }
-    out.push_back(std::move(c));
   }
+  for (const auto& c : cases)
+    if (std::find(reached.begin(), reached.end(), c) == reached.end())
+      out.push_back(case_check(CheckKind::unreached, c, "not reached: the program ended before it"));
   return out;
 }
 
 namespace {
 
 // "wrong value: NAME expected E, got G (+N more)" for checks outside a case,
-// "wrong value in CASE: ..." per case, and "SIGSEGV in CASE (+N more cases)"
-// per signal, in the order they happened: one crash never hides another
-// failure.
+// "wrong value in CASE: ..." per case, "SIGSEGV in CASE (+N more cases)" per
+// signal, "timeout after 2s in CASE" and "not reached: CASE", in the order
+// they happened: one crash never hides another failure.
 std::vector<std::string> distinct_failures(const std::vector<CheckResult>& checks) {
   struct Group {
-    bool crash;
+    CheckKind kind;
     std::string key; // the case of wrong values, the signal of crashes
     const CheckResult* first;
     int count;
   };
   std::vector<Group> groups;
   for (const auto& c : checks) {
-    if (c.held)
+    if (c.held || c.kind == CheckKind::property)
       continue;
-    bool crash = c.kind == CheckKind::crash;
-    const std::string& key = crash ? c.detail : c.test;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.crash == crash && g.key == key; });
+    const std::string& key = c.kind == CheckKind::value ? c.test : c.detail;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.kind == c.kind && g.key == key; });
     if (it == groups.end())
-      groups.push_back({crash, key, &c, 1});
+      groups.push_back({c.kind, key, &c, 1});
     else
       it->count++;
   }
   std::vector<std::string> out;
   for (const auto& g : groups) {
-    if (g.crash)
-      out.push_back(fmt::format("{} in {}{}", g.key, g.first->test,
-                                g.count > 1 ? fmt::format(" (+{} more case{})", g.count - 1, g.count > 2 ? "s" : "")
-                                            : ""));
-    else
+    auto more = g.count > 1 ? fmt::format(" (+{} more case{})", g.count - 1, g.count > 2 ? "s" : "") : "";
+    switch (g.kind) {
+    case CheckKind::value:
       out.push_back(fmt::format("wrong value{}: {} expected {}, got {}{}", g.key.empty() ? "" : " in " + g.key,
                                 g.first->property, g.first->expected, g.first->received,
                                 g.count > 1 ? fmt::format(" (+{} more)", g.count - 1) : ""));
+      break;
+    case CheckKind::unreached:
+      out.push_back(fmt::format("not reached: {}{}", g.first->test, more));
+      break;
+    default:
+      out.push_back(fmt::format("{} in {}{}", g.key, g.first->test, more));
+    }
   }
   return out;
 }
@@ -157,8 +208,7 @@ std::string program_failure(const ProcessResult& r, const ProcessSpec& spec, con
 
 } // namespace
 
-Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec) {
-  const auto checks = value_checks(r.output);
+Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks) {
   auto failures = distinct_failures(checks);
   if (auto program = program_failure(r, spec, checks); !program.empty())
     failures.push_back(std::move(program));

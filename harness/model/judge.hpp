@@ -16,18 +16,20 @@ namespace amx {
 // A compile or link step: what failed and the first line that says why.
 Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r, const ProcessSpec& spec);
 
-// The program under QEMU: "ok NAME" / "fail NAME expected=E got=G" lines,
-// then "done"; anything else is a failure with the most specific reason.
-Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec);
+// The program under QEMU, from its value checks (value_checks) and how it
+// ended: the distinct failures among the checks, then the program's own
+// (a signal, a timeout, no "done"), as the reason.
+Outcome judge_run(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks);
 
 // The "prop NAME held" / "prop NAME lost DETAIL" lines a program printed.
 std::vector<CheckResult> run_properties(const std::string& output);
 
-// Every value check a program printed ("ok NAME", "fail NAME expected=E
-// got=G"), each in the test case whose "case NAME" line came before it; a
-// case whose child died ("fail NAME expected=no-signal got=SIGSEGV") is a
-// crash check of its own.
-std::vector<CheckResult> value_checks(const std::string& output);
+// Every value check a program printed ("ok NAME c=T rust=R as=A
+// expected=0xE got=0xG", or "fail ..."), each in the test case whose "case
+// NAME" line came before it. A case whose child died ("crash NAME SIGNO")
+// or was killed for hanging ("timeout NAME MS") is a check of its own, and
+// so is each of the fixture's declared `cases` the output never reached.
+std::vector<CheckResult> value_checks(const std::string& output, const std::vector<std::string>& cases);
 
 // The check stage's verdict: the first lost property, and how many more.
 Outcome judge_checks(const std::vector<CheckResult>& checks);

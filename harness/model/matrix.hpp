@@ -63,6 +63,9 @@ struct Timeouts {
   std::chrono::milliseconds compile{120'000};
   std::chrono::milliseconds link{60'000};
   std::chrono::milliseconds run{10'000};
+  // One test case of the program (amx_case), which the program's runtime
+  // kills when it runs longer, so that one hang leaves the others to run.
+  std::chrono::milliseconds test_case{2'000};
 };
 
 // A property of the built objects and program that must hold when a flag is
@@ -77,6 +80,9 @@ struct Fixture {
   std::string name;
   std::string description;
   std::vector<std::string> targets; // empty: every target
+  // The test cases the program runs (amx_case), in order: one the output
+  // never reaches is a check that did not run, not one that passed.
+  std::vector<std::string> cases;
   // The flags whose mismatch the fixture can observe. Cells that set any
   // other flag are not generated: they would say nothing about it.
   std::vector<std::string> flags;

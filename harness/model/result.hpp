@@ -23,24 +23,50 @@ struct StepRecord {
 };
 
 // What a check looked at: a value passed across the boundary, a property
-// of the built code, or a test case of the program that died.
-enum class CheckKind { value, property, crash };
+// of the built code, or a test case of the program that crashed, hung (and
+// was killed) or was never reached because the program died before it.
+enum class CheckKind { value, property, crash, timeout, unreached };
 std::string to_string(CheckKind k);
 std::optional<CheckKind> parse_check_kind(const std::string& s);
 
 // One check of a cell: every value the program compares, every property,
-// and every case that crashed is one.
+// and every case that crashed, hung or was not reached is one.
 struct CheckResult {
   // "c_to_rust.small.a" (direction, then the argument or field path),
-  // "ibt-note", a fixture's own "rust_return.thunk", or the crashed case.
+  // "ibt-note", a fixture's own "rust_return.thunk", or the case.
   std::string property;
   std::string flag; // the flag that asks for a property; empty otherwise
   bool held = true;
   std::string detail; // why it did not hold: "expected 1, got 2", "SIGSEGV"
   CheckKind kind = CheckKind::property;
-  std::string test;               // the program's test case it ran in; "" for none
-  std::string expected, received; // a value check's values, as printed
+  std::string test; // the program's test case it ran in; "" for none
+  // A value check's values as its type reads them ("-3210 (0xf376)"), and
+  // that type as each side declares it.
+  std::string expected, received;
+  std::string c_type, rust_type;
 };
+
+// Which way a value check's call crossed the boundary, from the first part
+// of its name: "C->Rust", "Rust->C", "callback C->Rust", "callback
+// Rust->C"; "" for a name that does not say.
+std::string check_direction(const std::string& property);
+
+// How a check ended: "held", "wrong value", "lost" (a property), the
+// signal of a crashed case ("SIGSEGV"), "timeout after 2s", "not reached",
+// or "failed" (the program itself).
+std::string check_outcome(const CheckResult& c);
+
+// One line for a person: "CASE: NAME (uint8_t/u8, C->Rust): wrong value:
+// expected 195 (0xc3), got 8 (0x8)", "rs_ret_two64: SIGSEGV",
+// "ibt-note (cf-protection): lost: no note".
+std::string describe_check(const CheckResult& c);
+
+// A value the program printed in hex, widened to 64 bits, as the type
+// named by `as` reads it ("i16": "-3210 (0xf376)"; "f32": "1.5
+// (0x3fc00000)"); "0xf752 (outside i16)" when the widened value is no
+// value of the type, as when a callee reads a slot its caller did not
+// extend.
+std::string read_value(const std::string& as, const std::string& hex);
 
 // The Rust-vs-Rust experiment (RFC 3716): the fixture crate built against a
 // minicore that has the C side's setting. Not part of the verdict: a record

@@ -111,7 +111,12 @@ function show(key, td) {
   if (r.checks.length) {
     d.appendChild(el('h3', 'checks'));
     const ul = el('ul');
-    for (const c of r.checks) ul.appendChild(el('li', `${c.held ? 'held' : c.kind === 'property' ? 'LOST' : c.kind === 'crash' ? 'CRASHED' : 'WRONG'} ${c.property} (${c.flag || c.test || 'program'}): ${c.detail}`));
+    for (const c of r.checks) {
+      const about = [c.c_type ? `${c.c_type}/${c.rust_type}` : '', c.direction, c.flag].filter(Boolean).join(', ');
+      const name = c.test && c.test !== c.property ? `${c.test}: ${c.property}` : c.property;
+      ul.appendChild(el('li', `${c.held ? 'held' : c.outcome.toUpperCase()} ${name}${about ? ` (${about})` : ''}` +
+                              `${!c.held && (c.kind === 'value' || c.kind === 'property') ? `: ${c.detail}` : ''}`));
+    }
     d.appendChild(ul);
   }
   for (const s of r.steps) {

@@ -96,7 +96,14 @@ std::string render_junit(const RunReport& r) {
                          xml_text(fmt::format("{}/{} c:{} rust:{} [{}]", res.c_compiler, res.rustc, to_string(res.c),
                                               to_string(res.rust), res.key)),
                          seconds(c->duration_ms));
-      // The step that decided the outcome: the last one that ran.
+      // Every check that failed, one per line, then the step that decided
+      // the outcome: the last one that ran.
+      std::string failing;
+      for (const auto& k : c->checks)
+        if (!k.held)
+          failing += describe_check(k) + "\n";
+      if (!failing.empty())
+        failing = "failing checks:\n" + failing + "\n";
       std::string log;
       for (const auto& st : c->steps)
         log += fmt::format("$ {}\n", st.command);
@@ -109,12 +116,12 @@ std::string render_junit(const RunReport& r) {
       } else if (is_unexpected(res.verdict)) {
         auto message = res.verdict == Verdict::xpass ? "passed, but expected to fail: " + c->expect_reason : res.reason;
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(message),
-                           xml_text(res.stage ? to_string(*res.stage) : to_string(res.verdict)), xml_text(log));
+                           xml_text(res.stage ? to_string(*res.stage) : to_string(res.verdict)), xml_text(failing + log));
       } else if (res.verdict == Verdict::xfail) {
         out += fmt::format("      <system-out>{}</system-out>\n",
-                           xml_text(fmt::format("expected failure at {}: {}\nwhy expected: {}\n",
+                           xml_text(fmt::format("expected failure at {}: {}\nwhy expected: {}\n{}",
                                                 res.stage ? to_string(*res.stage) : "",
-                                                res.reason, c->expect_reason)));
+                                                res.reason, c->expect_reason, failing)));
       }
       out += "    </testcase>\n";
     }

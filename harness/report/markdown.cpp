@@ -112,6 +112,29 @@ std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::
   return join(parts, "; ");
 }
 
+// "CASE: NAME, NAME (+N more); CASE: SIGSEGV": a cell's failing checks,
+// by test case, short enough for a table cell.
+std::string failing_checks_text(const std::vector<CheckResult>& checks) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_case;
+  for (const auto& c : checks) {
+    if (c.held)
+      continue;
+    const bool is_case = c.kind != CheckKind::value && c.kind != CheckKind::property && c.property != "program";
+    auto where = c.kind == CheckKind::property ? std::string("properties") : c.test;
+    auto it = std::find_if(by_case.begin(), by_case.end(), [&](const auto& g) { return g.first == where; });
+    if (it == by_case.end())
+      it = by_case.insert(by_case.end(), {where, {}});
+    it->second.push_back(is_case ? check_outcome(c) : c.property);
+  }
+  std::vector<std::string> parts;
+  for (const auto& [where, names] : by_case) {
+    auto shown = names.size() > 3 ? fmt::format("{}, {}, {} (+{} more)", names[0], names[1], names[2], names.size() - 3)
+                                  : join(names, ", ");
+    parts.push_back(where.empty() ? shown : where + ": " + shown);
+  }
+  return join(parts, "; ");
+}
+
 struct Section {
   std::string flag, body, details;
   bool details_left_out = false, left_out = false;
@@ -153,13 +176,13 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
   }
   s.body = b + "\n";
   std::string d = fmt::format("<details><summary>The {} cells</summary>\n\n", cells.size());
-  d += "| cell | target | fixture | compilers | C side | Rust side | outcome | reason |\n"
-       "|---|---|---|---|---|---|---|---|\n";
+  d += "| cell | target | fixture | compilers | C side | Rust side | outcome | reason | failing checks |\n"
+       "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto* c : cells) {
     const auto& r = c->result;
-    d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.key), r.target, r.fixture,
+    d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.key), r.target, r.fixture,
                      markdown_text(r.c_compiler + "/" + r.rustc), code(to_string(r.c)), code(to_string(r.rust)), said(r),
-                     markdown_text(r.reason));
+                     markdown_text(r.reason), markdown_text(failing_checks_text(c->checks)));
   }
   s.details = d + "\n</details>\n\n";
   return s;

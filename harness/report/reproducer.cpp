@@ -72,7 +72,7 @@ run_program() {
   (cd "$dir" && timeout -k 1 "$RUN_TIMEOUT" "$@") >"$W/run.out" 2>&1
   local rc=$?
   cat "$W/run.out"
-  judge run "$(basename "$1")" "$W/run.out" "$rc" --timeout "$RUN_TIMEOUT"
+  judge run "$(basename "$1")" "$W/run.out" "$rc" --timeout "$RUN_TIMEOUT" "${CASES[@]}"
 }
 
 # inspect FILE COMMAND...: a readelf or objdump of the check stage, saved.
@@ -323,6 +323,10 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   head += fmt::format("ABIMATRIX=${{ABIMATRIX:-{}}}\n", shell_quote(sources.abimatrix.string()));
   head += fmt::format("RUN_TIMEOUT=${{RUN_TIMEOUT:-{}}}\n",
                       std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(sources.run_timeout).count()));
+  std::vector<std::string> case_args;
+  for (const auto& c : sources.cases)
+    case_args.push_back("--case " + shell_quote(c));
+  head += fmt::format("CASES=({})\n", join(case_args, " "));
   head += fmt::format("recorded={}\n", shell_quote(recorded_outcome(r)));
   head += kHelpers;
 

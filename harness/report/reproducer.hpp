@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <vector>
 #include <string>
 
 namespace amx {
@@ -19,6 +20,9 @@ struct ReproSources {
   // Where the fixture sources are read now (the matrix's fixtures-dir).
   std::filesystem::path fixtures_dir;
   std::chrono::milliseconds run_timeout{10'000};
+  // The test cases the fixture declares: `judge` counts one the program's
+  // output never reaches as a failure, as the run did.
+  std::vector<std::string> cases;
   // The abimatrix whose `judge` the script asks what each step's result
   // means.
   std::filesystem::path abimatrix;

@@ -26,9 +26,18 @@ json to_json(const std::map<Verdict, std::size_t>& counts) {
 }
 
 json to_json(const CheckResult& c) {
-  return {{"property", c.property}, {"flag", c.flag},         {"held", c.held},
-          {"detail", c.detail},     {"kind", to_string(c.kind)}, {"test", c.test},
-          {"expected", c.expected}, {"received", c.received}};
+  return {{"property", c.property},
+          {"flag", c.flag},
+          {"held", c.held},
+          {"outcome", check_outcome(c)},
+          {"detail", c.detail},
+          {"kind", to_string(c.kind)},
+          {"test", c.test},
+          {"direction", check_direction(c.property)},
+          {"c_type", c.c_type},
+          {"rust_type", c.rust_type},
+          {"expected", c.expected},
+          {"received", c.received}};
 }
 
 json to_json(const ResultRow& r) {

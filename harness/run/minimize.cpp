@@ -4,8 +4,23 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+
+#include <fmt/format.h>
 
 namespace amx {
+
+namespace {
+
+// "killed by SIGILL after 3 passing checks (last: x)" -> "killed by SIGILL":
+// a failure without the counts and progress that vary from build to build.
+std::string without_progress(std::string what) {
+  for (const char* cut : {" after ", " before ", " (+", ": "})
+    what = what.substr(0, what.find(cut));
+  return what;
+}
+
+} // namespace
 
 std::string failure_kind(Stage stage, const std::string& reason) {
   std::string what;
@@ -15,15 +30,24 @@ std::string failure_kind(Stage stage, const std::string& reason) {
     // "timeout after 10 s ...") without the values, counts and progress that
     // vary from build to build.
     what = reason.substr(0, reason.find("; "));
-    if (what.starts_with("wrong value"))
-      what = what.substr(0, what.find(" expected "));
-    else
-      for (const char* cut : {" after ", " before ", " (+", ": "})
-        what = what.substr(0, what.find(cut));
+    what = what.starts_with("wrong value") ? what.substr(0, what.find(" expected ")) : without_progress(what);
   } else if (stage == Stage::check) {
     what = reason.substr(0, reason.find(": ")); // "ibt-note lost"
   }
   return what.empty() ? to_string(stage) : to_string(stage) + ": " + what;
+}
+
+std::string failure_signature(Stage stage, const std::string& reason, const std::vector<CheckResult>& checks) {
+  std::set<std::string> failing;
+  if (stage == Stage::run || stage == Stage::check)
+    for (const auto& c : checks)
+      if (!c.held) {
+        auto name = c.test.empty() || c.test == c.property ? c.property : c.test + ": " + c.property;
+        failing.insert(name + " " + (c.property == "program" ? without_progress(c.detail) : check_outcome(c)));
+      }
+  if (failing.empty())
+    return failure_kind(stage, reason);
+  return fmt::format("{}: {}", to_string(stage), join(std::vector<std::string>(failing.begin(), failing.end()), ", "));
 }
 
 Setting rust_side_keeping(const Setting& c, const Setting& rust, const std::vector<std::string>& kept) {

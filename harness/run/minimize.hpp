@@ -5,6 +5,7 @@
 // each test an ad-hoc cell whose Rust side takes the C side's value for every
 // differing flag outside the subset under test.
 
+#include "model/result.hpp"
 #include "model/setting.hpp"
 #include "model/verdict.hpp"
 
@@ -18,6 +19,13 @@ namespace amx {
 // failed (the value check that went wrong, the signal, the lost property),
 // without the values, counts or paths that vary from build to build.
 std::string failure_kind(Stage stage, const std::string& reason);
+
+// What "fails the same way" compares for a cell with its checks: at run and
+// check, the failing checks themselves ("CASE: NAME wrong value", "CASE:
+// SIGSEGV"), so that a cell that loses one defect and gains another does
+// not count as the same; failure_kind where no check failed (a compile or
+// link error, a database from before checks were recorded).
+std::string failure_signature(Stage stage, const std::string& reason, const std::vector<CheckResult>& checks);
 
 // The Rust side that differs from c only in `kept`, where it has rust's value.
 Setting rust_side_keeping(const Setting& c, const Setting& rust, const std::vector<std::string>& kept);

@@ -137,13 +137,14 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   // to expect (a thunk used, NOPs at an entry) without a build per setting.
   for (const auto& [flag, value] : p.intended)
     run.args.push_back(flag + "=" + value);
+  run.args.push_back(fmt::format("case-timeout-ms={}", m_matrix.timeouts.test_case.count()));
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
   res.steps.push_back(run_step(Stage::run, "run", run));
   const ProcessResult& ran_result = res.steps.back().result;
-  const Outcome ran = judge_run(ran_result, run);
-  res.checks = value_checks(ran_result.output);
+  res.checks = value_checks(ran_result.output, cell.fixture->cases);
+  const Outcome ran = judge_run(ran_result, run, res.checks);
   if (auto program = program_check(ran_result, run, res.checks))
     res.checks.push_back(std::move(*program));
   auto props = run_properties(ran_result.output);

@@ -179,7 +179,7 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
                    "exit_code, signal, duration_ms, finished_at, expected_stage, c_args, rust_args, fixtures_dir, "
                    "work_dir, cache_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement check(m_db, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, "
-                        "expected, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "expected, received, c_type, rust_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
                       "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
@@ -228,7 +228,7 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
       const auto& k = r.checks[i];
       check.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, k.property).bind(5, k.flag)
           .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).bind(8, to_string(k.kind)).bind(9, k.test)
-          .bind(10, k.expected).bind(11, k.received).run();
+          .bind(10, k.expected).bind(11, k.received).bind(12, k.c_type).bind(13, k.rust_type).run();
     }
     if (const auto& m = r.rust_mix) {
       mix.bind(1, run).bind(2, c.key).bind(3, to_string(m->minicore_setting)).bind(4, to_string(m->crate_setting))

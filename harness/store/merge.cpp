@@ -113,8 +113,10 @@ const char* const kCopy[] = {
     "SELECT ?1, cell_key, pairing, verdict, expected, expect_reason, stage, reason, exit_code, signal, duration_ms, "
     "finished_at, expected_stage, c_args, rust_args, fixtures_dir, work_dir, cache_dir FROM src.results "
     "WHERE run_id = ?2",
-    "INSERT INTO main.checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received) "
-    "SELECT ?1, cell_key, seq, property, flag, held, detail, kind, test, expected, received FROM src.checks "
+    "INSERT INTO main.checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received, "
+    "c_type, rust_type) "
+    "SELECT ?1, cell_key, seq, property, flag, held, detail, kind, test, expected, received, c_type, rust_type "
+    "FROM src.checks "
     "WHERE run_id = ?2",
     "INSERT INTO main.rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, allow_flag, "
     "allowed) SELECT ?1, cell_key, minicore_setting, crate_setting, refused, message, allow_flag, allowed "

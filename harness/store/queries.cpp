@@ -120,8 +120,9 @@ std::vector<std::string> string_list(Statement& q, int col) {
 
 // property, flag, held, detail, kind, test, expected, received
 CheckResult check_row(Statement& q, int at = 0) {
-  return {q.text(at), q.text(at + 1), q.integer(at + 2) != 0, q.text(at + 3),
-          enum_column(q, at + 4, parse_check_kind, "check kind"), q.text(at + 5), q.text(at + 6), q.text(at + 7)};
+  return {q.text(at),     q.text(at + 1), q.integer(at + 2) != 0, q.text(at + 3),
+          enum_column(q, at + 4, parse_check_kind, "check kind"),
+          q.text(at + 5), q.text(at + 6), q.text(at + 7), q.text(at + 8), q.text(at + 9)};
 }
 
 std::optional<Stage> stage_column(Statement& q, int col) {
@@ -247,7 +248,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   for (auto& r : select_results(to, w.sql(), w.params)) {
     auto it = before.find(r.key);
     if (it == before.end()) {
-      d.added.push_back({r.key, r.name, std::nullopt, r});
+      d.added.push_back({r.key, r.name, std::nullopt, r, {}, {}});
       continue;
     }
     CellChange c{r.key, r.name, std::move(it->second), r, {}, {}};
@@ -272,7 +273,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
       d.changed.push_back(std::move(c));
   }
   for (auto& [key, r] : before)
-    d.gone.push_back({key, r.name, std::move(r), std::nullopt});
+    d.gone.push_back({key, r.name, std::move(r), std::nullopt, {}, {}});
   d.tool_changes = tool_differences(run_tools(m_db, from), run_tools(m_db, to));
   return d;
 }
@@ -324,7 +325,7 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
   std::vector<HistoryRow> out;
   while (q.next()) {
     HistoryRow h{q.integer(0), q.text(1), enum_column(q, 2, parse_verdict, "verdict"), stage_column(q, 3), q.text(4),
-                 "", q.text(7)};
+                 "", q.text(7), std::nullopt};
     // The binary a compiler name stands for on that target ("gcc" is
     // x86_64-linux-gnu-gcc there), as the run recorded it.
     std::string name = q.text(5);
@@ -366,7 +367,7 @@ std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filt
   for (std::size_t i = 0; i < globs.size(); i++)
     ors.push_back("ch.property GLOB ? OR ch.test GLOB ?");
   auto sql = fmt::format("SELECT c.key, c.name, ch.property, ch.flag, ch.held, ch.detail, ch.kind, ch.test, "
-                         "ch.expected, ch.received FROM {} JOIN checks ch ON ch.run_id = r.run_id AND "
+                         "ch.expected, ch.received, ch.c_type, ch.rust_type FROM {} JOIN checks ch ON ch.run_id = r.run_id AND "
                          "ch.cell_key = r.cell_key WHERE r.run_id = ? AND {} AND ({}) "
                          "ORDER BY tg.name, c.fixture, c.c_compiler, c.c_setting, c.rust_setting, ch.seq",
                          kResultTables, w.sql(), ors.empty() ? "1" : join(ors, " OR "));
@@ -375,8 +376,10 @@ std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filt
   q.bind(at++, run);
   for (const auto& p : w.params)
     q.bind(at++, p);
-  for (const auto& g : globs)
-    q.bind(at++, g).bind(at++, g);
+  for (const auto& g : globs) {
+    q.bind(at, g).bind(at + 1, g);
+    at += 2;
+  }
   std::vector<CheckRow> out;
   while (q.next())
     out.push_back({q.text(0), q.text(1), check_row(q, 2)});
@@ -404,7 +407,7 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   s.layout = {q.text(kResultColumnCount + 7), q.text(kResultColumnCount + 8), q.text(kResultColumnCount + 9)};
   q.reset();
 
-  Statement checks(m_db, "SELECT property, flag, held, detail, kind, test, expected, received FROM checks "
+  Statement checks(m_db, "SELECT property, flag, held, detail, kind, test, expected, received, c_type, rust_type FROM checks "
                          "WHERE run_id = ? AND cell_key = ? ORDER BY seq");
   checks.bind(1, run).bind(2, key);
   while (checks.next())

@@ -253,6 +253,34 @@ ALTER TABLE checks ADD COLUMN expected TEXT NOT NULL DEFAULT '';
 ALTER TABLE checks ADD COLUMN received TEXT NOT NULL DEFAULT '';
 CREATE INDEX checks_by_name ON checks(property, run_id);
 )sql",
+    // 8: a value check keeps its type as each side declares it, and a case
+    // may also have hung (timeout) or never run (not-reached). SQLite cannot
+    // change a column's CHECK, so the table is copied into a new one.
+    R"sql(
+CREATE TABLE checks_8 (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  property TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  held INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'property'
+    CHECK (kind IN ('value', 'property', 'crash', 'timeout', 'not-reached')),
+  test TEXT NOT NULL DEFAULT '',
+  expected TEXT NOT NULL DEFAULT '',
+  received TEXT NOT NULL DEFAULT '',
+  c_type TEXT NOT NULL DEFAULT '',
+  rust_type TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, cell_key, seq),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+INSERT INTO checks_8 (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received)
+  SELECT run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received FROM checks;
+DROP TABLE checks;
+ALTER TABLE checks_8 RENAME TO checks;
+CREATE INDEX checks_by_name ON checks(property, run_id);
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -277,7 +305,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr};
+                                            nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -109,7 +109,7 @@ TEST_F(CliCell, ReproScriptsReproduceAPassAndAFailureWithoutTheHarnessOrTheRepo)
 
   auto bad = bash({(d / "fail.sh").string(), (d / "fail-work").string()}, "/");
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
-  EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value in rs_scalars_take: c_to_rust.u8 expected 165, got "));
+  EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value in rs_scalars_take: c_to_rust.u8 expected 165 (0xa5), got "));
   EXPECT_THAT(bad.output, HasSubstr("same outcome as recorded"));
   std::filesystem::rename(d / "fixtures-moved", d / "fixtures");
 
@@ -135,7 +135,8 @@ TEST_F(CliCell, ReproSaysWhenAToolNowBehavesDifferently) {
   spec.args = {"QEMU=/bin/true", find_program("bash").string(), (d / "other.sh").string(), (d / "other-work").string()};
   auto out = run_process(spec);
   EXPECT_EQ(out.exit_code, 1) << out.output;
-  EXPECT_THAT(out.output, HasSubstr("outcome:  fail at run: exited 0 without printing 'done'"));
+  // QEMU replaced by /bin/true: no case ran, and the program never said done.
+  EXPECT_THAT(out.output, HasSubstr("outcome:  fail at run: not reached: rs_scalars_take (+2 more cases)\n"));
   EXPECT_THAT(out.output, HasSubstr("DIFFERENT from the recorded outcome"));
 }
 
@@ -144,7 +145,9 @@ TEST_F(CliCell, MinimizeFindsTheOneBreakingFlagOfThree) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("the sides differ in 3: min-function-alignment (C 64, Rust off), "
                                   "patchable-function-entry (C 4,2, Rust off), regparm (C 3, Rust off)"));
-  EXPECT_THAT(r.output, HasSubstr("fails the same way: run: wrong value in rs_scalars_take: c_to_rust.u8"));
+  // The same failing checks, whatever values they read.
+  EXPECT_THAT(r.output, HasSubstr("fails the same way: run: "));
+  EXPECT_THAT(r.output, HasSubstr("rs_scalars_take: c_to_rust.u8 wrong value"));
   // The whole difference, none of it, then ddmin's four.
   EXPECT_THAT(r.output, HasSubstr("run  2  differ in none\n          pass\n"));
   EXPECT_THAT(r.output, HasSubstr("run  6  differ in regparm\n          fail at run: wrong value in rs_scalars_take: c_to_rust.u8"));
@@ -177,9 +180,12 @@ TEST(CliJudge, SaysWhatAStepsResultMeans) {
     args.insert(args.end(), {"--output", out.string()});
     return test::run_abimatrix(args);
   };
-  auto wrong = judge("ok a\nfail b expected=1 got=2\ndone\n", {"run", "--exit-code", "1"});
+  auto wrong = judge("ok a\nfail b c=int rust=i32 as=i32 expected=0x1 got=0x2\ndone\n", {"run", "--exit-code", "1"});
   EXPECT_EQ(wrong.exit_code, 1);
-  EXPECT_EQ(wrong.output, "fail at run: wrong value: b expected 1, got 2\n");
+  EXPECT_EQ(wrong.output, "fail at run: wrong value: b expected 1 (0x1), got 2 (0x2)\n");
+  // A case the fixture declares that the output never reached is a failure.
+  auto cut = judge("case a\nok x\ndone\n", {"run", "--exit-code", "0", "--case", "a", "--case", "b"});
+  EXPECT_EQ(cut.output, "fail at run: not reached: b\n");
   auto lost = judge("ok a\nprop ibt-note lost no note\ndone\n", {"run", "--exit-code", "0"});
   EXPECT_EQ(lost.output, "fail at check: ibt-note lost: no note\n");
   auto fine = judge("ok a\ndone\n", {"run", "--exit-code", "0"});

@@ -51,8 +51,12 @@ protected:
   // be the same for two runs to be the same evidence.
   static std::map<std::string, V> results(const std::filesystem::path& db, const std::string& run) {
     std::map<std::string, V> out;
-    for (auto& r : rows(db, "SELECT key, verdict, expected, coalesce(stage, ''), reason FROM flat_results WHERE "
-                            "run_id = " + run))
+    // The failing checks rather than the reason, whose wrong values are
+    // whatever the callee found in the registers and stack it misread.
+    for (auto& r : rows(db, "SELECT f.key, f.verdict, f.expected, coalesce(f.stage, ''), "
+                            "(SELECT group_concat(ch.test || ':' || ch.property || ':' || ch.kind, ' ') FROM checks ch "
+                            " WHERE ch.run_id = f.run_id AND ch.cell_key = f.key AND NOT ch.held) "
+                            "FROM flat_results f WHERE f.run_id = " + run))
       out[r[0]] = V(r.begin() + 1, r.end());
     return out;
   }

@@ -61,5 +61,48 @@ TEST(ReportFormats, HtmlCarriesCapturedTextOnlyAsData) {
   EXPECT_THAT(html, Not(HasSubstr("innerHTML")));
 }
 
+// A cell with two defects: wrong arguments in one case, a crash in another.
+RunReport two_defects() {
+  RunReport r = hostile();
+  auto& s = r.results[0];
+  s.result.verdict = Verdict::xfail;
+  s.result.expected = Expected::fail;
+  s.result.reason = "wrong value in rs_structs_take: ...; SIGSEGV in rs_ret_two64";
+  auto value = [](std::string name, bool held) {
+    CheckResult c;
+    c.kind = CheckKind::value;
+    c.property = std::move(name);
+    c.test = "rs_structs_take";
+    c.held = held;
+    c.c_type = "uint8_t";
+    c.rust_type = "u8";
+    c.expected = "195 (0xc3)";
+    c.received = held ? c.expected : "8 (0x8)";
+    c.detail = held ? "" : "expected 195 (0xc3), got 8 (0x8)";
+    return c;
+  };
+  CheckResult crash;
+  crash.kind = CheckKind::crash;
+  crash.property = crash.test = "rs_ret_two64";
+  crash.held = false;
+  crash.detail = "SIGSEGV";
+  s.checks = {value("c_to_rust.small.a", false), value("c_to_rust.pair.a", true), value("c_to_rust.mixed.a", false),
+              crash};
+  return r;
+}
+
+TEST(ReportFormats, MarkdownAndJunitListEveryFailingCheckNotOnlyTheFirst) {
+  auto md = render_markdown(two_defects());
+  EXPECT_THAT(md, HasSubstr("| rs_structs_take: c_to_rust.small.a, c_to_rust.mixed.a; rs_ret_two64: SIGSEGV |"));
+  auto xml = render_junit(two_defects());
+  EXPECT_THAT(xml, HasSubstr("failing checks:\n"
+                             "rs_structs_take: c_to_rust.small.a (uint8_t/u8, C-&gt;Rust): wrong value: "
+                             "expected 195 (0xc3), got 8 (0x8)\n"
+                             "rs_structs_take: c_to_rust.mixed.a (uint8_t/u8, C-&gt;Rust): wrong value: "
+                             "expected 195 (0xc3), got 8 (0x8)\n"
+                             "rs_ret_two64: SIGSEGV\n"));
+  EXPECT_THAT(xml, Not(HasSubstr("c_to_rust.pair.a")));
+}
+
 } // namespace
 } // namespace amx

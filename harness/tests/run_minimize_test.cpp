@@ -87,6 +87,43 @@ TEST(RunMinimize, FailureKindDropsValuesAndPaths) {
   EXPECT_EQ(failure_kind(Stage::link, "clang-19 error: ld.lld: error: /tmp/w/obj/1/x.o: incompatible"), "link");
 }
 
+TEST(RunMinimize, FailingTheSameWayMeansTheSameFailingChecks) {
+  auto value = [](std::string test, std::string name, bool held) {
+    CheckResult c;
+    c.kind = CheckKind::value;
+    c.test = std::move(test);
+    c.property = std::move(name);
+    c.held = held;
+    c.detail = "expected 1 (0x1), got 2 (0x2)";
+    return c;
+  };
+  CheckResult crash;
+  crash.kind = CheckKind::crash;
+  crash.property = crash.test = "rs_ret_two64";
+  crash.held = false;
+  crash.detail = "SIGSEGV";
+  CheckResult program;
+  program.kind = CheckKind::crash;
+  program.property = "program";
+  program.held = false;
+  program.detail = "killed by SIGSEGV after 3 passing checks (last: x)";
+
+  const std::vector<CheckResult> two_defects = {value("take", "c_to_rust.a", false), value("take", "c_to_rust.b", true),
+                                                crash};
+  EXPECT_EQ(failure_signature(Stage::run, "r", two_defects),
+            "run: rs_ret_two64 SIGSEGV, take: c_to_rust.a wrong value");
+  // Other values, the same checks: the same way. One defect gone: not.
+  auto other_values = two_defects;
+  other_values[0].detail = "expected 1 (0x1), got 9 (0x9)";
+  EXPECT_EQ(failure_signature(Stage::run, "r", other_values), failure_signature(Stage::run, "r", two_defects));
+  EXPECT_NE(failure_signature(Stage::run, "r", {two_defects[0]}), failure_signature(Stage::run, "r", two_defects));
+  // The program's own failure without how far it got.
+  EXPECT_EQ(failure_signature(Stage::run, "r", {program}), "run: program killed by SIGSEGV");
+  // No failing check: the stage and reason, as failure_kind.
+  EXPECT_EQ(failure_signature(Stage::link, "clang-19 error: x", two_defects), "link");
+  EXPECT_EQ(failure_signature(Stage::check, "ibt-note lost: no note", {}), "check: ibt-note lost");
+}
+
 TEST(RunMinimize, RustSideTakesTheCSideOutsideTheKeptFlags) {
   Setting c = {{"regparm", "3"}, {"min-function-alignment", "64"}, {"kcfi", "on"}};
   Setting rust = {{"regparm", "2"}, {"soft-float", "on"}};

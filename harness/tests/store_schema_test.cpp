@@ -74,5 +74,47 @@ INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 
   EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
 }
 
+TEST(StoreSchema, Version8KeepsVersion7ChecksAndTakesHangsAndCasesNotReached) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "seven.db";
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    register_functions(raw);
+    migrate_schema(raw, 7);
+    const char* rows = R"sql(
+INSERT INTO runs (id, matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status)
+  VALUES (1, 'm.yaml', 'm', 'h', 'host', 1, 1, '2026-01-01T00:00:00Z', 'complete');
+INSERT INTO settings (text) VALUES ('off');
+INSERT INTO targets (name, rust_triple, clang_triple) VALUES ('i386', 'i686-unknown-linux-gnu', 'i386-linux-gnu');
+INSERT INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, c_setting_id,
+                   rust_setting_id, pairing)
+  VALUES ('k1', 'name', 1, 'structs', 'clang-19', 'rustc', 'off', 'off', 1, 1, 'matched');
+INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
+  VALUES (1, 'k1', 'matched', 'xfail', 'fail', 'why', 'run', 'SIGSEGV in rs_ret_two64', 1.0, '2026-01-01T00:00:01Z');
+INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received)
+  VALUES (1, 'k1', 0, 'c_to_rust.small.a', '', 0, 'expected 195, got 8', 'value', 'take', '195', '8'),
+         (1, 'k1', 1, 'rs_ret_two64', '', 0, 'SIGSEGV', 'crash', 'rs_ret_two64', '', '');
+)sql";
+    ASSERT_EQ(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  Database db(path);
+  auto* h = db.handle();
+  EXPECT_EQ(test::scalar(h, "SELECT group_concat(kind || ':' || property || ':' || c_type, ' ') FROM checks"),
+            "value:c_to_rust.small.a: crash:rs_ret_two64:");
+  EXPECT_EQ(sqlite3_exec(h, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind) VALUES "
+                            "(1, 'k1', 2, 'a', '', 0, '', 'timeout'), (1, 'k1', 3, 'b', '', 0, '', 'not-reached')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind) VALUES "
+                            "(1, 'k1', 4, 'c', '', 0, '', 'sideways')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(test::scalar(h, "SELECT count(*) FROM sqlite_master WHERE name = 'checks_by_name'"), "1");
+  EXPECT_EQ(test::scalar(h, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
+}
+
 } // namespace
 } // namespace amx

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -37,6 +38,9 @@ TEST(UtilThreadPool, AThrowStopsTheHandOutAndReachesTheCaller) {
       ran++;
       if (i == 3)
         throw std::runtime_error("item 3");
+      // Long enough that the other worker cannot finish the whole list
+      // while the throw unwinds.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     });
     FAIL() << "no exception";
   } catch (const std::runtime_error& e) {
