@@ -1,8 +1,8 @@
 # Fails when a folder of harness/ includes one above it. The folders, lowest
 # first; each may include only itself and those before it (ARCHITECTURE.md):
-#   util -> model -> matrix -> toolchain -> compile -> check -> run -> store -> report -> cli
+#   util -> model -> generate -> matrix -> toolchain -> compile -> check -> run -> store -> report -> cli
 # Usage: cmake -DHARNESS_DIR=<harness folder> -P check_layers.cmake
-set(layers util model matrix toolchain compile check run store report cli)
+set(layers util model generate matrix toolchain compile check run store report cli)
 if(NOT HARNESS_DIR)
   message(FATAL_ERROR "check_layers: give -DHARNESS_DIR=<the harness folder>")
 endif()
@@ -23,6 +23,6 @@ foreach(folder IN LISTS layers)
   endforeach()
 endforeach()
 if(problems)
-  message(FATAL_ERROR "includes that run up the layers (util -> model -> matrix -> toolchain -> compile -> "
+  message(FATAL_ERROR "includes that run up the layers (util -> model -> generate -> matrix -> toolchain -> compile -> "
                       "check -> run -> store -> report -> cli):${problems}")
 endif()

@@ -155,7 +155,7 @@ int CellCommands::repro() {
   std::vector<std::string> cases;
   for (const auto& f : rc.matrix.fixtures)
     if (f.name == rc.shown.result.fixture)
-      cases = f.cases;
+      cases = f.cases_on(rc.shown.result.target);
   auto script = render_reproducer(rc.shown, rc.run,
                                   {rc.matrix.fixtures_dir, rc.matrix.timeouts.run, std::move(cases),
                                    std::filesystem::canonical("/proc/self/exe")});

@@ -49,7 +49,7 @@ BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const s
   s.args.insert(s.args.end(), flags.begin(), flags.end());
   s.args.push_back("-I" + runtime_dir.string());
   s.args.push_back("-c");
-  s.args.push_back((part == CPart::runtime ? runtime_dir / "runtime.c" : cell.fixture->c_source).string());
+  s.args.push_back((part == CPart::runtime ? runtime_dir / "runtime.c" : fixture_source(cell, true)).string());
   s.output_name = part == CPart::runtime ? "runtime.o" : cell.fixture->name + ".o";
   return once(cc.path, std::move(s));
 }
@@ -169,8 +169,22 @@ BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vecto
   StepSpec s{stage, "fixture-rust", "rustc", rust_args("staticlib", name, *cell.target, flags),
              "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back("--extern=minicore=" + minicore.string());
-  s.args.push_back(cell.fixture->rust_source.string());
+  s.args.push_back(fixture_source(cell, false).string());
   return once(rustc.path, std::move(s));
+}
+
+std::filesystem::path Builder::fixture_source(const Cell& cell, bool c_side) {
+  const Fixture& fx = *cell.fixture;
+  if (!fx.signatures)
+    return c_side ? fx.c_source : fx.rust_source;
+  const GeneratedSources& g = fx.generated.at(cell.target->name);
+  auto path = m_work / "generated" / g.hash / (fx.name + (c_side ? ".c" : ".rs"));
+  std::lock_guard lock(m_mutex);
+  if (m_written.insert(path).second) {
+    std::filesystem::create_directories(path.parent_path());
+    write_file(path, c_side ? g.c : g.rust, "a generated fixture source");
+  }
+  return path;
 }
 
 Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {

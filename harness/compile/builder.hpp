@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 
 namespace amx {
@@ -63,6 +64,11 @@ public:
   // Not shared: each cell links its own program.
   Built link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
 
+  // A fixture's C or Rust source for the cell's target: the hand-written
+  // file, or the generated one, written once into the work folder under
+  // generated/<content hash>/.
+  std::filesystem::path fixture_source(const Cell& cell, bool c_side);
+
 private:
   struct StepSpec {
     Stage stage;
@@ -87,6 +93,7 @@ private:
   std::string m_source_hash;
   std::mutex m_mutex;
   std::map<std::string, std::shared_future<std::shared_ptr<const Built>>> m_cache;
+  std::set<std::filesystem::path> m_written; // generated sources, under m_mutex
 };
 
 } // namespace amx

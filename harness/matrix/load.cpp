@@ -1,9 +1,11 @@
 #include "matrix/load.hpp"
 
-#include "model/property.hpp"
+#include "generate/fixture_source.hpp"
 #include "matrix/catalogue.hpp"
-#include "model/target.hpp"
+#include "matrix/signatures.hpp"
 #include "matrix/yaml_reader.hpp"
+#include "model/property.hpp"
+#include "model/target.hpp"
 #include "util/hash.hpp"
 #include "util/text.hpp"
 
@@ -170,17 +172,29 @@ private:
       fx.name = e.value;
       auto fdir = m_m.fixtures_dir / fx.name;
       auto yaml = fdir / "fixture.yaml";
-      fx.c_source = fdir / (fx.name + ".c");
-      fx.rust_source = fdir / (fx.name + ".rs");
       if (!std::filesystem::exists(yaml)) {
         m_r.error(e.node, fmt::format("unknown fixture '{}': {} does not exist", fx.name, yaml.string()));
         continue;
       }
-      for (const auto& src : {fx.c_source, fx.rust_source})
-        if (!std::filesystem::exists(src))
-          m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
       YamlReader fr(yaml, m_diags);
-      if (auto froot = fr.parse(); froot && fr.check_map(*froot, "a fixture", {"description", "targets", "cases", "flags", "checks"})) {
+      auto froot = fr.parse();
+      if (froot && (*froot)["generate"].IsDefined()) {
+        // Generated: the sources are made here, for every target, and
+        // written by the builder; the cases are the generator's.
+        if ((*froot)["cases"].IsDefined())
+          fr.error((*froot)["cases"], "a generated fixture's cases are the generator's: leave out 'cases'");
+        fx.signatures = load_signatures(fr, (*froot)["generate"], *froot);
+        if (fx.signatures)
+          for (const auto& t : known_targets())
+            fx.generated[t.name] = generate_sources(fx.name, *fx.signatures, t);
+      } else {
+        fx.c_source = fdir / (fx.name + ".c");
+        fx.rust_source = fdir / (fx.name + ".rs");
+        for (const auto& src : {fx.c_source, fx.rust_source})
+          if (!std::filesystem::exists(src))
+            m_r.error(e.node, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
+      }
+      if (froot && fr.check_map(*froot, "a fixture", {"description", "targets", "cases", "flags", "checks", "generate"})) {
         load_exercised(fr, *froot, fx);
         if ((*froot)["checks"].IsDefined())
           load_checks(fr, (*froot)["checks"], *froot, fx);

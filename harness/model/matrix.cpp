@@ -26,6 +26,14 @@ std::optional<Family> c_compiler_family(const std::string& name) {
   return std::nullopt;
 }
 
+const std::vector<std::string>& Fixture::cases_on(const std::string& target) const {
+  static const std::vector<std::string> none;
+  if (!signatures)
+    return cases;
+  auto it = generated.find(target);
+  return it == generated.end() ? none : it->second.cases;
+}
+
 std::vector<const Flag*> Matrix::flags_in_use() const {
   std::vector<std::string> names;
   for (const auto& used : flags)

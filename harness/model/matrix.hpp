@@ -4,6 +4,7 @@
 
 #include "model/flag.hpp"
 #include "model/setting.hpp"
+#include "model/signature.hpp"
 #include "model/target.hpp"
 #include "model/verdict.hpp"
 
@@ -87,7 +88,16 @@ struct Fixture {
   // other flag are not generated: they would say nothing about it.
   std::vector<std::string> flags;
   std::vector<PropertyCheck> checks;
+  // Hand-written: the two files. Generated: empty until the builder writes
+  // the target's sources into the work folder.
   std::filesystem::path c_source, rust_source;
+  // A fixture generated from a signature description: its sources and
+  // cases per target name.
+  std::optional<SignatureSpec> signatures;
+  std::map<std::string, GeneratedSources> generated;
+
+  // The cases the program runs on a target.
+  const std::vector<std::string>& cases_on(const std::string& target) const;
 };
 
 struct Matrix {

@@ -81,6 +81,13 @@ struct RustMix {
 // One line: "crate (off) against minicore (fixed-x18=on): refused: ...".
 std::string describe(const RustMix& m);
 
+// A file the cell's commands read that exists only for its run (a generated
+// fixture's source), recorded so that `repro` can write it again.
+struct SourceFile {
+  std::filesystem::path path;
+  std::string text;
+};
+
 struct CellResult {
   const Cell* cell = nullptr;
   CellPlan plan;
@@ -89,6 +96,7 @@ struct CellResult {
   std::vector<StepRecord> steps;
   std::vector<CheckResult> checks;
   std::optional<RustMix> rust_mix;
+  std::vector<SourceFile> sources;
   std::chrono::duration<double> elapsed{};
 };
 

@@ -29,6 +29,13 @@ struct Target {
   // on the shadow call stack; empty where there is none.
   std::vector<std::string> scs_push;
   std::string scs_register;
+
+  // The argument registers of its C calling convention, which a generated
+  // fixture must fill and pass (i386: the most regparm asks for). Where
+  // floats_to_int_registers, floats go on in integer registers once the
+  // float ones are full (riscv64's LP64D).
+  unsigned int_arg_registers = 0, float_arg_registers = 0;
+  bool floats_to_int_registers = false;
 };
 
 const std::vector<Target>& known_targets();

@@ -203,18 +203,19 @@ std::map<std::string, std::string> read_sources(const std::set<std::string>& nam
 }
 
 // A here-document that writes one file byte for byte.
-std::string embed(const std::string& rel, const std::string& text) {
+// Writes text to rel under the script's folder `root` ("$S" or "$W").
+std::string embed(const std::string& root, const std::string& rel, const std::string& text) {
   auto lines = split_lines(text);
   std::string end = "AMX_SOURCE_END";
   while (std::count(lines.begin(), lines.end(), end))
     end += "_";
-  std::string out = fmt::format("mkdir -p \"$S\"/{}\ncat >\"$S\"/{} <<'{}'\n{}", shell_quote(fs::path(rel).parent_path().string()),
-                                shell_quote(rel), end, text);
+  std::string out = fmt::format("mkdir -p {0}/{1}\ncat >{0}/{2} <<'{3}'\n{4}", root,
+                                shell_quote(fs::path(rel).parent_path().string()), shell_quote(rel), end, text);
   if (text.empty() || text.back() != '\n')
     out += "\n";
   out += end + "\n";
   if (!text.empty() && text.back() != '\n')
-    out += fmt::format("truncate -s -1 \"$S\"/{}\n", shell_quote(rel)); // the file has no final newline
+    out += fmt::format("truncate -s -1 {}/{}\n", root, shell_quote(rel)); // the file has no final newline
   return out;
 }
 
@@ -332,7 +333,10 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
 
   std::string files = "\n# The fixture sources.\n";
   for (const auto& [rel, text] : read_sources(rw.sources(), sources.fixtures_dir))
-    files += embed(rel, text);
+    files += embed("\"$S\"", rel, text);
+  // A generated fixture's sources, as its run wrote them into the work folder.
+  for (const auto& f : shown.sources)
+    files += embed("\"$W\"", f.path.lexically_relative(shown.layout.work).string(), f.text);
   return head + files + "\n# The steps, in the harness's order.\n" + body;
 }
 

@@ -114,6 +114,10 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   auto rust_lib = m_builder.rust_lib(cell, rustc, rust_flags, minicore.built->output);
   if (failed(rust_lib))
     return finish(rust_lib.built->outcome);
+  if (cell.fixture->signatures) {
+    const auto& g = cell.fixture->generated.at(cell.target->name);
+    res.sources = {{m_builder.fixture_source(cell, true), g.c}, {m_builder.fixture_source(cell, false), g.rust}};
+  }
   // Not with the real core: the experiment would need a core per C setting.
   if (m_matrix.core_source.empty())
     res.rust_mix = rust_mix(cell, p, res.steps);
@@ -143,7 +147,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   run.output_cap = m_matrix.output_cap;
   res.steps.push_back(run_step(Stage::run, "run", run));
   const ProcessResult& ran_result = res.steps.back().result;
-  res.checks = value_checks(ran_result.output, cell.fixture->cases);
+  res.checks = value_checks(ran_result.output, cell.fixture->cases_on(cell.target->name));
   const Outcome ran = judge_run(ran_result, run, res.checks);
   if (auto program = program_check(ran_result, run, res.checks))
     res.checks.push_back(std::move(*program));

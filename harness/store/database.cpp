@@ -185,6 +185,8 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
                        "timed_out, output_capped, duration_ms, output_id, cwd) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)), ?)");
+  Statement source(m_db, "INSERT INTO sources (run_id, cell_key, path, output_id) "
+                         "VALUES (?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?4)))");
   const auto finished = now_utc();
   for (const auto& r : batch) {
     const Cell& c = *r.cell;
@@ -229,6 +231,10 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
       check.bind(1, run).bind(2, c.key).bind(3, static_cast<std::int64_t>(i)).bind(4, k.property).bind(5, k.flag)
           .bind(6, static_cast<std::int64_t>(k.held)).bind(7, k.detail).bind(8, to_string(k.kind)).bind(9, k.test)
           .bind(10, k.expected).bind(11, k.received).bind(12, k.c_type).bind(13, k.rust_type).run();
+    }
+    for (const auto& f : r.sources) {
+      output.bind(1, f.text).run();
+      source.bind(1, run).bind(2, c.key).bind(3, f.path.string()).bind(4, f.text).run();
     }
     if (const auto& m = r.rust_mix) {
       mix.bind(1, run).bind(2, c.key).bind(3, to_string(m->minicore_setting)).bind(4, to_string(m->crate_setting))

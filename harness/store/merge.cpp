@@ -127,6 +127,11 @@ const char* const kCopy[] = {
     "output_capped, duration_ms, output_id, cwd) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, s.command, s.shared, "
     "s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id FROM main.outputs m WHERE "
     "m.hash = o.hash), s.cwd FROM src.steps s JOIN src.outputs o ON o.id = s.output_id WHERE s.run_id = ?2",
+    "INSERT OR IGNORE INTO main.outputs (hash, text) "
+    "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.sources WHERE run_id = ?2)",
+    "INSERT INTO main.sources (run_id, cell_key, path, output_id) SELECT ?1, s.cell_key, s.path, "
+    "(SELECT id FROM main.outputs m WHERE m.hash = o.hash) FROM src.sources s JOIN src.outputs o ON "
+    "o.id = s.output_id WHERE s.run_id = ?2",
     // The capability cache comes along: the merged database knows what the
     // shards' compilers accept.
     "INSERT OR IGNORE INTO main.probes (tool_path, tool_version, target, args, accepted, message, probed_at) "
@@ -149,7 +154,7 @@ void copy_run(sqlite3* db, const Input& in, std::int64_t run) {
 
 void discard_run(sqlite3* db, std::int64_t run) {
   Transaction tx(db);
-  for (const char* table : {"steps", "checks", "rust_mix", "results", "run_toolchains"})
+  for (const char* table : {"sources", "steps", "checks", "rust_mix", "results", "run_toolchains"})
     Statement(db, fmt::format("DELETE FROM {} WHERE run_id = ?", table).c_str()).bind(1, run).run();
   Statement(db, "DELETE FROM runs WHERE id = ?").bind(1, run).run();
   tx.commit();

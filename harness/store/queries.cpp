@@ -433,6 +433,11 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
                        optional_int(steps, 4),
                        optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
                        sqlite3_column_double(steps.handle(), 9), steps.text(10)});
+  Statement sources(m_db, "SELECT s.path, o.text FROM sources s JOIN outputs o ON o.id = s.output_id "
+                          "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.path");
+  sources.bind(1, run).bind(2, key);
+  while (sources.next())
+    s.sources.push_back({sources.text(0), sources.text(1)});
   return s;
 }
 

@@ -100,6 +100,7 @@ struct ShownResult {
   std::vector<std::string> c_args, rust_args;
   Layout layout;
   std::vector<StepRow> steps;
+  std::vector<SourceFile> sources; // generated for its run (schema 9)
   double duration_ms = 0;
   std::optional<std::int64_t> exit_code, signal;
 };

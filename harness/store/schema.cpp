@@ -281,6 +281,18 @@ DROP TABLE checks;
 ALTER TABLE checks_8 RENAME TO checks;
 CREATE INDEX checks_by_name ON checks(property, run_id);
 )sql",
+    // 9: the sources a cell's commands read that exist only for its run (a
+    // generated fixture's), each text stored once in outputs.
+    R"sql(
+CREATE TABLE sources (
+  run_id INTEGER NOT NULL,
+  cell_key TEXT NOT NULL,
+  path TEXT NOT NULL,
+  output_id INTEGER NOT NULL REFERENCES outputs(id),
+  PRIMARY KEY (run_id, cell_key, path),
+  FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
+);
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -305,7 +317,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr, nullptr};
+                                            nullptr, nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -39,7 +39,8 @@ TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
       {"kcfi-integer-encoding.sh", "DIFFER"},
       {"kcfi-merged-functions.sh", "REPRODUCED: id_u32 shares id_i32's body and KCFI hash"},
       {"kcfi-patchable-prefix-offset.sh", "DEPENDS: the hash offset moves with the prefix"},
-      {"riscv64-stack-arg-signext.sh", "FAIL: callee saw 63314, not -2222"},
+      {"riscv64-stack-arg-signext.sh", "FAIL: callee saw the i16 as 63314, not -2222\nFAIL: callee saw the i8 as 234, not -22"},
+      {"x86_64-clang-pre18-i128-stack-alignment.sh", "FAIL: the callee read the third i128 from the wrong stack slot"},
   };
   for (const auto& [script, line] : defects) {
     auto r = run_repro(script);
