@@ -9,10 +9,17 @@
 # (`i64 inreg`). rustc -Zregparm=3 emits `byval` for the struct and a plain
 # `i64` for the integer. Seen with rustc 1.95.0.
 #
-# Usage: scripts/repro/i386-regparm-struct-u64.sh [RUSTC] [CC]   (CC: clang-19 or i686-linux-gnu-gcc)
+# REGPARM 1 and 2 show it too, for the registers they have: the struct goes
+# in EAX from regparm 1 on, a u64 that comes first in EAX:EDX from regparm 2
+# on (the generated fixture finds every struct of up to 8 bytes and every
+# i64/u64 argument that fits in the registers left).
+#
+# Usage: scripts/repro/i386-regparm-struct-u64.sh [RUSTC] [CC] [REGPARM]
+#   CC: clang-19 or i686-linux-gnu-gcc; REGPARM: 1, 2 or 3 (default 3)
 set -euo pipefail
 rustc=${1:-rustc}
 cc=${2:-clang-19}
+regparm=${3:-3}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
@@ -35,6 +42,11 @@ void take_u64(unsigned char a, unsigned long long b, int c)
 {
     if (a == 1 && b == 0x0102030405060708ull && c == -3) say("ok: u64 arrived\n");
     else { say("FAIL: u64 arrived wrong\n"); bad = 1; }
+}
+void take_u64_first(unsigned long long b)
+{
+    if (b == 0x1112131415161718ull) say("ok: u64 first arrived\n");
+    else { say("FAIL: u64 first arrived wrong\n"); bad = 1; }
 }
 void drive(void);
 void _start(void)
@@ -62,24 +74,26 @@ impl Neg for i32 { type Output = i32; fn neg(self) -> i32 { -self } }
 unsafe extern "C" {
     fn take_small(s: Small, tail: u32);
     fn take_u64(a: u8, b: u64, c: i32);
+    fn take_u64_first(b: u64);
 }
 #[unsafe(no_mangle)]
 pub extern "C" fn drive() {
     unsafe {
         take_small(Small { a: 0xC3, b: -3210 }, 7);
         take_u64(1, 0x0102030405060708, -3);
+        take_u64_first(0x1112131415161718);
     }
 }
 R
 
 RUSTC_BOOTSTRAP=1 "$rustc" --edition 2024 --crate-type staticlib --target i686-unknown-linux-gnu \
-  -O -Cpanic=abort -Zregparm=3 -Adead_code --emit=llvm-ir=caller.ll,link=libcaller.a caller.rs
-echo "rustc -Zregparm=3 declares:"
+  -O -Cpanic=abort -Zregparm="$regparm" -Adead_code --emit=llvm-ir=caller.ll,link=libcaller.a caller.rs
+echo "rustc -Zregparm=$regparm declares:"
 grep -o 'declare .*@take_[a-z0-9]*(.*)' caller.ll | sed 's/^/  /'
 case "$cc" in
   clang*) cflags=(--target=i686-linux-gnu -fuse-ld=lld) ;;
   *) cflags=() ;;
 esac
-"$cc" "${cflags[@]}" -O2 -mregparm=3 -ffreestanding -fno-pie -fno-stack-protector -static -nostdlib \
+"$cc" "${cflags[@]}" -O2 -mregparm="$regparm" -ffreestanding -fno-pie -fno-stack-protector -static -nostdlib \
   callee.c libcaller.a -o prog
 qemu-i386 ./prog
