@@ -100,8 +100,8 @@ public:
         rf += fmt::format("{}f{}: {}", i ? ", " : " ", i, f.count ? fmt::format("[{}; {}]", rust_type(f.type), f.count)
                                                                   : rust_type(f.type));
       }
-      c += fmt::format("struct sig_{} {{{} }};\n", s.name, cf);
-      rust += fmt::format("#[repr(C)] pub struct {} {{{} }}\n", rust_type(s.name), rf);
+      c += fmt::format("{} {{{} }};\n", c_type(s.name), cf);
+      rust += fmt::format("#[repr(C)] pub {} {} {{{} }}\n", s.is_union ? "union" : "struct", rust_type(s.name), rf);
     }
     c += "\n";
     rust += "\n";
@@ -137,7 +137,7 @@ private:
   std::string c_type(const std::string& t) const {
     if (const auto* s = find_scalar(t))
       return s->c;
-    return "struct sig_" + t;
+    return (m_structs.at(t)->is_union ? "union sig_" : "struct sig_") + t;
   }
 
   std::string rust_type(const std::string& t) const {
@@ -163,7 +163,8 @@ private:
       return;
     }
     const auto& st = *m_structs.at(t);
-    for (std::size_t i = 0; i < st.fields.size(); i++) {
+    // A union holds, and is checked through, its first member.
+    for (std::size_t i = 0; i < (st.is_union ? 1 : st.fields.size()); i++) {
       const auto& f = st.fields[i];
       if (!f.count)
         leaves(f.type, fmt::format("{}.f{}", path, i), out);
@@ -231,7 +232,7 @@ private:
       return rust ? rust_value(ls[at++]) : c_value(ls[at++]);
     const auto& st = *m_structs.at(t);
     std::vector<std::string> fields;
-    for (std::size_t i = 0; i < st.fields.size(); i++) {
+    for (std::size_t i = 0; i < (st.is_union ? 1 : st.fields.size()); i++) {
       const auto& f = st.fields[i];
       std::string v;
       if (!f.count) {
@@ -247,7 +248,7 @@ private:
     auto body = fmt::format("{}", fmt::join(fields, ", "));
     if (rust)
       return fmt::format("{} {{ {} }}", rust_type(t), body);
-    return top ? fmt::format("(struct sig_{}){{ {} }}", t, body) : "{ " + body + " }";
+    return top ? fmt::format("({}){{ {} }}", c_type(t), body) : "{ " + body + " }";
   }
 
   // The checks of leaves read through `got` (a C lvalue of the value).

@@ -17,7 +17,8 @@ public:
 
   std::optional<SignatureSpec> read(const YAML::Node& n, const YAML::Node& root) {
     if (!m_r.check_map(n, "'generate'",
-                       {"scalars", "arguments", "mixed", "structs", "struct-sizes", "struct-arguments", "callbacks"},
+                       {"scalars", "arguments", "mixed", "structs", "unions", "struct-sizes", "struct-arguments",
+                        "callbacks"},
                        root))
       return std::nullopt;
     SignatureSpec s;
@@ -42,7 +43,14 @@ public:
       if (!structs.IsSequence())
         fail(structs, "'structs' must be a list of {name: NAME, fields: [TYPE, ...]}");
       for (const auto& st : structs)
-        if (auto spec = structure(st, structs, s))
+        if (auto spec = structure(st, structs, s, false))
+          s.structs.push_back(std::move(*spec));
+    }
+    if (YAML::Node unions = n["unions"]; unions.IsDefined()) {
+      if (!unions.IsSequence())
+        fail(unions, "'unions' must be a list of {name: NAME, fields: [TYPE, ...]}");
+      for (const auto& u : unions)
+        if (auto spec = structure(u, unions, s, true))
           s.structs.push_back(std::move(*spec));
     }
     if (YAML::Node sizes = n["struct-sizes"]; sizes.IsDefined() && m_r.check_map(sizes, "'struct-sizes'", {"from", "to", "by"}, n)) {
@@ -101,12 +109,14 @@ private:
 
   // {name: pad, fields: [u8, "u32[2]", other]}: fields name scalars or
   // structs defined before.
-  std::optional<StructSpec> structure(const YAML::Node& n, const YAML::Node& list, const SignatureSpec& s) {
+  std::optional<StructSpec> structure(const YAML::Node& n, const YAML::Node& list, const SignatureSpec& s,
+                                      bool is_union) {
     if (!m_r.check_map(n, "a struct", {"name", "fields"}, list)) {
       m_failed = true;
       return std::nullopt;
     }
     StructSpec st;
+    st.is_union = is_union;
     st.name = m_r.scalar(m_r.required(n, "name", "a struct"), "a struct's name", n).value_or("");
     if (st.name.empty() || !std::all_of(st.name.begin(), st.name.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
@@ -134,6 +144,12 @@ private:
       }
       if (!known(field.type)) {
         fail(f.node, fmt::format("'{}' is neither a scalar type nor a struct defined before '{}'", field.type, st.name));
+        continue;
+      }
+      // Rust wants a union's fields Copy; the fixtures' core makes only the
+      // scalars up to 64 bits so, and C and Rust agree on their layout.
+      if (const auto* t = find_scalar(field.type); is_union && (!t || t->wide)) {
+        fail(f.node, fmt::format("union '{}': a field is a scalar of at most 64 bits, not '{}'", st.name, field.type));
         continue;
       }
       st.fields.push_back(field);

@@ -17,6 +17,8 @@ namespace amx {
 //     structs:                      # in order; a field names a scalar, an
 //       - {name: pad, fields: [u8, u32, u16]}    # earlier struct, or
 //       - {name: arr, fields: ["u8[3]", pad]}    # either as an array
+//     unions:                       # scalars of up to 64 bits; set and
+//       - {name: u, fields: [u64, f32]}          # checked through the first
 //     struct-sizes: {from: 1, to: 64, by: 4}
 //     struct-arguments: 10
 //     callbacks: true

@@ -35,7 +35,7 @@ const ScalarType* find_scalar(const std::string& name) {
 std::vector<StructSpec> struct_size_sweep(std::size_t from, std::size_t to, std::size_t step) {
   std::vector<StructSpec> out;
   for (std::size_t n = from; step > 0 && n <= to; n += step) {
-    StructSpec s{fmt::format("bytes{}", n), {}};
+    StructSpec s{fmt::format("bytes{}", n), {}, false};
     if (n / 4)
       s.fields.push_back({"u32", n / 4 > 1 ? n / 4 : 0});
     for (std::size_t i = 0; i < n % 4; i++)

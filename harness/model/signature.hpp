@@ -32,13 +32,14 @@ struct FieldSpec {
 struct StructSpec {
   std::string name;
   std::vector<FieldSpec> fields;
+  bool is_union = false; // set and read through its first field
 };
 
 struct SignatureSpec {
   std::vector<std::string> scalars;                  // each in `arguments` positions, returned, called back
   std::size_t arguments = 0;                         // how many arguments of one type a function takes
   std::vector<std::pair<std::string, std::string>> mixed; // A, B alternated over `arguments` positions
-  std::vector<StructSpec> structs;                   // as written, then the size sweep's
+  std::vector<StructSpec> structs;                   // as written, unions too, then the size sweep's
   std::size_t struct_arguments = 0;                  // how many of one struct a function takes
   bool callbacks = false;                            // scalars through function pointers both ways
 };

@@ -110,13 +110,26 @@ TEST(GenerateFixtureSource, StructLeavesAreNamedByTheirFieldPath) {
   EXPECT_THAT(g.c, HasSubstr("amx_check(\"c_returns.ret_outer.r.f1[1]\", &amx_i16,"));
 }
 
+TEST(GenerateFixtureSource, AUnionIsSetAndCheckedThroughItsFirstMember) {
+  SignatureSpec spec;
+  spec.structs = {{"u", {{"u64", 0}, {"f32", 0}}, true}};
+  spec.struct_arguments = 1;
+  auto g = generate_sources("sig", spec, *find_target("riscv64"));
+  EXPECT_THAT(g.c, HasSubstr("union sig_u { uint64_t f0; amx_f32 f1; };"));
+  EXPECT_THAT(g.rust, HasSubstr("#[repr(C)] pub union SU { f0: u64, f1: f32 }"));
+  EXPECT_THAT(g.c, HasSubstr("amx_check(\"c_to_rust.args_u.a1.f0\", &amx_u64,"));
+  EXPECT_THAT(g.c, Not(HasSubstr("args_u.a1.f1")));
+  EXPECT_THAT(g.c, HasSubstr("(union sig_u){ (uint64_t)0x"));
+}
+
 TEST(GenerateFixtureSource, ABrokenDescriptionIsReportedWithItsLine) {
   test::ScopedTempDir dir;
   auto fixtures = dir.path() / "fixtures";
   std::filesystem::create_directories(fixtures / "gen");
   test::write_file(fixtures / "gen" / "fixture.yaml",
                    "description: broken\nflags: []\ngenerate:\n  scalars: [u8, u7]\n  arguments: 200\n"
-                   "  structs:\n    - {name: a, fields: [b]}\n    - {name: b, fields: [\"u8[x]\"]}\n");
+                   "  structs:\n    - {name: a, fields: [b]}\n    - {name: b, fields: [\"u8[x]\"]}\n"
+                   "  unions:\n    - {name: w, fields: [u128]}\n");
   test::write_file(dir.path() / "m.yaml",
                    "fixtures-dir: fixtures\ntargets: [x86_64]\nc-compilers: [clang-19]\nfixtures: [gen]\n");
   try {
@@ -131,6 +144,7 @@ TEST(GenerateFixtureSource, ABrokenDescriptionIsReportedWithItsLine) {
     EXPECT_THAT(what, HasSubstr("'b' is neither a scalar type nor a struct defined before 'a'"));
     EXPECT_THAT(what, HasSubstr("'u8[x]': an array field is TYPE[N]"));
     EXPECT_THAT(what, Not(HasSubstr("has no fields"))); // the field's own error says it
+    EXPECT_THAT(what, HasSubstr("union 'w': a field is a scalar of at most 64 bits, not 'u128'"));
   }
 }
 

@@ -37,6 +37,7 @@ TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
       {"aarch64-neon-off-hfa.sh", "FAIL: Rust received a different struct"},
       {"i386-clang-soft-float-x87-return.sh", "FAIL: C got a different double back"},
       {"i386-reg-struct-return-array-field.sh", "FAIL: C got a different struct back"},
+      {"i386-soft-float-byval-copy.sh", "FAIL: Rust stored a different first struct"},
       {"i386-regparm-struct-u64.sh", "FAIL: struct small arrived wrong"},
       {"kcfi-integer-encoding.sh", "DIFFER"},
       {"kcfi-merged-functions.sh", "REPRODUCED: id_u32 shares id_i32's body and KCFI hash"},
