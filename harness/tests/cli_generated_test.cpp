@@ -1,7 +1,7 @@
 // A generated fixture end to end: the run builds it from its description,
-// records its sources, `show` and `query --check` answer from the database,
-// and `repro` writes a script that rebuilds it with neither the harness's
-// work folder nor the description.
+// records its sources (which `merge` carries), `query --check` answers from
+// the database, and `repro` writes a script that rebuilds it with neither
+// the harness's work folder nor the description.
 
 #include "test_support.hpp"
 #include "util/hash.hpp"
@@ -48,6 +48,14 @@ TEST(CliGenerated, RunsRecordsAndReproducesAGeneratedFixture) {
   ASSERT_EQ(sources.size(), 6u); // three cells, a C and a Rust file each
   EXPECT_THAT(sources[0][0], HasSubstr("/generated/"));
   EXPECT_THAT(sources[0][0], ::testing::EndsWith("/gen-small.c"));
+
+  // Merged into another database, the sources come along.
+  auto merged = d / "merged.db";
+  auto merge = test::run_abimatrix({"merge", db, "--into", merged.string()});
+  ASSERT_EQ(merge.exit_code, 0) << merge.output;
+  EXPECT_EQ(test::rows(merged, "SELECT s.path, length(o.text) FROM sources s JOIN outputs o ON o.id = s.output_id "
+                               "ORDER BY s.cell_key, s.path"),
+            sources);
 
   auto matched = test::rows(d / "r.db", "SELECT key FROM flat_results WHERE c_setting = 'off'")[0][0];
   auto script = d / "matched.sh";
