@@ -47,6 +47,10 @@ std::string check_outcome(const CheckResult& c) {
   return "?";
 }
 
+std::string case_and_name(const std::string& test, const std::string& property) {
+  return test.empty() || test == property ? property : test + ": " + property;
+}
+
 std::string describe_check(const CheckResult& c) {
   std::vector<std::string> about;
   if (!c.c_type.empty())
@@ -55,7 +59,7 @@ std::string describe_check(const CheckResult& c) {
     about.push_back(d);
   if (!c.flag.empty())
     about.push_back(c.flag);
-  std::string line = c.test.empty() || c.test == c.property ? c.property : c.test + ": " + c.property;
+  std::string line = case_and_name(c.test, c.property);
   if (!about.empty())
     line += " (" + fmt::format("{}", fmt::join(about, ", ")) + ")";
   line += ": " + check_outcome(c);

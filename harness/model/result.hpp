@@ -56,6 +56,10 @@ std::string check_direction(const std::string& property);
 // or "failed" (the program itself).
 std::string check_outcome(const CheckResult& c);
 
+// A check's name with its case: "CASE: NAME", or NAME outside a case or
+// for the case itself. What diff, history and minimize compare.
+std::string case_and_name(const std::string& test, const std::string& property);
+
 // One line for a person: "CASE: NAME (uint8_t/u8, C->Rust): wrong value:
 // expected 195 (0xc3), got 8 (0x8)", "rs_ret_two64: SIGSEGV",
 // "ibt-note (cf-protection): lost: no note".

@@ -42,8 +42,8 @@ std::string failure_signature(Stage stage, const std::string& reason, const std:
   if (stage == Stage::run || stage == Stage::check)
     for (const auto& c : checks)
       if (!c.held) {
-        auto name = c.test.empty() || c.test == c.property ? c.property : c.test + ": " + c.property;
-        failing.insert(name + " " + (c.property == "program" ? without_progress(c.detail) : check_outcome(c)));
+        failing.insert(case_and_name(c.test, c.property) + " " +
+                       (c.property == "program" ? without_progress(c.detail) : check_outcome(c)));
       }
   if (failing.empty())
     return failure_kind(stage, reason);

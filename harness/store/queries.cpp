@@ -354,8 +354,7 @@ std::optional<std::map<std::string, std::set<std::string>>> Queries::failing_che
   q.bind(1, run);
   std::map<std::string, std::set<std::string>> out;
   while (q.next()) {
-    auto test = q.text(1), name = q.text(2);
-    out[q.text(0)].insert(test.empty() || test == name ? name : test + ": " + name);
+    out[q.text(0)].insert(case_and_name(q.text(1), q.text(2)));
   }
   return out;
 }
