@@ -152,6 +152,19 @@ TEST_F(MatrixLoad, UnknownTarget) {
             "DIR/m.yaml:3:17: error: unknown target 'aarch46' (expected one of: x86_64, i386, aarch64, riscv64)");
 }
 
+TEST_F(MatrixLoad, ACaseTimeoutMustBeShorterThanTheRunTimeout) {
+  EXPECT_EQ(first_line(load_error(matrix("timeouts: {run: 2, case: 3}\n"))),
+            "DIR/m.yaml:8:26: error: timeouts.case (3 s) must be shorter than timeouts.run (2 s)");
+  // The default case timeout (2 s) against a run timeout given alone.
+  EXPECT_EQ(first_line(load_error(matrix("timeouts: {run: 1}\n"))),
+            "DIR/m.yaml:8:11: error: timeouts.case (2 s) must be shorter than timeouts.run (1 s)");
+  Matrix m = [&] {
+    test::write_file(m_dir.path() / "ok.yaml", matrix("timeouts: {run: 3, case: 0.5}\n"));
+    return load_matrix(m_dir.path() / "ok.yaml");
+  }();
+  EXPECT_EQ(m.timeouts.test_case, std::chrono::milliseconds(500));
+}
+
 TEST_F(MatrixLoad, UnknownPairingMode) {
   EXPECT_EQ(first_line(load_error(matrix("pairings: [matched, mached]\n"))),
             "DIR/m.yaml:8:21: error: unknown pairing mode 'mached' (expected one of: matched, c-only, rust-only, "
