@@ -10,7 +10,7 @@ namespace {
 
 // "  12: 0000000000401000    42 FUNC    GLOBAL DEFAULT     2 name"
 struct SymbolLine {
-  std::uint64_t value = 0;
+  std::uint64_t value = 0, size = 0;
   std::string type, bind, ndx, name;
 };
 
@@ -20,7 +20,8 @@ std::vector<SymbolLine> symbol_lines(std::string_view text) {
     auto w = split_words(line);
     if (w.size() < 8 || w[0].empty() || w[0].back() != ':' || w[1].find_first_not_of("0123456789abcdef") != std::string::npos)
       continue;
-    out.push_back({std::stoull(w[1], nullptr, 16), w[3], w[4], w[6], w[7]});
+    // The size is decimal, or hexadecimal with 0x when large.
+    out.push_back({std::stoull(w[1], nullptr, 16), std::stoull(w[2], nullptr, 0), w[3], w[4], w[6], w[7]});
   }
   return out;
 }
@@ -35,11 +36,11 @@ std::set<std::string> global_functions(std::string_view readelf_syms) {
   return out;
 }
 
-std::map<std::string, std::uint64_t> function_addresses(std::string_view readelf_syms) {
-  std::map<std::string, std::uint64_t> out;
+std::map<std::string, FunctionSymbol> function_symbols(std::string_view readelf_syms) {
+  std::map<std::string, FunctionSymbol> out;
   for (const auto& s : symbol_lines(readelf_syms))
     if (s.type == "FUNC" && s.ndx != "UND")
-      out.emplace(s.name, s.value);
+      out.emplace(s.name, FunctionSymbol{s.value, s.size});
   return out;
 }
 

@@ -21,8 +21,13 @@ struct Instruction {
 // Every defined FUNC symbol with global binding: "File: x" headers of an
 // archive are skipped, so all members count.
 std::set<std::string> global_functions(std::string_view readelf_syms);
-// Every defined FUNC symbol and its address.
-std::map<std::string, std::uint64_t> function_addresses(std::string_view readelf_syms);
+// A function's place: its instructions are [address, address + size); what
+// the disassembler shows after them is padding up to the next one.
+struct FunctionSymbol {
+  std::uint64_t address = 0, size = 0;
+};
+// Every defined FUNC symbol.
+std::map<std::string, FunctionSymbol> function_symbols(std::string_view readelf_syms);
 // Function name -> its instructions, from `llvm-objdump -d`.
 std::map<std::string, std::vector<Instruction>> disassembly(std::string_view objdump);
 // Per file ("prog", "lib.a(member.o)") the GNU property features it

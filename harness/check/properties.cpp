@@ -88,8 +88,8 @@ std::set<std::string> LlvmElfReader::global_functions(const std::filesystem::pat
   return amx::global_functions(inspect(m_readelf, {"--syms", "--wide", file.string()}));
 }
 
-std::map<std::string, std::uint64_t> LlvmElfReader::function_addresses(const std::filesystem::path& file) {
-  return amx::function_addresses(inspect(m_readelf, {"--syms", "--wide", file.string()}));
+std::map<std::string, FunctionSymbol> LlvmElfReader::function_symbols(const std::filesystem::path& file) {
+  return amx::function_symbols(inspect(m_readelf, {"--syms", "--wide", file.string()}));
 }
 
 std::map<std::string, std::vector<Instruction>> LlvmElfReader::disassembly(const std::filesystem::path& file) {
@@ -119,14 +119,15 @@ std::vector<CheckResult> check_properties(const Cell& cell, const Setting& inten
 
   // Read each fact once, and only if a check needs it.
   std::optional<Sides> sides;
-  std::optional<std::map<std::string, std::uint64_t>> addresses;
+  std::optional<std::map<std::string, FunctionSymbol>> symbols;
   std::optional<std::map<std::string, std::vector<Instruction>>> code;
-  auto address = [&](const std::string& fn) -> std::uint64_t {
-    if (!addresses)
-      addresses = reader.function_addresses(in.program);
-    auto it = addresses->find(fn);
-    return it == addresses->end() ? 0 : it->second;
+  auto symbol = [&](const std::string& fn) -> FunctionSymbol {
+    if (!symbols)
+      symbols = reader.function_symbols(in.program);
+    auto it = symbols->find(fn);
+    return it == symbols->end() ? FunctionSymbol{} : it->second;
   };
+  auto address = [&](const std::string& fn) { return symbol(fn).address; };
   // The functions of each side that made it into the program: an archive
   // (the real core's) holds many the linker leaves out, with nothing to check.
   auto functions = [&]() -> const Sides& {
@@ -137,9 +138,15 @@ std::vector<CheckResult> check_properties(const Cell& cell, const Setting& inten
     }
     return *sides;
   };
+  // A function's own instructions: the padding the disassembler shows after
+  // them (int3 on x86) is no part of it.
   auto instructions = [&](const std::string& fn) -> const std::vector<Instruction>& {
-    if (!code)
+    if (!code) {
       code = reader.disassembly(in.program);
+      for (auto& [name, is] : *code)
+        if (auto s = symbol(name); s.size > 0)
+          std::erase_if(is, [&](const Instruction& i) { return i.address >= s.address + s.size; });
+    }
     static const std::vector<Instruction> none;
     auto it = code->find(fn);
     return it == code->end() ? none : it->second;
@@ -230,6 +237,22 @@ std::vector<CheckResult> check_properties(const Cell& cell, const Setting& inten
       });
       if (bad)
         *bad += " return with a raw ret instead of jumping to __x86_return_thunk";
+    } else if (p == "sls-int3") {
+      // -mharden-sls=all: an int3 right after every return and indirect
+      // jump stops the CPU from running on past them speculatively.
+      static const std::regex indirect_jump(R"(^jmp[lq]?\s+\*)");
+      bad = lacking(functions(), [&](const std::string& fn) {
+        const auto& is = instructions(fn);
+        for (std::size_t k = 0; k < is.size(); k++) {
+          auto m = mnemonic(is[k]);
+          bool guarded = m.starts_with("ret") || std::regex_search(is[k].text.substr(is[k].text.find(m)), indirect_jump);
+          if (guarded && (k + 1 == is.size() || mnemonic(is[k + 1]) != "int3"))
+            return false;
+        }
+        return true;
+      });
+      if (bad)
+        *bad += " return or jump indirectly without an int3 after it";
     } else if (p == "cs-prefix") {
       // The prefix pads a branch to the thunk of r8..r15 to the 6 bytes of
       // "lfence; call *%r8", which the kernel rewrites it to; the others

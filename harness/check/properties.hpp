@@ -26,7 +26,7 @@ public:
   // Every defined FUNC symbol with global binding (archive members too).
   virtual std::set<std::string> global_functions(const std::filesystem::path& file) = 0;
   // Every defined FUNC symbol and its address.
-  virtual std::map<std::string, std::uint64_t> function_addresses(const std::filesystem::path& file) = 0;
+  virtual std::map<std::string, FunctionSymbol> function_symbols(const std::filesystem::path& file) = 0;
   // Function name -> its instructions.
   virtual std::map<std::string, std::vector<Instruction>> disassembly(const std::filesystem::path& file) = 0;
   // Per file, or archive member, the GNU property features it declares;
@@ -46,7 +46,7 @@ public:
                 std::vector<StepRecord>& steps);
 
   std::set<std::string> global_functions(const std::filesystem::path& file) override;
-  std::map<std::string, std::uint64_t> function_addresses(const std::filesystem::path& file) override;
+  std::map<std::string, FunctionSymbol> function_symbols(const std::filesystem::path& file) override;
   std::map<std::string, std::vector<Instruction>> disassembly(const std::filesystem::path& file) override;
   std::map<std::string, std::set<std::string>> gnu_features(const std::filesystem::path& file,
                                                             const std::string& label) override;

@@ -331,6 +331,14 @@ int QueryCommands::show(Queries& q) {
   // The plan: each side's setting as the arguments its compiler was given.
   fmt::print("c args    {}\nrust args {}\n", s.c_args.empty() ? "(none)" : render_command(s.c_args),
              s.rust_args.empty() ? "(none)" : render_command(s.rust_args));
+  // The files the run wrote for the cell: a Rust target specification in
+  // full (it is part of the Rust side's setting), generated sources by name.
+  for (const auto& f : s.sources) {
+    fmt::print("file      {}\n", f.path.string());
+    if (f.path.extension() == ".json")
+      for (const auto& line : split_lines(f.text))
+        fmt::print("          {}\n", line);
+  }
   fmt::print("expected  {}{}: {}\nverdict   {}\n", to_string(r.expected),
              s.expected_stage ? " at " + to_string(*s.expected_stage) : "",
              s.expect_reason, verdict_and_reason(r));

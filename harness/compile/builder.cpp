@@ -90,7 +90,7 @@ const std::string& Builder::core_source_hash() {
 
 Built Builder::build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
                           std::vector<std::string> core, const std::filesystem::path& into) {
-  auto lib = into / "lib" / "rustlib" / rust_triple(core) / "lib";
+  auto lib = into / "lib" / "rustlib" / rust_target_name(core) / "lib";
   std::filesystem::create_directories(lib);
   // As the kernel builds it: no float formatting and parsing.
   core.insert(core.end(), {"--cfg", "no_fp_fmt_parse", (m_matrix.core_source / "core/src/lib.rs").string()});
@@ -114,8 +114,9 @@ Built Builder::build_core(const Cell& cell, const Tool& rustc, const std::vector
 
 BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags) {
   auto args = rust_args("rlib", "core", *cell.target, flags);
-  auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" + render_command(args) + "\n" +
-                      core_source_hash());
+  // The run's folder (where a target specification is) is no part of the key.
+  auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" +
+                      replace_all(render_command(args), m_work.string(), "$W") + "\n" + core_source_hash());
   return once_by("core:" + key, [&] {
     auto dir = m_cache_dir / "core" / key;
     // The commands as if built in place, whether built now or reused.
@@ -178,13 +179,17 @@ std::filesystem::path Builder::fixture_source(const Cell& cell, bool c_side) {
   if (!fx.signatures)
     return c_side ? fx.c_source : fx.rust_source;
   const GeneratedSources& g = fx.generated.at(cell.target->name);
-  auto path = m_work / "generated" / g.hash / (fx.name + (c_side ? ".c" : ".rs"));
+  SourceFile f{m_work / "generated" / g.hash / (fx.name + (c_side ? ".c" : ".rs")), c_side ? g.c : g.rust};
+  write_once(f, "a generated fixture source");
+  return f.path;
+}
+
+void Builder::write_once(const SourceFile& f, const char* what) {
   std::lock_guard lock(m_mutex);
-  if (m_written.insert(path).second) {
-    std::filesystem::create_directories(path.parent_path());
-    write_file(path, c_side ? g.c : g.rust, "a generated fixture source");
+  if (m_written.insert(f.path).second) {
+    std::filesystem::create_directories(f.path.parent_path());
+    write_file(f.path, f.text, what);
   }
-  return path;
 }
 
 Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {

@@ -68,6 +68,9 @@ public:
   // file, or the generated one, written once into the work folder under
   // generated/<content hash>/.
   std::filesystem::path fixture_source(const Cell& cell, bool c_side);
+  // Writes a file the cell's commands name (a generated source, a Rust
+  // target specification), once per run; `what` names it in an error.
+  void write_once(const SourceFile& f, const char* what);
 
 private:
   struct StepSpec {
@@ -93,7 +96,7 @@ private:
   std::string m_source_hash;
   std::mutex m_mutex;
   std::map<std::string, std::shared_future<std::shared_ptr<const Built>>> m_cache;
-  std::set<std::filesystem::path> m_written; // generated sources, under m_mutex
+  std::set<std::filesystem::path> m_written; // files written by write_once, under m_mutex
 };
 
 } // namespace amx

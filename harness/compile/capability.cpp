@@ -21,69 +21,31 @@ constexpr const char* kCProbe = "int amx_probe(int (*f)(int)) { return f(1) + 1;
 constexpr const char* kRustProbe =
     "#![feature(no_core)]\n#![no_core]\n#![allow(internal_features)]\n";
 
-std::string answer_key(const std::string& tool, const std::string& target, const std::string& args) {
-  return join({tool, target, args}, "\x1f");
-}
-
-struct Question {
-  const Tool* tool;
-  Family family;
-  const Target* target;
-  const CCompiler* cc; // for C compilers
-  std::vector<std::string> args;
-};
-
-// Every value a matrix can give a flag on a target: the varied values and
-// those its include rules name.
-std::map<std::string, std::set<std::string>> values_in_use(const Matrix& m) {
-  std::map<std::string, std::set<std::string>> out;
-  for (const auto& used : m.flags)
-    out[used.name].insert(used.values.begin(), used.values.end());
-  for (const auto& inc : m.includes)
-    for (const auto* side : {&inc.c, &inc.rust})
-      for (const auto& [flag, value] : *side)
-        out[flag].insert(value);
-  for (const auto& name : m.profiles)
-    for (const auto& [flag, value] : m.profile_catalogue.at(name).flags)
-      out[flag].insert(value);
-  return out;
-}
-
 } // namespace
 
-Capabilities Capabilities::probe(const Matrix& m, const Toolchain& tc, ProbeCache& cache,
-                                 const std::filesystem::path& work, unsigned jobs) {
+std::string Capabilities::key_args(const std::vector<std::string>& args) const {
+  return replace_all(render_command(args), m_work, "$W");
+}
+
+std::string Capabilities::key(const Tool& tool, const Target& t, const std::vector<std::string>& args) const {
+  return join({tool.path.string(), t.name, key_args(args)}, "\x1f");
+}
+
+Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCache& cache,
+                                 const std::filesystem::path& work, std::chrono::milliseconds timeout,
+                                 unsigned jobs) {
   Capabilities caps;
-  std::vector<Question> questions;
+  caps.m_work = work.string();
+  std::vector<const ProbeQuestion*> questions;
   std::set<std::string> asked;
   std::set<const Tool*> loaded;
-  auto ask = [&](const Tool* tool, Family family, const Target& t, const CCompiler* cc,
-                 const std::vector<std::string>& args) {
-    if (loaded.insert(tool).second)
-      for (auto& a : cache.probes(tool->path.string(), tool->version))
-        caps.m_answers.emplace(answer_key(tool->path.string(), a.target, a.args), a);
-    auto key = answer_key(tool->path.string(), t.name, render_command(args));
-    if (caps.m_answers.count(key) || !asked.insert(key).second)
-      return;
-    questions.push_back({tool, family, &t, cc, args});
-  };
-  auto values = values_in_use(m);
-  for (const auto& t : m.targets) {
-    for (const auto& [name, vals] : values) {
-      const Flag& flag = m.catalogue.at(name);
-      if (!flag.applies_to(t.name))
-        continue;
-      for (const auto& v : vals) {
-        for (const auto& cc : m.c_compilers)
-          if (const Tool* tool = tc.c_compiler(cc, t))
-            if (auto args = flag.args(cc.family, t.name, v); args && !args->empty())
-              ask(tool, cc.family, t, &cc, *args);
-        for (const auto& r : m.rustcs)
-          if (const Tool* rustc = tc.rustc(r))
-            if (auto args = flag.args(Family::rustc, t.name, v); args && !args->empty())
-              ask(rustc, Family::rustc, t, nullptr, *args);
-      }
-    }
+  for (const auto& q : all) {
+    if (loaded.insert(q.tool).second)
+      for (auto& a : cache.probes(q.tool->path.string(), q.tool->version))
+        caps.m_answers.emplace(join({q.tool->path.string(), a.target, a.args}, "\x1f"), a);
+    auto k = caps.key(*q.tool, *q.target, q.args);
+    if (!caps.m_answers.count(k) && asked.insert(k).second)
+      questions.push_back(&q);
   }
   if (questions.empty())
     return caps;
@@ -99,14 +61,14 @@ Capabilities Capabilities::probe(const Matrix& m, const Toolchain& tc, ProbeCach
 
   std::vector<ProbeAnswer> answers(questions.size());
   parallel_for(questions.size(), jobs, [&](std::size_t i) {
-      const Question& q = questions[i];
+      const ProbeQuestion& q = *questions[i];
       ProcessSpec spec;
       spec.exe = q.tool->path;
       spec.cwd = dir;
-      spec.timeout = m.timeouts.compile;
+      spec.timeout = timeout;
       spec.output_cap = 64 << 10;
       auto out = dir / fmt::format("out-{}", i);
-      if (q.family == Family::rustc) {
+      if (!q.cc) {
         spec.args = rust_args("rlib", fmt::format("probe{}", i), *q.target, q.args);
         spec.args.insert(spec.args.end(), {(dir / "probe.rs").string(), "-o", out.string()});
         spec.extra_env = {"RUSTC_BOOTSTRAP=1"};
@@ -119,13 +81,16 @@ Capabilities Capabilities::probe(const Matrix& m, const Toolchain& tc, ProbeCach
       auto r = run_process(spec);
       if (!r.started)
         throw FatalError(fmt::format("cannot run {}: {}", q.tool->path.string(), r.spawn_error));
-      answers[i] = {q.target->name, render_command(q.args), r.ok(), r.ok() ? "" : first_error_line(r.output)};
+      // The probe's own folder says nothing and differs per run.
+      auto said = replace_all(first_error_line(r.output), (dir / "").string(), "");
+      answers[i] = {q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said};
   });
 
   std::map<const Tool*, std::vector<ProbeAnswer>> by_tool;
   for (std::size_t i = 0; i < questions.size(); i++) {
-    by_tool[questions[i].tool].push_back(answers[i]);
-    caps.m_answers[answer_key(questions[i].tool->path.string(), answers[i].target, answers[i].args)] = answers[i];
+    const ProbeQuestion& q = *questions[i];
+    by_tool[q.tool].push_back(answers[i]);
+    caps.m_answers[caps.key(*q.tool, *q.target, q.args)] = answers[i];
   }
   for (const auto& [tool, list] : by_tool)
     cache.store_probes(tool->path.string(), tool->version, list);
@@ -135,7 +100,7 @@ Capabilities Capabilities::probe(const Matrix& m, const Toolchain& tc, ProbeCach
 
 std::optional<std::string> Capabilities::refusal(const Tool& tool, const Target& t,
                                                  const std::vector<std::string>& args) const {
-  auto it = m_answers.find(answer_key(tool.path.string(), t.name, render_command(args)));
+  auto it = m_answers.find(key(tool, t, args));
   if (it == m_answers.end() || it->second.accepted)
     return std::nullopt;
   return fmt::format("{} does not accept {} for {}: {}", tool.name, render_command(args), t.name, it->second.message);

@@ -1,13 +1,14 @@
 #pragma once
-// Which flag spellings each compiler accepts for each target. Asked once per
-// compiler binary and version (the answers are kept by a ProbeCache, the
-// results database in a run), before a run, so a flag a compiler cannot
-// express makes its cells skip with the compiler's own words instead of
-// failing.
+// Which command lines each compiler accepts for each target: each side of
+// each cell as it will be built, asked once per compiler binary and version
+// (the answers are kept by a ProbeCache, the results database in a run),
+// before the cells run, so a combination a compiler cannot build makes its
+// cells skip in the compiler's own words instead of failing.
 
 #include "model/run.hpp"
 #include "toolchain/toolchain.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,19 +26,36 @@ public:
                             const std::vector<ProbeAnswer>& answers) = 0;
 };
 
+// One command line a compiler is asked to accept: a side of a cell, the
+// flags of its setting on its target.
+struct ProbeQuestion {
+  const Tool* tool;
+  const Target* target;
+  const CCompiler* cc; // for a C compiler; null for rustc
+  std::vector<std::string> args;
+};
+
 class Capabilities {
 public:
-  // Probes every spelling the matrix can pass that the cache does not know.
-  static Capabilities probe(const Matrix& m, const Toolchain& tc, ProbeCache& cache,
-                            const std::filesystem::path& work, unsigned jobs);
+  // Asks each compiler whether it accepts each question's arguments, all
+  // together as a cell passes them, unless the cache knows the answer.
+  // `work` is where the cells' files are (a Rust target specification): it
+  // is named "$W" in the cache, so the answers outlive the run's folder.
+  static Capabilities probe(const std::vector<ProbeQuestion>& questions, ProbeCache& cache,
+                            const std::filesystem::path& work, std::chrono::milliseconds timeout, unsigned jobs);
 
-  // Why `tool` refuses these flag arguments for target t; nullopt if it
-  // accepts them (or they were never probed: nothing to say).
+  // Why `tool` refuses these arguments for target t; nullopt if it accepts
+  // them (or they were never probed: nothing to say).
   std::optional<std::string> refusal(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
 
   std::size_t probed() const { return m_probed; }
 
 private:
+  // The arguments as the cache keeps them: the work folder named "$W".
+  std::string key_args(const std::vector<std::string>& args) const;
+  std::string key(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
+
+  std::string m_work;
   std::map<std::string, ProbeAnswer> m_answers; // by tool path, target, args
   std::size_t m_probed = 0;
 };

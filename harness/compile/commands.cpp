@@ -1,5 +1,7 @@
 #include "compile/commands.hpp"
 
+#include <filesystem>
+
 namespace amx {
 
 // Freestanding and static: no libc, no PIE, no stack protector (it needs
@@ -21,7 +23,12 @@ std::string rust_triple(const std::vector<std::string>& args) {
   return triple;
 }
 
-// A flag may choose the Rust target itself (riscv64imac for soft-float):
+std::string rust_target_name(const std::vector<std::string>& args) {
+  std::filesystem::path target = rust_triple(args);
+  return target.extension() == ".json" ? target.stem().string() : target.string();
+}
+
+// A setting may choose the Rust target itself (riscv64imac for soft-float):
 // then its --target replaces the default one, which rustc would refuse twice.
 std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
                                    const std::vector<std::string>& flags) {

@@ -16,5 +16,8 @@ std::vector<std::string> rust_args(const std::string& crate_type, const std::str
                                    const std::vector<std::string>& flags);
 // The --target a command ends up with: the last one given; "" for none.
 std::string rust_triple(const std::vector<std::string>& args);
+// The name rustc knows that target by (a specification's file stem), which
+// names its folder in a sysroot.
+std::string rust_target_name(const std::vector<std::string>& args);
 
 } // namespace amx

@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -13,12 +14,16 @@ namespace {
 
 class CatalogueLoader {
 public:
-  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out, std::map<std::string, Profile>& profiles)
-      : m_r(r), m_out(out), m_profiles(profiles) {}
+  CatalogueLoader(YamlReader& r, std::map<std::string, Flag>& out, std::map<std::string, Profile>& profiles,
+                  std::vector<RustTarget>& rust_targets)
+      : m_r(r), m_out(out), m_profiles(profiles), m_rust_targets(rust_targets) {}
 
   void load(const YAML::Node& root) {
-    if (!m_r.check_map(root, "a flag catalogue", {"flags", "profiles"}))
+    if (!m_r.check_map(root, "a flag catalogue", {"rust-targets", "flags", "profiles"}))
       return;
+    if (YAML::Node rts = root["rust-targets"]; rts.IsDefined() && m_r.check_map(rts, "'rust-targets'", {}, root))
+      for (const auto& kv : rts)
+        load_rust_target(kv.first, kv.second);
     if (!root["profiles"].IsDefined() || root["flags"].IsDefined()) {
       YAML::Node flags = m_r.required(root, "flags", "a flag catalogue");
       if (flags.IsDefined() && m_r.check_map(flags, "'flags'", {}, root))
@@ -28,6 +33,9 @@ public:
     if (YAML::Node profiles = root["profiles"]; profiles.IsDefined() && m_r.check_map(profiles, "'profiles'", {}, root))
       for (const auto& kv : profiles)
         load_profile(kv.first, kv.second);
+    for (const auto& c : m_carried)
+      if (!m_out.count(c.flag))
+        m_r.error(c.at, fmt::format("unknown flag '{}' in 'features-from' of {}", c.flag, c.what));
   }
 
 private:
@@ -38,9 +46,118 @@ private:
     auto it = defined.find(key.Scalar());
     if (it == defined.end())
       return true;
-    const auto& at = it->second.defined_at;
-    m_r.error(key, fmt::format("{} is already defined at {}:{}:{}", what, at.file.string(), at.line, at.column));
+    already_defined(key, what, it->second.defined_at);
     return false;
+  }
+
+  void already_defined(const YAML::Node& key, const std::string& what, const SourceMark& at) {
+    m_r.error(key, fmt::format("{} is already defined at {}:{}:{}", what, at.file.string(), at.line, at.column));
+  }
+
+  // The target name `node` holds, if it is a known one.
+  std::optional<std::string> known_target(const YAML::Node& node, const YAML::Node& parent) {
+    auto s = m_r.scalar(node, "'target'", parent);
+    if (!s)
+      return std::nullopt;
+    auto known = known_target_names();
+    if (std::find(known.begin(), known.end(), *s) == known.end()) {
+      m_r.error(node, fmt::format("unknown target '{}' (expected one of: {})", *s, join(known, ", ")));
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  // A map of scalars ("float-abi: soft").
+  std::map<std::string, std::string> scalar_map(const YAML::Node& node, const std::string& what,
+                                                const YAML::Node& parent) {
+    std::map<std::string, std::string> out;
+    if (m_r.check_map(node, what, {}, parent))
+      for (const auto& kv : node)
+        if (auto v = m_r.scalar(kv.second, "a value of " + what, kv.first))
+          out[kv.first.Scalar()] = *v;
+    return out;
+  }
+
+  // A specification's field as JSON: YAML's quoted scalars are strings,
+  // plain ones numbers or booleans when they read as such.
+  nlohmann::json to_json(const YAML::Node& node) {
+    if (node.IsSequence()) {
+      auto a = nlohmann::json::array();
+      for (const auto& e : node)
+        a.push_back(to_json(e));
+      return a;
+    }
+    if (node.IsMap()) {
+      auto o = nlohmann::json::object();
+      for (const auto& kv : node)
+        o[kv.first.Scalar()] = to_json(kv.second);
+      return o;
+    }
+    const std::string& v = node.Scalar();
+    if (node.Tag() == "!")
+      return v;
+    if (v == "true" || v == "false")
+      return v == "true";
+    if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10)
+      return std::stoi(v);
+    return v;
+  }
+
+  void load_rust_target(const YAML::Node& key, const YAML::Node& def) {
+    std::string what = fmt::format("Rust target '{}'", key.Scalar());
+    for (const auto& rt : m_rust_targets)
+      if (rt.name == key.Scalar())
+        return already_defined(key, what, rt.defined_at);
+    if (!m_r.check_map(def, what, {"target", "description", "kernel", "properties", "spec", "features-from"}, key))
+      return;
+    RustTarget rt;
+    rt.name = key.Scalar();
+    rt.defined_at = m_r.mark(key);
+    if (auto t = m_r.required(def, "target", what); t.IsDefined())
+      rt.target = known_target(t, def).value_or("");
+    if (def["description"].IsDefined())
+      rt.description = m_r.scalar(def["description"], "'description'", def).value_or("");
+    if (def["kernel"].IsDefined())
+      rt.kernel = kernel_lines(def["kernel"], def);
+    if (auto props = m_r.required(def, "properties", what); props.IsDefined())
+      rt.properties = scalar_map(props, "the properties of " + what, def);
+    if (YAML::Node spec = def["spec"]; spec.IsDefined() && m_r.check_map(spec, "the spec of " + what, {}, def))
+      for (const auto& kv : spec)
+        rt.spec.emplace_back(kv.first.Scalar(), to_json(kv.second).dump());
+    if (YAML::Node from = def["features-from"]; from.IsDefined()) {
+      if (rt.spec.empty())
+        m_r.error(from, "'features-from' needs a 'spec': a built-in triple has no features to add to");
+      for (auto& [flag, features] : scalar_map(from, "'features-from'", def)) {
+        m_carried.push_back({from, flag, what});
+        rt.features_from[flag] = features;
+      }
+    }
+    m_rust_targets.push_back(std::move(rt));
+  }
+
+  // A flag's Rust target needs on `target` must be met by some Rust target
+  // defined by then.
+  void check_rust_needs(const Flag& f, const std::string& target, const std::map<std::string, std::string>& needs,
+                        const YAML::Node& at) {
+    for (const auto& rt : m_rust_targets)
+      if (rt.target == target && rt.has(needs))
+        return;
+    std::vector<std::string> wanted;
+    for (const auto& [k, v] : needs)
+      wanted.push_back(k + "=" + v);
+    m_r.error(at, fmt::format("flag '{}' needs a Rust target for {} with {}, and no rust-targets entry defined by "
+                              "then has that",
+                              f.name, target, join(wanted, ", ")));
+  }
+
+  void load_rust_needs(Flag& f, const std::string& target, const YAML::Node& node, const YAML::Node& parent) {
+    auto needs = scalar_map(node, "'rust-target'", parent);
+    if (target.empty())
+      for (const auto& t : f.targets.empty() ? known_target_names() : f.targets)
+        check_rust_needs(f, t, needs, node);
+    else
+      check_rust_needs(f, target, needs, node);
+    f.rust_target_needs[target] = needs;
   }
 
   // A new definition named by key, or nullopt (with the error) when the name
@@ -57,27 +174,40 @@ private:
     return t;
   }
 
-  void load_profile(const YAML::Node& key, const YAML::Node& def) {
-    std::string what;
-    auto started = start(key, def, m_profiles, "profile", {"target", "description", "kernel", "flags"}, what);
-    if (!started)
-      return;
-    Profile& p = *started;
-    if (auto t = m_r.required(def, "target", what); t.IsDefined())
-      if (auto s = m_r.scalar(t, "'target'", def)) {
-        auto known = known_target_names();
-        if (std::find(known.begin(), known.end(), *s) == known.end())
-          m_r.error(t, fmt::format("unknown target '{}' (expected one of: {})", *s, join(known, ", ")));
-        p.target = *s;
+  // `kernel:` entries: {file, config, lines}, or a list of them (an alias to
+  // another profile's).
+  std::vector<KernelLines> kernel_lines(const YAML::Node& node, const YAML::Node& parent) {
+    std::vector<KernelLines> out;
+    if (!node.IsSequence()) {
+      m_r.error(node, "'kernel' must be a list of {file, config, lines}", parent);
+      return out;
+    }
+    for (const auto& e : node) {
+      if (e.IsSequence()) {
+        auto more = kernel_lines(e, node);
+        out.insert(out.end(), more.begin(), more.end());
+        continue;
       }
-    if (def["description"].IsDefined())
-      p.description = m_r.scalar(def["description"], "'description'", def).value_or("");
-    if (auto k = m_r.required(def, "kernel", what); k.IsDefined())
-      for (auto& e : m_r.scalar_list(k, "'kernel'", def))
-        p.kernel.push_back(e.value);
-    YAML::Node flags = m_r.required(def, "flags", what);
-    if (!flags.IsDefined() || !m_r.check_map(flags, "the flags of " + what, {}, def))
-      return;
+      if (!m_r.check_map(e, "a 'kernel' entry", {"file", "config", "lines"}, node))
+        continue;
+      KernelLines k;
+      if (auto f = m_r.required(e, "file", "a 'kernel' entry"); f.IsDefined())
+        k.file = m_r.scalar(f, "'file'", e).value_or("");
+      if (e["config"].IsDefined())
+        k.config = m_r.scalar(e["config"], "'config'", e).value_or("");
+      if (auto l = m_r.required(e, "lines", "a 'kernel' entry"); l.IsDefined())
+        for (auto& line : m_r.scalar_list(l, "'lines'", e))
+          k.lines.push_back(line.value);
+      out.push_back(std::move(k));
+    }
+    return out;
+  }
+
+  // A profile's `flags:` or `c-only:`: flags of the catalogue, values they have.
+  Setting profile_flags(const YAML::Node& flags, const Profile& p, const std::string& what, const YAML::Node& def) {
+    Setting out;
+    if (!m_r.check_map(flags, what, {}, def))
+      return out;
     for (const auto& kv : flags) {
       std::string name = kv.first.Scalar();
       auto value = m_r.scalar(kv.second, "a flag value", kv.first);
@@ -92,16 +222,50 @@ private:
         m_r.error(kv.second, fmt::format("flag '{}' has no value '{}' (expected one of: {})", name, *value,
                                          join(f->second.values, ", ")));
       } else if (value) {
-        p.flags[name] = *value;
+        out[name] = *value;
       }
     }
+    return out;
+  }
+
+  void load_profile(const YAML::Node& key, const YAML::Node& def) {
+    std::string what;
+    auto started = start(key, def, m_profiles, "profile",
+                         {"target", "description", "kernel", "kernel-builds-rust", "config", "flags", "c-only"},
+                         what);
+    if (!started)
+      return;
+    Profile& p = *started;
+    if (auto t = m_r.required(def, "target", what); t.IsDefined())
+      p.target = known_target(t, def).value_or("");
+    if (def["description"].IsDefined())
+      p.description = m_r.scalar(def["description"], "'description'", def).value_or("");
+    if (auto k = m_r.required(def, "kernel", what); k.IsDefined())
+      p.kernel = kernel_lines(k, def);
+    if (def["config"].IsDefined())
+      p.config = scalar_map(def["config"], "the config of " + what, def);
+    if (YAML::Node b = def["kernel-builds-rust"]; b.IsDefined()) {
+      auto v = m_r.scalar(b, "'kernel-builds-rust'", def);
+      if (v && *v != "true" && *v != "false")
+        m_r.error(b, fmt::format("'kernel-builds-rust' is true or false, not '{}'", *v));
+      p.kernel_builds_rust = v != "false";
+    }
+    if (auto flags = m_r.required(def, "flags", what); flags.IsDefined())
+      p.flags = profile_flags(flags, p, "the flags of " + what, def);
+    if (def["c-only"].IsDefined())
+      p.c_only = profile_flags(def["c-only"], p, "the c-only flags of " + what, def);
+    for (const auto& [name, _] : p.c_only)
+      if (p.flags.count(name))
+        m_r.error(def["c-only"], fmt::format("flag '{}' is in both 'flags' and 'c-only' of {}", name, what));
     m_profiles.emplace(p.name, std::move(p));
   }
 
   void load_flag(const YAML::Node& key, const YAML::Node& def) {
     std::string what;
     auto started = start(key, def, m_out, "flag",
-                         {"class", "description", "targets", "values", "rustc", "clang", "gcc", "per-target"}, what);
+                         {"class", "description", "targets", "values", "rustc", "clang", "gcc", "rust-target",
+                          "per-target"},
+                         what);
     if (!started)
       return;
     Flag& f = *started;
@@ -133,6 +297,8 @@ private:
       }
     }
     load_spellings(f, def, f.spellings);
+    if (def["rust-target"].IsDefined())
+      load_rust_needs(f, "", def["rust-target"], def);
     if (YAML::Node per = def["per-target"]; per.IsDefined() && m_r.check_map(per, "'per-target'", {}, def)) {
       for (const auto& kv : per) {
         std::string target = kv.first.Scalar();
@@ -140,8 +306,11 @@ private:
           m_r.error(kv.first, fmt::format("flag '{}' does not apply to target '{}' (its targets: {})", f.name,
                                           target, join(f.targets, ", ")));
         else if (m_r.check_map(kv.second, fmt::format("the {} spellings of '{}'", target, f.name),
-                               {"rustc", "clang", "gcc"}, kv.first))
+                               {"rustc", "clang", "gcc", "rust-target"}, kv.first)) {
           load_spellings(f, kv.second, f.target_spellings[target]);
+          if (kv.second["rust-target"].IsDefined())
+            load_rust_needs(f, target, kv.second["rust-target"], kv.second);
+        }
       }
     }
     m_out.emplace(f.name, std::move(f));
@@ -195,13 +364,20 @@ private:
   YamlReader& m_r;
   std::map<std::string, Flag>& m_out;
   std::map<std::string, Profile>& m_profiles;
+  std::vector<RustTarget>& m_rust_targets;
+  // Flags a specification carries, checked once the file's flags are read.
+  struct Carried {
+    YAML::Node at;
+    std::string flag, what;
+  };
+  std::vector<Carried> m_carried;
 };
 
 } // namespace
 
 void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out,
-                    std::map<std::string, Profile>& profiles) {
-  CatalogueLoader(r, out, profiles).load(root);
+                    std::map<std::string, Profile>& profiles, std::vector<RustTarget>& rust_targets) {
+  CatalogueLoader(r, out, profiles, rust_targets).load(root);
 }
 
 } // namespace amx

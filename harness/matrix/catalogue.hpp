@@ -11,9 +11,11 @@
 
 namespace amx {
 
-// A catalogue file holds `flags:`, `profiles:` or both. A profile's flags
-// must be defined by then (in this file or one imported before it).
+// A catalogue file holds `rust-targets:`, `flags:`, `profiles:`, read in
+// that order. What one names (a profile's flags, a flag's Rust target needs,
+// the flags a specification carries) must be defined by then, in this file
+// or one imported before it.
 void load_catalogue(YamlReader& r, const YAML::Node& root, std::map<std::string, Flag>& out,
-                    std::map<std::string, Profile>& profiles);
+                    std::map<std::string, Profile>& profiles, std::vector<RustTarget>& rust_targets);
 
 } // namespace amx

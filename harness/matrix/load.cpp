@@ -44,7 +44,7 @@ public:
         YamlReader cr(cat_path, m_diags);
         if (auto cat_root = cr.parse()) {
           hashed += read_file(cat_path);
-          load_catalogue(cr, *cat_root, m_m.catalogue, m_m.profile_catalogue);
+          load_catalogue(cr, *cat_root, m_m.catalogue, m_m.profile_catalogue, m_m.rust_targets);
         }
       }
     }

@@ -63,7 +63,8 @@ std::optional<std::vector<std::string>> Flag::args(Family family, const std::str
                                                    const std::string& value) const {
   if (const Spelling* sp = spelling(family, target))
     return sp->args_for(value);
-  if (value == "off")
+  // Said by the Rust target alone (riscv64 soft-float: riscv64imac).
+  if (value == "off" || (family == Family::rustc && !rust_needs(target).empty()))
     return std::vector<std::string>{};
   return std::nullopt;
 }
@@ -77,7 +78,37 @@ std::string Flag::describe_spellings() const {
   spell("", spellings);
   for (const auto& [target, by_family] : target_spellings)
     spell(target + " ", by_family);
+  for (const auto& [target, needs] : rust_target_needs) {
+    std::vector<std::string> wanted;
+    for (const auto& [key, value] : needs)
+      wanted.push_back(key + "=" + value);
+    out.push_back(fmt::format("{}rustc target: {}", target.empty() ? "" : target + " ", join(wanted, ", ")));
+  }
   return join(out, "; ");
+}
+
+const std::map<std::string, std::string>& Flag::rust_needs(const std::string& target) const {
+  static const std::map<std::string, std::string> none;
+  if (auto it = rust_target_needs.find(target); it != rust_target_needs.end())
+    return it->second;
+  if (auto it = rust_target_needs.find(""); it != rust_target_needs.end())
+    return it->second;
+  return none;
+}
+
+bool RustTarget::has(const std::map<std::string, std::string>& needs) const {
+  for (const auto& [key, value] : needs) {
+    auto it = properties.find(key);
+    if (it == properties.end() || it->second != value)
+      return false;
+  }
+  return true;
+}
+
+Setting Profile::c_flags() const {
+  Setting c = flags;
+  c.insert(c_only.begin(), c_only.end());
+  return c;
 }
 
 } // namespace amx

@@ -49,6 +49,9 @@ struct Flag {
   // A target listed here uses only these spellings: a flag can mean
   // different arguments per architecture (soft-float, shadow call stack).
   std::map<std::string, std::map<Family, Spelling>> target_spellings;
+  // What a Rust side with this flag on needs of its Rust target ("float-abi:
+  // soft"), on every target ("") or one; see RustTarget.
+  std::map<std::string, std::map<std::string, std::string>> rust_target_needs;
   SourceMark defined_at;
 
   bool applies_to(const std::string& target) const;
@@ -60,18 +63,63 @@ struct Flag {
                                                const std::string& value) const;
   // Every spelling, "rustc: -Zregparm={value}; aarch64 clang: ...".
   std::string describe_spellings() const;
+  // What the flag needs of the Rust target on `target`; empty: nothing.
+  const std::map<std::string, std::string>& rust_needs(const std::string& target) const;
 };
 
-// What the kernel passes to both compilers for one configuration of one
+// Lines of one kernel file that a profile or a Rust target mirrors, as they
+// stand in the copy kept in matrices/kernel/FILE (a test holds them to it).
+struct KernelLines {
+  std::string file;   // "arch/x86/Makefile"
+  std::string config; // the configuration they depend on: "CONFIG_CALL_PADDING"
+  std::vector<std::string> lines;
+};
+
+// A target rustc builds one architecture's code for: a built-in triple, or a
+// target specification that the harness generates from the cell's flags, as
+// the kernel's scripts/generate_rust_target.rs generates target.json from
+// its configuration. A Rust side builds for the first target of its
+// architecture that has every property its flags need, and for the
+// architecture's default triple when they need none; so flags that change
+// the target compose instead of naming triples that collide.
+struct RustTarget {
+  std::string name;   // the triple, or the specification's name (its file stem)
+  std::string target; // the architecture (Target::name) it builds for
+  std::string description;
+  std::vector<KernelLines> kernel; // the lines it mirrors
+  std::map<std::string, std::string> properties;
+  // A specification's fields in order, each value as JSON text; empty for a
+  // built-in triple.
+  std::vector<std::pair<std::string, std::string>> spec;
+  // A flag the specification carries: what the flag, when on, appends to the
+  // "features" field. Its own rustc arguments are then not passed, as the
+  // kernel passes MITIGATION_RETPOLINE to rustc only through target.json.
+  std::map<std::string, std::string> features_from;
+  SourceMark defined_at;
+
+  bool is_spec() const { return !spec.empty(); }
+  bool has(const std::map<std::string, std::string>& needs) const;
+};
+
+// What the kernel passes to the compilers for one configuration of one
 // architecture ("x86_64 with RETPOLINE, RETHUNK, IBT, CALL_PADDING and CFI"),
-// citing the kernel Makefile lines it mirrors.
+// citing the kernel lines it mirrors.
 struct Profile {
   std::string name;
   std::string target;
   std::string description;
-  std::vector<std::string> kernel; // the Makefile lines, "file (CONFIG_X): line"
-  Setting flags;
+  std::vector<KernelLines> kernel;
+  // The values the cited lines' $(CONFIG_X) take in this configuration.
+  std::map<std::string, std::string> config;
+  Setting flags; // passed to both compilers
+  Setting c_only; // passed to the C compiler alone, as the kernel does
+  // False where the kernel builds no Rust for this configuration (i386):
+  // the Rust side then shows what it would need, not what it is.
+  bool kernel_builds_rust = true;
   SourceMark defined_at;
+
+  // The C side's setting: flags and c_only.
+  Setting c_flags() const;
 };
 
 // A flag a matrix varies, and the non-off values it tries.

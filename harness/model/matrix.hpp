@@ -119,6 +119,7 @@ struct Matrix {
   std::map<std::string, Flag> catalogue; // every flag defined
   std::vector<UsedFlag> flags;           // the flags this matrix varies
   std::map<std::string, Profile> profile_catalogue; // every profile defined
+  std::vector<RustTarget> rust_targets;             // in the order they are chosen
   std::vector<std::string> profiles;                // the profiles this matrix runs
   std::vector<ProfilePairing> profile_pairings;
   std::vector<Pairing> pairings;

@@ -22,6 +22,13 @@ struct Layout {
   std::filesystem::path fixtures, work, cache;
 };
 
+// A file the harness writes for a cell (a generated fixture source, a Rust
+// target specification), recorded with the result so `repro` carries it.
+struct SourceFile {
+  std::filesystem::path path;
+  std::string text;
+};
+
 struct CellPlan {
   // Set when the cell cannot be built: a missing tool, a flag value without
   // a spelling, a spelling the compiler refuses, a conflict of targets.
@@ -34,6 +41,9 @@ struct CellPlan {
   // The C side's setting spelled for rustc, for the Rust-vs-Rust experiment;
   // unset when rustc cannot spell it or it spells the same as rust_args.
   std::optional<std::vector<std::string>> rust_mix_args;
+  // The Rust target specification the Rust side builds for, which the
+  // driver writes before anything is built; unset for a built-in triple.
+  std::optional<SourceFile> rust_spec;
   // The flags the program is told it is built for (model/property).
   Setting intended;
   Layout layout;

@@ -8,7 +8,8 @@ const std::vector<std::string>& known_properties() {
   static const std::vector<std::string> all = {"bti-note",      "ibt-note",           "pac-note",
                                                "shstk-note",    "landing-pads",       "pac-ret",
                                                "no-indirect-branch", "thunk-returns", "cs-prefix",
-                                               "patchable-entries",  "function-alignment", "shadow-call-stack"};
+                                               "patchable-entries",  "function-alignment", "shadow-call-stack",
+                                               "sls-int3"};
   return all;
 }
 

@@ -87,11 +87,6 @@ std::string describe(const RustMix& m);
 
 // A file the cell's commands read that exists only for its run (a generated
 // fixture's source), recorded so that `repro` can write it again.
-struct SourceFile {
-  std::filesystem::path path;
-  std::string text;
-};
-
 struct CellResult {
   const Cell* cell = nullptr;
   CellPlan plan;

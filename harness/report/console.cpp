@@ -33,8 +33,9 @@ void Console::started(const RunStart& s) {
   std::fflush(m_out);
 }
 
-void Console::probed(std::size_t spellings) {
-  fmt::print(m_out, "  probed {} flag spellings (cached in {} for the next run)\n", spellings, m_destination);
+void Console::probed(std::size_t command_lines) {
+  fmt::print(m_out, "  asked the compilers about {} command lines (answers kept in {} for the next run)\n",
+             command_lines, m_destination);
   std::fflush(m_out);
 }
 

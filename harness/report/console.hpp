@@ -17,7 +17,7 @@ public:
   Console(std::FILE* out, bool terminal, std::string matrix = "", std::string destination = "");
 
   void started(const RunStart& s) override;
-  void probed(std::size_t spellings) override;
+  void probed(std::size_t command_lines) override;
   void finished(const CellResult& r) override;
   // Counts by verdict per target, and the closing line.
   void summary(bool interrupted);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <set>
 
 namespace amx {
@@ -73,12 +74,35 @@ std::string where(const ResultRow& r) {
   return fmt::format("{} {} {}/{}", r.target, r.fixture, r.c_compiler, r.rustc);
 }
 
+// The rustc options named in text: the flag's rustc spellings ("rustc:
+// -Zregparm={value}" -> regparm) or rustc's refusal ("mixing `-Zregparm`").
+std::set<std::string> rustc_options(const std::string& text, const std::regex& where) {
+  std::set<std::string> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), where), end; it != end; ++it)
+    out.insert((*it)[1]);
+  return out;
+}
+
+std::set<std::string> options_of(const FlagFacts& f) {
+  static const std::regex spelled(R"(-[ZC]\s*([a-z0-9-]+))");
+  // "clang: ...; rustc: -Zregparm={value}; aarch64 rustc: ...": the rustc parts.
+  std::string rustc;
+  for (std::size_t at = f.spellings.find("rustc:"); at != std::string::npos; at = f.spellings.find("rustc:", at + 1))
+    rustc += f.spellings.substr(at, f.spellings.find("; ", at) - at) + " ";
+  return rustc_options(rustc, spelled);
+}
+
 // What rustc says about linking Rust crates that differ in the flag. Only
 // "mixing `-Z...` will cause an ABI mismatch" is RFC 3716's target-modifier
-// check; a flag spelled as another --target is refused for the triple
-// (E0461), which says nothing about the flag itself.
-std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::string* example) {
-  std::size_t tried = 0, modifier = 0, triple = 0, other = 0;
+// check, and it counts for the flag whose option it names: a profile's cell
+// differs in several flags, and rustc names the one it guards. Crates of
+// two targets are refused for the triple (E0461), which says nothing about
+// the flag itself.
+std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, const FlagFacts* f, std::string* example) {
+  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
+  const auto mine = f ? options_of(*f) : std::set<std::string>{};
+  std::size_t tried = 0, modifier = 0, another = 0, triple = 0, other = 0;
+  std::set<std::string> others;
   for (const auto* c : cells) {
     if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
       continue;
@@ -87,9 +111,17 @@ std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::
       continue;
     const auto& message = c->rust_mix->message;
     if (message.find("will cause an ABI mismatch") != std::string::npos) {
-      modifier++;
-      if (example && example->empty())
-        *example = first_line(message);
+      auto said = rustc_options(message, named);
+      bool about_this = !f || std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
+      if (about_this) {
+        modifier++;
+        if (example && example->empty())
+          *example = first_line(message);
+      } else {
+        another++;
+        for (const auto& o : said)
+          others.insert("-Z" + o);
+      }
     } else if (message.find("E0461") != std::string::npos) {
       triple++;
     } else {
@@ -103,11 +135,14 @@ std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, std::
   std::vector<std::string> parts;
   if (modifier)
     parts.push_back(fmt::format("refuses {} of {}", modifier, tried));
+  if (another)
+    parts.push_back(fmt::format("{} of {} refused for another flag ({})", another, tried,
+                                join(std::vector<std::string>(others.begin(), others.end()), ", ")));
   if (triple)
     parts.push_back(fmt::format("{} of {} refused only for their other target triple", triple, tried));
   if (other)
     parts.push_back(fmt::format("{} of {} refused otherwise", other, tried));
-  if (auto accepted = tried - modifier - triple - other)
+  if (auto accepted = tried - modifier - another - triple - other)
     parts.push_back(accepted == tried ? "accepts" : fmt::format("accepts {} of {}", accepted, tried));
   return join(parts, "; ");
 }
@@ -151,7 +186,7 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
     if (!f->spellings.empty())
       b += "Spellings: " + code(f->spellings) + "\n\n";
     std::string example;
-    auto mix = rust_mix_summary(cells, &example);
+    auto mix = rust_mix_summary(cells, f, &example);
     if (mix != "not tried")
       b += fmt::format("Linking Rust crates that differ in it (RFC 3716 target modifiers), rustc: {}{}.\n\n",
                        mix == "refuses" ? "refuses all" : mix, example.empty() ? "" : ", e.g. " + code(example));
@@ -263,7 +298,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
     table += fmt::format("| {} | {} | {} |", code(f->name), f->cls, f->targets.empty() ? "all" : f->targets);
     for (const auto& p : all_pairings)
       table += " " + tally(cells, p) + " |";
-    table += " " + rust_mix_summary(cells, nullptr) + " |\n";
+    table += " " + rust_mix_summary(cells, f, nullptr) + " |\n";
   }
   table += "\n";
   if (!all_off.empty())

@@ -13,29 +13,55 @@ namespace amx {
 
 RunDriver::RunDriver(const Matrix& m) : m_matrix(m), m_tc(Toolchain::probe(m)) {}
 
-std::size_t RunDriver::prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs) {
-  m_caps = Capabilities::probe(m_matrix, m_tc, cache, work, jobs);
+void RunDriver::prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs) {
+  m_cache = &cache;
+  m_work = work;
+  m_jobs = jobs;
   m_builder = std::make_unique<Builder>(m_matrix, work);
   m_runner = std::make_unique<Runner>(m_matrix, *m_builder, Inspectors{m_tc.readelf(), m_tc.objdump()});
-  return m_caps->probed();
 }
 
-CellPlan RunDriver::plan(const Cell& cell) const {
-  auto p = plan_cell(cell, m_matrix, m_tc, m_caps ? &*m_caps : nullptr);
-  if (m_builder)
-    p.layout = m_builder->layout();
+CellPlan RunDriver::plan_one(const Cell& cell) const {
+  auto p = plan_cell(cell, m_matrix, m_tc, m_work / "targets");
+  p.layout = m_builder->layout();
   return p;
 }
 
-CellResult RunDriver::run_cell(const Cell& cell) { return m_runner->run_cell(cell, plan(cell)); }
+std::size_t RunDriver::probe(Planned& planned) {
+  std::vector<ProbeQuestion> questions;
+  for (const auto& [cell, p] : planned) {
+    if (p.skip)
+      continue;
+    if (p.rust_spec)
+      m_builder->write_once(*p.rust_spec, "a Rust target specification");
+    if (!p.c_args.empty())
+      questions.push_back({p.cc, cell->target, cell->c_compiler, p.c_args});
+    if (!p.rust_args.empty())
+      questions.push_back({p.rustc, cell->target, nullptr, p.rust_args});
+  }
+  auto caps = Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs);
+  for (auto& [cell, p] : planned)
+    if (auto why = refusal(p, *cell->target, caps))
+      p.skip = why;
+  return caps.probed();
+}
 
-bool RunDriver::run_cells(const std::vector<const Cell*>& cells, unsigned jobs,
-                          const std::function<void(CellResult&&)>& on_result) {
-  std::vector<std::pair<const Cell*, CellPlan>> planned;
-  planned.reserve(cells.size());
+std::size_t RunDriver::plan(const std::vector<const Cell*>& cells) {
+  m_planned.clear();
+  m_planned.reserve(cells.size());
   for (const Cell* c : cells)
-    planned.emplace_back(c, plan(*c));
-  return m_runner->run_all(planned, jobs, on_result);
+    m_planned.emplace_back(c, plan_one(*c));
+  return probe(m_planned);
+}
+
+CellResult RunDriver::run_cell(const Cell& cell) {
+  Planned one{{&cell, plan_one(cell)}};
+  probe(one);
+  return m_runner->run_cell(cell, std::move(one[0].second));
+}
+
+bool RunDriver::run_planned(unsigned jobs, const std::function<void(CellResult&&)>& on_result) {
+  return m_runner->run_all(m_planned, jobs, on_result);
 }
 
 namespace {
@@ -94,11 +120,12 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   auto work = std::filesystem::absolute(request.work_dir.empty()
                                             ? request.work_root / fmt::format("run-{}", start.run)
                                             : request.work_dir);
-  if (auto probed = driver.prepare(recorder, work, info.jobs))
-    observer.probed(probed);
+  driver.prepare(recorder, work, info.jobs);
   RunSummary summary{start.run, false, info.cells_planned, 0, 0};
   try {
-    summary.complete = driver.run_cells(chosen, info.jobs, [&](CellResult&& r) {
+    if (auto probed = driver.plan(chosen))
+      observer.probed(probed);
+    summary.complete = driver.run_planned(info.jobs, [&](CellResult&& r) {
       observer.finished(r);
       recorder.push(std::move(r));
     });

@@ -39,7 +39,7 @@ class RunObserver {
 public:
   virtual ~RunObserver() = default;
   virtual void started(const RunStart&) {}
-  virtual void probed(std::size_t /*spellings*/) {}
+  virtual void probed(std::size_t /*command_lines*/) {}
   virtual void finished(const CellResult& r) = 0;
 };
 
@@ -66,22 +66,32 @@ public:
 
   const Matrix& matrix() const { return m_matrix; }
   std::vector<Tool> tools() const { return m_tc.tools(); }
-  // Probes the spellings the cache does not know (in work/probe) and makes
-  // the builder; returns how many spellings were probed.
-  std::size_t prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs);
+  // Makes the builder; the cache keeps what compilers accept across runs.
+  void prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs);
 
-  CellPlan plan(const Cell& cell) const;
+  // Plans the cells and asks each compiler about the command lines of their
+  // sides that the cache does not know (in work/probe); a refused one skips
+  // its cells. Returns how many command lines were asked.
+  std::size_t plan(const std::vector<const Cell*>& cells);
+  // Plans (and probes) one cell and runs it.
   CellResult run_cell(const Cell& cell);
-  // Plans and runs the cells on `jobs` threads; true unless interrupted.
-  bool run_cells(const std::vector<const Cell*>& cells, unsigned jobs,
-                 const std::function<void(CellResult&&)>& on_result);
+  // Runs the cells plan() planned on `jobs` threads; true unless interrupted.
+  bool run_planned(unsigned jobs, const std::function<void(CellResult&&)>& on_result);
 
 private:
+  using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
+  CellPlan plan_one(const Cell& cell) const;
+  // Writes the plans' specifications, probes their sides, skips the refused.
+  std::size_t probe(Planned& planned);
+
   const Matrix& m_matrix;
   Toolchain m_tc;
-  std::optional<Capabilities> m_caps;
+  ProbeCache* m_cache = nullptr;
+  std::filesystem::path m_work;
+  unsigned m_jobs = 1;
   std::unique_ptr<Builder> m_builder;
   std::unique_ptr<Runner> m_runner;
+  Planned m_planned;
 };
 
 struct RunRequest {

@@ -90,6 +90,8 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   }
+  if (p.rust_spec)
+    res.sources.push_back(*p.rust_spec);
   auto failed = [&](const BuiltRef& ref) { return !record_step(res.steps, ref); };
   const Tool& cc = *p.cc;
   const Tool& rustc = *p.rustc;
@@ -116,7 +118,8 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
     return finish(rust_lib.built->outcome);
   if (cell.fixture->signatures) {
     const auto& g = cell.fixture->generated.at(cell.target->name);
-    res.sources = {{m_builder.fixture_source(cell, true), g.c}, {m_builder.fixture_source(cell, false), g.rust}};
+    res.sources.push_back({m_builder.fixture_source(cell, true), g.c});
+    res.sources.push_back({m_builder.fixture_source(cell, false), g.rust});
   }
   // Not with the real core: the experiment would need a core per C setting.
   if (m_matrix.core_source.empty())

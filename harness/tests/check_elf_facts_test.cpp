@@ -16,8 +16,9 @@ Symbol table '.symtab' contains 4 entries:
      3: 0000000000000000     0 FUNC    GLOBAL DEFAULT   UND ind_c_sub
 )";
   EXPECT_EQ(global_functions(syms), (std::set<std::string>{"ind_rs_add"}));
-  EXPECT_EQ(function_addresses(syms).at("helper"), 0u);
-  EXPECT_EQ(function_addresses(syms).at("ind_rs_add"), 0x10u);
+  EXPECT_EQ(function_symbols(syms).at("helper").address, 0u);
+  EXPECT_EQ(function_symbols(syms).at("ind_rs_add").address, 0x10u);
+  EXPECT_EQ(function_symbols(syms).at("ind_rs_add").size, 3u);
 }
 
 TEST(ElfFacts, DisassemblyKeepsBytesAndText) {

@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 class FakeElfReader : public ElfReader {
 public:
   std::map<std::string, std::set<std::string>> globals;
-  std::map<std::string, std::map<std::string, std::uint64_t>> addresses;
+  std::map<std::string, std::map<std::string, FunctionSymbol>> addresses;
   std::map<std::string, std::map<std::string, std::vector<Instruction>>> code;
   std::map<std::string, std::set<std::string>> features; // file -> features
   std::map<std::string, std::vector<std::uint64_t>> sections;
@@ -24,7 +24,7 @@ public:
     asked.push_back("syms " + f.string());
     return globals[f.string()];
   }
-  std::map<std::string, std::uint64_t> function_addresses(const std::filesystem::path& f) override {
+  std::map<std::string, FunctionSymbol> function_symbols(const std::filesystem::path& f) override {
     asked.push_back("addresses " + f.string());
     return addresses[f.string()];
   }
@@ -57,7 +57,7 @@ struct Case {
     cell.fixture = &fixture;
     // c_fn in C, rs_fn in Rust, both linked into the program.
     reader.globals = {{"c.o", {"c_fn"}}, {"rust.a", {"rs_fn"}}};
-    reader.addresses["program"] = {{"c_fn", 0x1000}, {"rs_fn", 0x2040}};
+    reader.addresses["program"] = {{"c_fn", {0x1000, 0}}, {"rs_fn", {0x2040, 0}}};
   }
   std::vector<CheckResult> run(const Setting& intended) { return check_properties(cell, intended, in, reader); }
 };
@@ -128,17 +128,36 @@ TEST(CheckProperties, PatchableEntriesUseTheTargetsWordAndTheValue) {
 TEST(CheckProperties, AlignmentAndValueFilters) {
   Case c("x86_64", "function-alignment", "min-function-alignment");
   c.fixture.checks[0].values = {"64"};
-  c.reader.addresses["program"]["c_fn"] = 0x1010;
+  c.reader.addresses["program"]["c_fn"] = {0x1010, 0};
   EXPECT_TRUE(c.run({{"min-function-alignment", "16"}}).empty()); // not a value the check is for
   auto r = c.run({{"min-function-alignment", "64"}});
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].detail, "c 1 of 1 (c_fn) are not aligned to 64 bytes");
 }
 
+TEST(CheckProperties, SlsWantsAnInt3AfterEveryReturnAndIndirectJump) {
+  Case c("x86_64", "sls-int3", "sls");
+  c.reader.code["program"] = {
+      {"c_fn", {{0x1000, "", "jmpq *%rax"}, {0x1002, "cc", "int3"}, {0x1003, "", "retq"}, {0x1004, "cc", "int3"}}},
+      {"rs_fn", {{0x2040, "", "callq *%rax"}, {0x2042, "", "retq"}}}};
+  auto r = c.run({{"sls", "on"}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].detail, "rust 1 of 1 (rs_fn) return or jump indirectly without an int3 after it");
+  c.reader.code["program"]["rs_fn"] = {{0x2040, "", "jmp 0x3000 <__x86_return_thunk>"}}; // no ret left
+  EXPECT_TRUE(c.run({{"sls", "on"}})[0].held);
+  // The int3 after a function's last ret may be padding before the next
+  // one: only what lies within the function's size counts.
+  c.reader.code["program"]["rs_fn"] = {{0x2040, "", "retq"}, {0x2041, "cc", "int3"}};
+  c.reader.addresses["program"]["rs_fn"] = {0x2040, 1};
+  EXPECT_FALSE(c.run({{"sls", "on"}})[0].held);
+  c.reader.addresses["program"]["rs_fn"] = {0x2040, 2};
+  EXPECT_TRUE(c.run({{"sls", "on"}})[0].held);
+}
+
 TEST(CheckProperties, HelpersAndFunctionsLeftOutOfTheProgramAreNotChecked) {
   Case c("x86_64", "thunk-returns", "return-thunk");
   c.reader.globals["rust.a"] = {"rs_fn", "__x86_return_thunk", "unused_from_core"};
-  c.reader.addresses["program"]["__x86_return_thunk"] = 0x3000;
+  c.reader.addresses["program"]["__x86_return_thunk"] = {0x3000, 0};
   c.reader.code["program"] = {{"c_fn", {{0x1000, "", "jmp 0x3000 <__x86_return_thunk>"}}},
                               {"rs_fn", {{0x2040, "", "jmp 0x3000 <__x86_return_thunk>"}}},
                               {"__x86_return_thunk", {{0x3000, "", "retq"}}}};

@@ -32,13 +32,18 @@ protected:
     std::string body = "name: nightly\nfixtures-dir: " + (repo / "fixtures").string() +
                        "\ntargets: [aarch64]\nc-compilers: [clang-19]\nfixtures: [x18]\n"
                        "flags:\n  fixed-x18:\n  shadow-call-stack:\npairings: [matched, c-only, rust-only]\n";
-    test::write_file(d / "good.yaml", "import: " + (repo / "matrices/flags.yaml").string() + "\n" + body);
-    test::write_file(d / "dropped.yaml",
-                     "flags:\n  fixed-x18:\n    class: abi\n    targets: [aarch64]\n    values: [on]\n"
-                     "    rustc: -Cdebug-assertions=off\n    clang: -ffixed-x18\n"
-                     "  shadow-call-stack:\n    class: hardening\n    targets: [aarch64]\n    values: [on]\n"
-                     "    rustc: [-Zfixed-x18, -Zsanitizer=shadow-call-stack]\n"
-                     "    clang: [-ffixed-x18, -fsanitize=shadow-call-stack]\n");
+    // The shadow call stack spelled with x18 reserved, so that its cells
+    // build on their own.
+    auto catalogue = [](const std::string& rustc_fixed_x18) {
+      return "flags:\n  fixed-x18:\n    class: abi\n    targets: [aarch64]\n    values: [on]\n"
+             "    rustc: " + rustc_fixed_x18 + "\n    clang: -ffixed-x18\n"
+             "  shadow-call-stack:\n    class: hardening\n    targets: [aarch64]\n    values: [on]\n"
+             "    rustc: [-Zfixed-x18, -Zsanitizer=shadow-call-stack]\n"
+             "    clang: [-ffixed-x18, -fsanitize=shadow-call-stack]\n";
+    };
+    test::write_file(d / "kept.yaml", catalogue("-Zfixed-x18"));
+    test::write_file(d / "dropped.yaml", catalogue("-Cdebug-assertions=off"));
+    test::write_file(d / "good.yaml", "import: kept.yaml\n" + body);
     test::write_file(d / "bad.yaml", "import: dropped.yaml\n" + body);
     s_db = new std::filesystem::path(d / "r.db");
     test::run_abimatrix({"run", (d / "good.yaml").string(), "--db", s_db->string()});

@@ -29,7 +29,7 @@ TEST(CompileBuilder, EachObjectOnceAndSharedByTheCellsThatNeedIt) {
   Toolchain tc = Toolchain::probe(m);
   Builder builder(m, dir.path() / "work");
   const Tool& cc = *tc.c_compiler(m.c_compilers[0], m.targets[0]);
-  auto plan = plan_cell(cells[0], m, tc, nullptr);
+  auto plan = plan_cell(cells[0], m, tc, dir.path() / "work" / "targets");
 
   auto first = builder.c_object(cells[0], Builder::CPart::fixture, cc, plan.c_args);
   auto second = builder.c_object(cells[1], Builder::CPart::fixture, cc, plan.c_args);

@@ -37,13 +37,30 @@ struct Planned {
     Flag soft;
     soft.name = "soft-float";
     soft.values = {"on"};
-    soft.spellings[Family::rustc].pattern = {"--target=riscv64imac-unknown-none-elf"};
+    soft.rust_target_needs[""] = {{"float-abi", "soft"}};
     m.catalogue["soft-float"] = soft;
     Flag scs;
     scs.name = "shadow-call-stack";
     scs.values = {"on"};
-    scs.spellings[Family::rustc].pattern = {"--target=riscv64gc-unknown-none-elf"};
+    scs.spellings[Family::rustc].pattern = {"-Zsanitizer=shadow-call-stack"};
+    scs.rust_target_needs[""] = {{"os", "none"}};
     m.catalogue["shadow-call-stack"] = scs;
+    Flag user;
+    user.name = "user-space";
+    user.values = {"on"};
+    user.rust_target_needs[""] = {{"os", "linux"}};
+    m.catalogue["user-space"] = user;
+    Flag retpoline;
+    retpoline.name = "retpoline";
+    retpoline.values = {"on"};
+    retpoline.spellings[Family::rustc].pattern = {"-Zretpoline-external-thunk"};
+    m.catalogue["retpoline"] = retpoline;
+    m.rust_targets = {
+        {"riscv64gc-unknown-none-elf", "riscv64", "", {}, {{"float-abi", "hard"}, {"os", "none"}}, {}, {}, {}},
+        {"riscv64imac-unknown-none-elf", "riscv64", "", {}, {{"float-abi", "soft"}, {"os", "none"}}, {}, {}, {}},
+        {"x86_64-linux-kernel", "x86_64", "", {}, {{"float-abi", "soft"}, {"os", "none"}},
+         {{"arch", "\"x86_64\""}, {"features", "\"-mmx,+soft-float\""}, {"target-pointer-width", "64"}},
+         {{"retpoline", "+retpoline-external-thunk"}}, {}}};
     m.flags = {{"regparm", {"3"}}, {"kcfi", {"on"}}};
   }
 
@@ -55,7 +72,7 @@ struct Planned {
     cell.rustc = "rustc";
     cell.c = c;
     cell.rust = rust;
-    return plan_cell(cell, m, tc, nullptr);
+    return plan_cell(cell, m, tc, "/w/targets");
   }
 };
 
@@ -93,9 +110,54 @@ TEST(CompilePlan, SkipsSayWhy) {
                         {"rustc", "rustc", "/usr/bin/rustc", "1.95"},
                         {"qemu", "qemu-riscv64", "/usr/bin/qemu-riscv64", "7.2"}});
   p.m.flags = {{"soft-float", {"on"}}, {"shadow-call-stack", {"on"}}};
-  EXPECT_EQ(p.plan(p.clang, {}, {{"soft-float", "on"}, {"shadow-call-stack", "on"}}, "riscv64").skip,
-            "the Rust side's flags pick 2 targets (riscv64gc-unknown-none-elf, riscv64imac-unknown-none-elf), and "
-            "rustc builds for one");
+  EXPECT_EQ(p.plan(p.clang, {}, {{"shadow-call-stack", "on"}, {"user-space", "on"}}, "riscv64").skip,
+            "shadow-call-stack needs a Rust target with os=none and user-space one with os=linux");
+  EXPECT_EQ(p.plan(p.clang, {}, {{"soft-float", "on"}, {"user-space", "on"}}, "riscv64").skip,
+            "no Rust target for riscv64 has float-abi=soft (soft-float) and os=linux (user-space)");
+}
+
+// Flags that change the Rust target compose: each names what it needs, and
+// the side builds for the first target that has it all.
+TEST(CompilePlan, RustTargetComposedFromTheFlags) {
+  Planned p;
+  p.tc = Toolchain::of({{"c-compiler", "clang-19", "/usr/bin/clang-19", "19"},
+                        {"rustc", "rustc", "/usr/bin/rustc", "1.95"},
+                        {"qemu", "qemu-riscv64", "/usr/bin/qemu-riscv64", "7.2"}});
+  p.m.flags = {{"soft-float", {"on"}}, {"shadow-call-stack", {"on"}}};
+  auto both = p.plan(p.clang, {}, {{"soft-float", "on"}, {"shadow-call-stack", "on"}}, "riscv64");
+  ASSERT_FALSE(both.skip) << *both.skip;
+  EXPECT_THAT(both.rust_args,
+              ElementsAre("--target=riscv64imac-unknown-none-elf", "-Zsanitizer=shadow-call-stack"));
+  auto scs = p.plan(p.clang, {}, {{"shadow-call-stack", "on"}}, "riscv64");
+  EXPECT_THAT(scs.rust_args, ElementsAre("--target=riscv64gc-unknown-none-elf", "-Zsanitizer=shadow-call-stack"));
+  // Sides of two targets: no Rust-vs-Rust experiment, crates of two targets
+  // do not mix.
+  EXPECT_FALSE(scs.rust_mix_args);
+  EXPECT_FALSE(scs.rust_spec);
+}
+
+// A specification is generated from the setting, as the kernel generates
+// target.json from its configuration, and carries the flags it names.
+TEST(CompilePlan, TargetSpecificationGeneratedFromTheSetting) {
+  Planned p;
+  p.tc = Toolchain::of({{"c-compiler", "clang-19", "/usr/bin/clang-19", "19"},
+                        {"rustc", "rustc", "/usr/bin/rustc", "1.95"},
+                        {"qemu", "qemu-x86_64", "/usr/bin/qemu-x86_64", "7.2"}});
+  p.m.flags = {{"soft-float", {"on"}}, {"retpoline", {"on"}}};
+  auto kernel = p.plan(p.clang, {}, {{"soft-float", "on"}, {"retpoline", "on"}}, "x86_64");
+  ASSERT_FALSE(kernel.skip) << *kernel.skip;
+  ASSERT_TRUE(kernel.rust_spec);
+  EXPECT_EQ(kernel.rust_spec->text, "{\n    \"arch\": \"x86_64\",\n"
+                                    "    \"features\": \"-mmx,+soft-float,+retpoline-external-thunk\",\n"
+                                    "    \"target-pointer-width\": 64\n}\n");
+  EXPECT_EQ(kernel.rust_spec->path.filename(), "x86_64-linux-kernel.json");
+  EXPECT_EQ(kernel.rust_spec->path.parent_path().parent_path(), "/w/targets");
+  // The specification carries retpoline: its -Z spelling is not passed.
+  EXPECT_THAT(kernel.rust_args, ElementsAre("-Zunstable-options", "--target=" + kernel.rust_spec->path.string()));
+  auto plain = p.plan(p.clang, {}, {{"soft-float", "on"}}, "x86_64");
+  ASSERT_TRUE(plain.rust_spec);
+  EXPECT_NE(plain.rust_spec->path, kernel.rust_spec->path); // another content, another folder
+  EXPECT_EQ(plain.rust_spec->text.find("retpoline"), std::string::npos);
 }
 
 } // namespace

@@ -16,12 +16,13 @@ struct Loaded {
   Diagnostics diags;
   std::map<std::string, Flag> flags;
   std::map<std::string, Profile> profiles;
+  std::vector<RustTarget> rust_targets;
 };
 
 void load(Loaded& out, const std::filesystem::path& file) {
   YamlReader r(file, out.diags);
   if (auto root = r.parse())
-    load_catalogue(r, *root, out.flags, out.profiles);
+    load_catalogue(r, *root, out.flags, out.profiles, out.rust_targets);
 }
 
 TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
@@ -34,7 +35,9 @@ TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
                    "    clang: {on: -fsanitize=kcfi}\n"
                    "    per-target:\n      aarch64:\n        rustc: -Zsanitizer=kcfi -Zfoo\n"
                    "profiles:\n  i386-kernel:\n    target: i386\n    description: d\n"
-                   "    kernel: [\"arch/x86/Makefile: KBUILD_CFLAGS += -mregparm=3\"]\n    flags: {regparm: 3}\n");
+                   "    kernel:\n      - file: arch/x86/Makefile\n        config: CONFIG_X86_32\n"
+                   "        lines: [\"KBUILD_CFLAGS += -mregparm=3\"]\n"
+                   "    config: {CONFIG_X: 16}\n    flags: {regparm: 3}\n    c-only: {kcfi: on}\n");
   Loaded l;
   load(l, dir.path() / "c.yaml");
   ASSERT_TRUE(l.diags.empty()) << l.diags.render();
@@ -54,6 +57,13 @@ TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
   const Profile& p = l.profiles.at("i386-kernel");
   EXPECT_EQ(p.target, "i386");
   EXPECT_EQ(p.flags, (Setting{{"regparm", "3"}}));
+  EXPECT_EQ(p.c_only, (Setting{{"kcfi", "on"}}));
+  EXPECT_EQ(p.c_flags(), (Setting{{"kcfi", "on"}, {"regparm", "3"}}));
+  EXPECT_EQ(p.config, (std::map<std::string, std::string>{{"CONFIG_X", "16"}}));
+  ASSERT_EQ(p.kernel.size(), 1u);
+  EXPECT_EQ(p.kernel[0].file, "arch/x86/Makefile");
+  EXPECT_EQ(p.kernel[0].config, "CONFIG_X86_32");
+  EXPECT_EQ(p.kernel[0].lines, std::vector<std::string>{"KBUILD_CFLAGS += -mregparm=3"});
 }
 
 TEST(MatrixCatalogue, EveryMistakeAtItsLine) {
@@ -70,6 +80,74 @@ TEST(MatrixCatalogue, EveryMistakeAtItsLine) {
   EXPECT_THAT(text, HasSubstr("c.yaml:7:14: error: 'off' is implicit"));
   EXPECT_THAT(text, HasSubstr("c.yaml:10:13: error: unknown target 'mips'"));
   EXPECT_THAT(text, HasSubstr("unknown flag 'nope'"));
+}
+
+// Rust targets: triples and specifications with their properties, which
+// flags ask for instead of naming a triple.
+TEST(MatrixCatalogue, RustTargetsAndWhatFlagsNeedOfThem) {
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "c.yaml",
+                   "rust-targets:\n"
+                   "  riscv64imac-unknown-none-elf:\n    target: riscv64\n"
+                   "    properties: {float-abi: soft, os: none}\n"
+                   "  x86_64-linux-kernel:\n    target: x86_64\n    properties: {float-abi: soft}\n"
+                   "    spec:\n      arch: x86_64\n      features: \"-mmx,+soft-float\"\n"
+                   "      target-pointer-width: 64\n      emit-debug-gdb-scripts: false\n"
+                   "      data-layout: \"e-m:e\"\n      supported-sanitizers: [kcfi]\n"
+                   "      stack-probes: {kind: none}\n      version: \"64\"\n"
+                   "    features-from: {retpoline: \",+retpoline-external-thunk\"}\n"
+                   "flags:\n"
+                   "  retpoline:\n    class: hardening\n    targets: [x86_64]\n    values: [on]\n"
+                   "    rustc: -Zretpoline-external-thunk\n"
+                   "  soft-float:\n    class: abi\n    targets: [x86_64, riscv64]\n    values: [on]\n"
+                   "    rust-target: {float-abi: soft}\n"
+                   "    per-target:\n      x86_64:\n        rust-target: {float-abi: soft}\n"
+                   "        rustc: -Ctarget-feature=-sse\n");
+  Loaded l;
+  load(l, dir.path() / "c.yaml");
+  ASSERT_TRUE(l.diags.empty()) << l.diags.render();
+  ASSERT_EQ(l.rust_targets.size(), 2u);
+  const RustTarget& imac = l.rust_targets[0];
+  EXPECT_EQ(imac.target, "riscv64");
+  EXPECT_FALSE(imac.is_spec());
+  EXPECT_TRUE(imac.has({{"float-abi", "soft"}}));
+  EXPECT_FALSE(imac.has({{"float-abi", "soft"}, {"os", "linux"}}));
+  const RustTarget& kernel = l.rust_targets[1];
+  // YAML's quoted scalars stay strings; plain ones are read as JSON reads them.
+  EXPECT_EQ(kernel.spec, (std::vector<std::pair<std::string, std::string>>{
+                             {"arch", "\"x86_64\""},
+                             {"features", "\"-mmx,+soft-float\""},
+                             {"target-pointer-width", "64"},
+                             {"emit-debug-gdb-scripts", "false"},
+                             {"data-layout", "\"e-m:e\""},
+                             {"supported-sanitizers", "[\"kcfi\"]"},
+                             {"stack-probes", "{\"kind\":\"none\"}"},
+                             {"version", "\"64\""}}));
+  EXPECT_EQ(kernel.features_from.at("retpoline"), ",+retpoline-external-thunk");
+  const Flag& soft = l.flags.at("soft-float");
+  EXPECT_EQ(soft.rust_needs("riscv64"), (std::map<std::string, std::string>{{"float-abi", "soft"}}));
+  // Said by the target alone where there is no rustc spelling.
+  EXPECT_EQ(soft.args(Family::rustc, "riscv64", "on"), std::vector<std::string>{});
+  EXPECT_EQ(soft.args(Family::rustc, "x86_64", "on"), (std::vector<std::string>{"-Ctarget-feature=-sse"}));
+  EXPECT_EQ(soft.args(Family::clang, "riscv64", "on"), std::nullopt);
+}
+
+TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "c.yaml",
+                   "rust-targets:\n"
+                   "  t:\n    target: riscv64\n    properties: {os: none}\n"
+                   "    features-from: {nope: \"+x\"}\n"
+                   "flags:\n"
+                   "  f:\n    class: abi\n    values: [on]\n    targets: [riscv64]\n"
+                   "    rust-target: {float-abi: soft}\n");
+  Loaded l;
+  load(l, dir.path() / "c.yaml");
+  auto text = l.diags.render();
+  EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: 'features-from' needs a 'spec'"));
+  EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: unknown flag 'nope' in 'features-from' of Rust target 't'"));
+  EXPECT_THAT(text, HasSubstr("c.yaml:11:18: error: flag 'f' needs a Rust target for riscv64 with "
+                              "float-abi=soft, and no rust-targets entry defined by then has that"));
 }
 
 TEST(MatrixCatalogue, AFlagDefinedTwiceNamesTheFirst) {

@@ -177,7 +177,7 @@ TEST_F(MatrixExpand, RulesThatNameChecksOwnOnlyThose) {
 
 TEST_F(MatrixExpand, ProfilePairsRunTheWholeProfileAndDropOneFlagPerSide) {
   test::write_file(m_dir.path() / "profiles.yaml",
-                   "profiles:\n  k:\n    target: i386\n    kernel: [\"arch/x86/Makefile: ...\"]\n"
+                   "profiles:\n  k:\n    target: i386\n    kernel: [{file: arch/x86/Makefile, lines: [...]}]\n"
                    "    flags: {regparm: \"3\", reg-struct-return: \"on\", padding: \"on\"}\n");
   auto path = m_dir.path() / "m.yaml";
   test::write_file(path, "import: [flags.yaml, profiles.yaml]\nfixtures-dir: fixtures\ntargets: [i386]\n"
@@ -203,6 +203,28 @@ TEST_F(MatrixExpand, ProfilePairsRunTheWholeProfileAndDropOneFlagPerSide) {
                      "probe one-off c:padding=on,regparm=3 rust:" + k + " expect fail",
                      "probe one-off c:padding=on,reg-struct-return=on rust:" + k + " expect fail",
                      "narrow one-off c:padding=on,reg-struct-return=on rust:" + k + " expect fail",
+                 }));
+}
+
+// A flag the kernel passes to C alone: the kernel's pair differs in it, and
+// the drop modes start from that pair.
+TEST_F(MatrixExpand, ProfileCOnlyFlagsStayOnTheCSide) {
+  test::write_file(m_dir.path() / "profiles.yaml",
+                   "profiles:\n  k:\n    target: i386\n    kernel: [{file: arch/x86/Makefile, lines: [...]}]\n"
+                   "    flags: {regparm: \"3\"}\n    c-only: {padding: \"on\"}\n");
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, "import: [flags.yaml, profiles.yaml]\nfixtures-dir: fixtures\ntargets: [i386]\n"
+                         "c-compilers: [clang-19]\nfixtures: [probe]\npairings: []\nprofiles: [k]\n"
+                         "profile-pairings: [matched, rust-drops-one, c-drops-one]\n");
+  m_matrix = load_matrix(path);
+  std::multiset<std::string> got;
+  for (const auto& c : expand(m_matrix))
+    got.insert(to_string(c.pairing) + " c:" + to_string(c.c) + " rust:" + to_string(c.rust));
+  EXPECT_EQ(got, (std::multiset<std::string>{
+                     "one-off c:padding=on,regparm=3 rust:regparm=3",
+                     "c-only c:padding=on,regparm=3 rust:off",
+                     "matched c:regparm=3 rust:regparm=3",
+                     "cross c:padding=on rust:regparm=3",
                  }));
 }
 

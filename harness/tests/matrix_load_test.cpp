@@ -120,14 +120,14 @@ TEST_F(MatrixLoad, RustcNameThatIsNotAName) {
 TEST_F(MatrixLoad, ProfilesAndTheirMistakes) {
   test::write_file(m_dir.path() / "profiles.yaml",
                    "profiles:\n"
-                   "  good:\n    target: i386\n    kernel: [\"arch/x86/Makefile: -mregparm=3\"]\n    flags: {regparm: \"3\"}\n"
+                   "  good:\n    target: i386\n    kernel: [{file: arch/x86/Makefile, lines: [-mregparm=3]}]\n    flags: {regparm: \"3\"}\n"
                    "  bad:\n    target: i386\n    kernel: []\n    flags: {regparm: \"4\", fixed-x18: \"on\", nope: \"on\"}\n");
   auto text = matrix("profiles: [good, missing]\nprofile-pairings: [matched, sideways]\n");
   text.replace(text.find("import: flags.yaml"), 18, "import: [flags.yaml, profiles.yaml]");
   auto msg = load_error(text);
   EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:22: error: flag 'regparm' has no value '4' (expected one of: 1, 2, 3)"));
   EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:27: error: flag 'fixed-x18' does not apply to target 'i386'"));
-  EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:44: error: unknown flag 'nope' in profile 'bad' (import the "
+  EXPECT_THAT(msg, HasSubstr("DIR/profiles.yaml:9:44: error: unknown flag 'nope' in the flags of profile 'bad' (import the "
                              "catalogue that defines it first)"));
   EXPECT_THAT(msg, HasSubstr("DIR/m.yaml:8:18: error: unknown profile 'missing' (not defined in any imported "
                              "catalogue)"));

@@ -45,7 +45,8 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
   driver.prepare(db, dir.path() / "work", 2);
   ResultWriter writer(db, run);
   std::size_t n = 0;
-  EXPECT_TRUE(driver.run_cells(all, 2, [&](CellResult&& r) {
+  driver.plan(all);
+  EXPECT_TRUE(driver.run_planned(2, [&](CellResult&& r) {
     n++;
     writer.push(std::move(r));
   }));

@@ -30,7 +30,7 @@ TEST(ScriptsRepro, QemuEnforcesBtiWhenTheProgramClaimsIt) {
 }
 
 TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
-  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "llvm-readelf-19", "llvm-objdump-19", "qemu-i386", "qemu-riscv64",
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "llvm-readelf-19", "llvm-objdump-19", "qemu-i386", "qemu-riscv64", "qemu-x86_64",
                     "i686-linux-gnu-gcc", "riscv64-linux-gnu-gcc", "rustc");
   // script -> the line that shows the defect; each exits 1 while it holds.
   const std::vector<std::pair<std::string, std::string>> defects = {
@@ -44,12 +44,36 @@ TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
       {"kcfi-patchable-prefix-offset.sh", "DEPENDS: the hash offset moves with the prefix"},
       {"riscv64-stack-arg-signext.sh", "FAIL: callee saw the i16 as 63314, not -2222\nFAIL: callee saw the i8 as 234, not -22"},
       {"x86_64-clang-pre18-i128-stack-alignment.sh", "FAIL: the callee read the third i128 from the wrong stack slot"},
+      {"riscv64-target-feature-float-abi.sh", "Rust object: 0x5, RVC, double-float ABI"},
+      {"x86_64-softfloat-float-pair.sh", "FAIL: Rust received a different pair"},
+      {"x86_64-kernel-rust-no-cs-prefix.sh", "FAIL: Rust calls __x86_indirect_thunk_r11 without a cs prefix"},
+      {"x86_64-kernel-rust-size-alignment.sh", "FAIL: Rust functions are aligned to 1 bytes, not the kernel's 16"},
   };
   for (const auto& [script, line] : defects) {
     auto r = run_repro(script);
     EXPECT_EQ(r.exit_code, 1) << script << "\n" << r.output;
     EXPECT_THAT(r.output, HasSubstr(line)) << script;
   }
+}
+
+// clang before 17 names float under -mgeneral-regs-only and passes float
+// aggregates apart; clang-19 and rustc's soft-float target agree.
+TEST(ScriptsRepro, Arm64SoftFloatTargetAgreesWithClang19NotClang16) {
+  AMX_REQUIRE_TOOLS("clang-16", "clang-19", "ld.lld-19", "qemu-aarch64", "rustc");
+  auto old_clang = run_repro("aarch64-neon-off-hfa.sh", {"rustc", "clang-16", "--target=aarch64-unknown-none-softfloat"});
+  EXPECT_EQ(old_clang.exit_code, 1) << old_clang.output;
+  auto clang19 = run_repro("aarch64-neon-off-hfa.sh", {"rustc", "clang-19", "--target=aarch64-unknown-none-softfloat"});
+  EXPECT_EQ(clang19.exit_code, 0) << clang19.output;
+  EXPECT_THAT(clang19.output, HasSubstr("ok: Rust received {1.5, 2.5}"));
+}
+
+// The kernel's gaps close with the flag rustc already has.
+TEST(ScriptsRepro, KernelGapsCloseWithRustcsOwnFlags) {
+  AMX_REQUIRE_TOOLS("llvm-objdump-19", "llvm-readelf-19", "rustc");
+  auto cs = run_repro("x86_64-kernel-rust-no-cs-prefix.sh", {"rustc", "-Zindirect-branch-cs-prefix"});
+  EXPECT_EQ(cs.exit_code, 0) << cs.output;
+  auto align = run_repro("x86_64-kernel-rust-size-alignment.sh", {"rustc", "-Zmin-function-alignment=16"});
+  EXPECT_EQ(align.exit_code, 0) << align.output;
 }
 
 TEST(ScriptsRepro, RegparmStructReturnsCrashBothWays) {

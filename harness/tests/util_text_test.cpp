@@ -27,6 +27,12 @@ TEST(UtilText, SplitCommandRefusesBrokenQuoting) {
   EXPECT_THAT(split_command("  a   b  "), Optional(ElementsAre("a", "b")));
 }
 
+TEST(UtilText, ReplaceAllReplacesEveryOccurrenceOnce) {
+  EXPECT_EQ(replace_all("--target=/w/t.json --x=/w/a", "/w", "$W"), "--target=$W/t.json --x=$W/a");
+  EXPECT_EQ(replace_all("aaa", "a", "aa"), "aaaaaa"); // what it puts in is not replaced again
+  EXPECT_EQ(replace_all("abc", "", "x"), "abc");
+}
+
 TEST(UtilText, ShellQuoteLeavesPlainWordsAlone) {
   EXPECT_EQ(shell_quote("-mregparm=3"), "-mregparm=3");
   EXPECT_EQ(shell_quote("a b"), "'a b'");

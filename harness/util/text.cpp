@@ -149,4 +149,12 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view s) {
   return v;
 }
 
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  if (from.empty())
+    return text;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
 } // namespace amx

@@ -36,6 +36,9 @@ bool glob_match(const std::string& pattern, const std::string& text);
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// text with every `from` replaced by `to`; text itself when from is empty.
+std::string replace_all(std::string text, std::string_view from, std::string_view to);
+
 // A decimal number made of digits only; nullopt for anything else, or one
 // too large for 64 bits.
 std::optional<std::uint64_t> parse_unsigned(std::string_view s);

@@ -8,8 +8,13 @@
 # aarch64-unknown-none-softfloat, passes it in x0 like C.
 #
 # The generated fixture finds it as the hfa_f32x2 and hfa_f64x4 cases of
-# the soft-float cells on aarch64, whose Rust side the catalogue spells
-# -Ctarget-feature=-neon.
+# the float-feature cells on aarch64, the spelling a user might try instead
+# of the soft-float target.
+#
+# With clang-14 or clang-16 and --target=aarch64-unknown-none-softfloat it
+# shows the other disagreement: those clangs still name float under
+# -mgeneral-regs-only and pass the struct one float per general register,
+# where rustc's soft-float target (and clang-19, gcc) pass one composite.
 #
 # Usage: scripts/repro/aarch64-neon-off-hfa.sh [RUSTC] [CLANG] [RUST-TARGET-ARGS...]
 #   default Rust side: --target=aarch64-unknown-linux-gnu -Ctarget-feature=-neon
@@ -24,8 +29,14 @@ trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 
 cat > caller.c <<'C'
-/* 1.5f and 2.5f as bits: C without FP registers cannot name a float. */
-struct hfa { unsigned a, b; };
+/* 1.5f and 2.5f as bits: C without FP registers cannot name a float
+ * (clang before 17 still can, and then passes one float per register). */
+#ifdef __ARM_FP
+typedef float f32;
+#else
+typedef unsigned f32;
+#endif
+struct hfa { f32 a, b; };
 struct hfa SEEN;
 void take(struct hfa h);
 static long sys(long n, long a, long b, long c)
@@ -36,9 +47,11 @@ static long sys(long n, long a, long b, long c)
 }
 void _start(void)
 {
-    struct hfa h = {0x3fc00000u, 0x40200000u};
+    static const unsigned bits[2] = {0x3fc00000u, 0x40200000u};
+    struct hfa h = *(const struct hfa *)bits;
     take(h);
-    int ok = SEEN.a == h.a && SEEN.b == h.b;
+    const unsigned *seen = (const unsigned *)&SEEN;
+    int ok = seen[0] == bits[0] && seen[1] == bits[1];
     const char *msg = ok ? "ok: Rust received {1.5, 2.5}\n" : "FAIL: Rust received a different struct\n";
     long n = 0;
     while (msg[n]) n++;
