@@ -237,6 +237,17 @@ std::vector<CheckResult> check_properties(const Cell& cell, const Setting& inten
       });
       if (bad)
         *bad += " return with a raw ret instead of jumping to __x86_return_thunk";
+    } else if (p == "frame-pointer") {
+      // What the unwinder walks: every function that calls another keeps
+      // its frame in the frame pointer register.
+      bad = lacking(functions(), [&](const std::string& fn) {
+        return !is_non_leaf(fn) || any(fn, [&](const Instruction& i) {
+          return std::any_of(target.frame_setups.begin(), target.frame_setups.end(),
+                             [&](const std::string& setup) { return contains(i.text, setup); });
+        });
+      });
+      if (bad)
+        *bad += " call other functions without setting up a frame pointer";
     } else if (p == "sls-int3") {
       // -mharden-sls=all: an int3 right after every return and indirect
       // jump stops the CPU from running on past them speculatively.

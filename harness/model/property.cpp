@@ -9,7 +9,7 @@ const std::vector<std::string>& known_properties() {
                                                "shstk-note",    "landing-pads",       "pac-ret",
                                                "no-indirect-branch", "thunk-returns", "cs-prefix",
                                                "patchable-entries",  "function-alignment", "shadow-call-stack",
-                                               "sls-int3"};
+                                               "sls-int3", "frame-pointer"};
   return all;
 }
 

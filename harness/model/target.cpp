@@ -8,14 +8,14 @@ const std::vector<Target>& known_targets() {
   // aarch64 runs with -cpu max so that BTI and PAC are enforced when present.
   static const std::vector<Target> targets = {
       {"x86_64", "x86_64-unknown-linux-gnu", "x86_64-linux-gnu", "x86_64-linux-gnu", "qemu-x86_64", {},
-       8, {"call*"}, "", {"endbr*"}, "endbr64", {}, "", 6, 8, false},
+       8, {"call*"}, "", {"endbr*"}, "endbr64", {}, "", 6, 8, false, {"%rsp, %rbp"}},
       {"i386", "i686-unknown-linux-gnu", "i686-linux-gnu", "i686-linux-gnu", "qemu-i386", {},
-       4, {"call*"}, "", {"endbr*"}, "endbr32", {}, "", 3, 0, false},
+       4, {"call*"}, "", {"endbr*"}, "endbr32", {}, "", 3, 0, false, {"%esp, %ebp"}},
       {"aarch64", "aarch64-unknown-linux-gnu", "aarch64-linux-gnu", "aarch64-linux-gnu", "qemu-aarch64",
        {"-cpu", "max"}, 8, {"bl", "blr", "blraa", "blraaz"}, "", {"bti", "paciasp", "pacibsp"}, "bti c",
-       {"x30, [x18]"}, "x18", 8, 8, false},
+       {"x30, [x18]"}, "x18", 8, 8, false, {"x29, sp"}},
       {"riscv64", "riscv64gc-unknown-linux-gnu", "riscv64-linux-gnu", "riscv64-linux-gnu", "qemu-riscv64", {},
-       8, {"jal", "jalr", "call"}, "zero", {}, "", {"ra, ", "(gp)"}, "gp", 8, 8, true},
+       8, {"jal", "jalr", "call"}, "zero", {}, "", {"ra, ", "(gp)"}, "gp", 8, 8, true, {"s0, sp"}},
   };
   return targets;
 }

@@ -36,6 +36,8 @@ struct Target {
   // float ones are full (riscv64's LP64D).
   unsigned int_arg_registers = 0, float_arg_registers = 0;
   bool floats_to_int_registers = false;
+  // Any of these sets up the frame pointer ("movq %rsp, %rbp", "mov x29, sp").
+  std::vector<std::string> frame_setups;
 };
 
 const std::vector<Target>& known_targets();

@@ -135,6 +135,21 @@ TEST(CheckProperties, AlignmentAndValueFilters) {
   EXPECT_EQ(r[0].detail, "c 1 of 1 (c_fn) are not aligned to 64 bytes");
 }
 
+TEST(CheckProperties, FramePointerInEveryFunctionThatCalls) {
+  Case c("aarch64", "frame-pointer", "frame-pointer");
+  c.reader.code["program"] = {{"c_fn", {{0x1000, "", "stp x29, x30, [sp, #-0x10]!"}, {0x1004, "", "mov x29, sp"},
+                                        {0x1008, "", "bl 0x2040"}}},
+                              {"rs_fn", {{0x2040, "", "str x30, [sp, #-0x10]!"}, {0x2044, "", "bl 0x1000"}}}};
+  auto r = c.run({{"frame-pointer", "on"}});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].detail, "rust 1 of 1 (rs_fn) call other functions without setting up a frame pointer");
+  Case leaf("x86_64", "frame-pointer", "frame-pointer");
+  leaf.reader.code["program"] = {{"c_fn", {{0x1000, "", "pushq %rbp"}, {0x1001, "", "movq %rsp, %rbp"},
+                                           {0x1004, "", "callq 0x2040"}}},
+                                 {"rs_fn", {{0x2040, "", "retq"}}}}; // a leaf needs none
+  EXPECT_TRUE(leaf.run({{"frame-pointer", "on"}})[0].held);
+}
+
 TEST(CheckProperties, SlsWantsAnInt3AfterEveryReturnAndIndirectJump) {
   Case c("x86_64", "sls-int3", "sls");
   c.reader.code["program"] = {
