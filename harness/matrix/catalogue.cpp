@@ -125,8 +125,9 @@ private:
       for (const auto& kv : spec)
         rt.spec.emplace_back(kv.first.Scalar(), to_json(kv.second).dump());
     if (YAML::Node from = def["features-from"]; from.IsDefined()) {
-      if (rt.spec.empty())
-        m_r.error(from, "'features-from' needs a 'spec': a built-in triple has no features to add to");
+      bool has_features = std::any_of(rt.spec.begin(), rt.spec.end(), [](const auto& f) { return f.first == "features"; });
+      if (!has_features)
+        m_r.error(from, "'features-from' needs a 'spec' with a 'features' field to add to");
       for (auto& [flag, features] : scalar_map(from, "'features-from'", def)) {
         m_carried.push_back({from, flag, what});
         rt.features_from[flag] = features;

@@ -144,7 +144,7 @@ TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {
   Loaded l;
   load(l, dir.path() / "c.yaml");
   auto text = l.diags.render();
-  EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: 'features-from' needs a 'spec'"));
+  EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: 'features-from' needs a 'spec' with a 'features' field"));
   EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: unknown flag 'nope' in 'features-from' of Rust target 't'"));
   EXPECT_THAT(text, HasSubstr("c.yaml:11:18: error: flag 'f' needs a Rust target for riscv64 with "
                               "float-abi=soft, and no rust-targets entry defined by then has that"));
