@@ -58,14 +58,6 @@ protected:
     auto r = test::rows(*s_db, "SELECT key FROM cells WHERE c_setting = '" + c + "' AND rust_setting = '" + rust + "'");
     return r.size() == 1 ? r[0][0] : "";
   }
-  static ProcessResult bash(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
-    ProcessSpec spec;
-    spec.exe = find_program("bash");
-    spec.args = args;
-    spec.cwd = cwd;
-    spec.timeout = std::chrono::minutes(2);
-    return run_process(spec);
-  }
 
   static test::ScopedTempDir* s_dir;
   static std::filesystem::path* s_db;
@@ -102,12 +94,12 @@ TEST_F(CliCell, ReproScriptsReproduceAPassAndAFailureWithoutTheHarnessOrTheRepo)
   EXPECT_THAT(script, Not(HasSubstr((d / "work").string()))) << "work paths must be the script's own";
   EXPECT_THAT(script, HasSubstr("Debian clang version 19")) << "the tool versions of the run";
 
-  auto ok = bash({(d / "pass.sh").string(), (d / "pass-work").string()}, "/");
+  auto ok = test::run_bash({(d / "pass.sh").string(), (d / "pass-work").string()}, "/");
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_THAT(ok.output, HasSubstr("outcome:  pass\nrecorded: pass\nsame outcome as recorded"));
   EXPECT_TRUE(std::filesystem::exists(d / "pass-work/src/scalars/scalars.rs"));
 
-  auto bad = bash({(d / "fail.sh").string(), (d / "fail-work").string()}, "/");
+  auto bad = test::run_bash({(d / "fail.sh").string(), (d / "fail-work").string()}, "/");
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_THAT(bad.output, HasSubstr("outcome:  fail at run: wrong value in rs_scalars_take: c_to_rust.u8 expected 165 (0xa5), got "));
   EXPECT_THAT(bad.output, HasSubstr("same outcome as recorded"));

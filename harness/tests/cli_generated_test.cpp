@@ -64,11 +64,7 @@ TEST(CliGenerated, RunsRecordsAndReproducesAGeneratedFixture) {
   // Without the work folder the run wrote the sources into.
   std::filesystem::remove_all(d / "work");
   std::filesystem::remove_all(d / "results");
-  ProcessSpec spec;
-  spec.exe = find_program("bash");
-  spec.args = {script.string(), (d / "again").string()};
-  spec.timeout = std::chrono::minutes(2);
-  auto out = run_process(spec);
+  auto out = test::run_bash({script.string(), (d / "again").string()});
   EXPECT_EQ(out.exit_code, 0) << out.output;
   EXPECT_THAT(out.output, HasSubstr("outcome:  pass\nrecorded: pass\nsame outcome as recorded"));
 }

@@ -45,11 +45,7 @@ TEST(CliTargetSpec, ShownAndCarriedByTheReproducer) {
   ASSERT_EQ(repro.exit_code, 0) << repro.output;
   // Without the work folder the run wrote the specification into.
   std::filesystem::remove_all(d / "work");
-  ProcessSpec spec;
-  spec.exe = find_program("bash");
-  spec.args = {script.string(), (d / "again").string()};
-  spec.timeout = std::chrono::minutes(2);
-  auto out = run_process(spec);
+  auto out = test::run_bash({script.string(), (d / "again").string()});
   EXPECT_EQ(out.exit_code, 0) << out.output;
   EXPECT_THAT(out.output, HasSubstr("outcome:  pass\nrecorded: pass\nsame outcome as recorded"));
   EXPECT_TRUE(std::filesystem::exists(d / "again"));

@@ -13,12 +13,9 @@ namespace {
 using ::testing::HasSubstr;
 
 ProcessResult run_repro(const std::string& script, const std::vector<std::string>& args = {}) {
-  ProcessSpec spec;
-  spec.exe = find_program("bash");
-  spec.args = {(test::kSourceDir / "scripts/repro" / script).string()};
-  spec.args.insert(spec.args.end(), args.begin(), args.end());
-  spec.timeout = std::chrono::minutes(3);
-  return run_process(spec);
+  std::vector<std::string> argv = {(test::kSourceDir / "scripts/repro" / script).string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return test::run_bash(argv);
 }
 
 TEST(ScriptsRepro, QemuEnforcesBtiWhenTheProgramClaimsIt) {

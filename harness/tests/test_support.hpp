@@ -116,6 +116,18 @@ inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const s
   return run_process(spec);
 }
 
+// bash running a script (a reproducer the harness wrote, one of
+// scripts/repro), as a reader would run it.
+inline ProcessResult run_bash(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                              std::chrono::milliseconds timeout = std::chrono::minutes(3)) {
+  ProcessSpec spec;
+  spec.exe = find_program("bash");
+  spec.args = args;
+  spec.cwd = cwd;
+  spec.timeout = timeout;
+  return run_process(spec);
+}
+
 // The first column of the first row of a query on an open database, as
 // text ("" for none or NULL).
 inline std::string scalar(sqlite3* db, const std::string& sql) {
