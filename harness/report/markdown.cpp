@@ -1,6 +1,7 @@
 #include "report/markdown.hpp"
 
 #include "model/cell.hpp"
+#include "model/conclusion.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -223,6 +224,110 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
   return s;
 }
 
+// Whether rustc refused to mix the crates of these cells over this flag.
+MixGuard mix_guard(const std::vector<const ShownResult*>& cells, const FlagFacts& f) {
+  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
+  const auto mine = options_of(f);
+  std::size_t tried = 0, refused = 0;
+  for (const auto* c : cells) {
+    if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
+      continue;
+    tried++;
+    auto said = rustc_options(c->rust_mix->refused ? c->rust_mix->message : "", named);
+    refused += std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
+  }
+  return !tried ? MixGuard::untested : refused == tried ? MixGuard::refuses : refused ? MixGuard::partly
+                                                                                       : MixGuard::accepts;
+}
+
+bool failed_before_check(const ResultRow& r) {
+  return (r.verdict == Verdict::xfail || r.verdict == Verdict::fail) && r.stage && *r.stage != Stage::check;
+}
+
+// The reproducer a reason names, as a code span; "" when it names none.
+std::string reproducer_in(const std::string& reason) {
+  static const std::regex script(R"(scripts/repro/[A-Za-z0-9_.-]+\.sh)");
+  std::smatch m;
+  return std::regex_search(reason, m, script) ? code(m.str()) : "";
+}
+
+// RFC 3716's question, answered per flag from the run: what a mismatch
+// between C and Rust in this flag alone does, whether rustc (each of the
+// run's) refuses to mix Rust crates that differ in it, and the conclusion.
+std::string conclusion_table(const std::vector<std::pair<const FlagFacts*, std::vector<const ShownResult*>>>& flags,
+                             const std::vector<std::string>& rustcs) {
+  std::string t = "| flag | class | C and Rust differing in it alone |";
+  for (const auto& rc : rustcs)
+    t += fmt::format(" rustc `{}` mixing Rust crates |", markdown_text(rc));
+  t += " RFC 3716 |\n|---|---|---|";
+  for (std::size_t i = 0; i < rustcs.size(); i++)
+    t += "---|";
+  t += "---|\n";
+  for (const auto& [f, cells] : flags) {
+    std::vector<const ShownResult*> alone;
+    const ResultRow* broke = nullptr;
+    const ResultRow* lost = nullptr;
+    const ShownResult* defect = nullptr;
+    std::set<std::string> quiet_fixtures;
+    bool ran = false;
+    for (const auto* c : cells) {
+      const auto& r = c->result;
+      if (r.pairing == Pairing::matched && failed_before_check(r) && !defect)
+        defect = c;
+      if (differing_flags(r.c, r.rust) != std::vector<std::string>{f->name} || r.verdict == Verdict::skip)
+        continue;
+      alone.push_back(c);
+      ran = true;
+      if (failed_before_check(r))
+        broke = broke ? broke : &r;
+      else if (r.verdict == Verdict::xfail || r.verdict == Verdict::fail)
+        lost = lost ? lost : &r;
+      else
+        quiet_fixtures.insert(r.fixture);
+    }
+    auto effect = !ran ? MismatchEffect::untested
+                  : broke ? MismatchEffect::breaks
+                  : lost  ? MismatchEffect::loses_property
+                          : MismatchEffect::none;
+    // One example: the first thing its reason says, on its target and fixture.
+    auto example = [](const ResultRow& r) {
+      auto said = first_line(r.reason.substr(0, r.reason.find("; ")));
+      if (said.size() > 100)
+        said = said.substr(0, 100) + "…";
+      return fmt::format("{} ({} {})", markdown_text(said), r.target, r.fixture);
+    };
+    std::string what = to_string(effect);
+    if (broke)
+      what += fmt::format(" at {}: {}", to_string(*broke->stage), example(*broke));
+    else if (lost)
+      what += ": " + example(*lost);
+    else if (effect == MismatchEffect::none)
+      what += " on " + join(std::vector<std::string>(quiet_fixtures.begin(), quiet_fixtures.end()), ", ");
+    t += fmt::format("| {} | {} | {} |", code(f->name), f->cls, what);
+    MixGuard overall = MixGuard::untested;
+    for (const auto& rc : rustcs) {
+      std::vector<const ShownResult*> mine;
+      for (const auto* c : alone)
+        if (c->result.rustc == rc)
+          mine.push_back(c);
+      auto g = mix_guard(mine, *f);
+      t += g == MixGuard::refuses  ? " refuses |"
+           : g == MixGuard::accepts ? " accepts |"
+           : g == MixGuard::partly  ? " refuses some |"
+                                    : " – |";
+      if (g != MixGuard::untested)
+        overall = overall == MixGuard::untested || overall == g ? g : MixGuard::partly;
+    }
+    auto verdict = conclude(effect, overall, defect != nullptr);
+    std::string why = to_string(verdict);
+    if (defect)
+      why += fmt::format(": {} {}", markdown_text(defect->result.target + " " + defect->result.fixture),
+                         reproducer_in(defect->expect_reason));
+    t += fmt::format(" **{}** |\n", why);
+  }
+  return t + "\n";
+}
+
 } // namespace
 
 std::string markdown_text(const std::string& s) {
@@ -287,6 +392,17 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
     sections.push_back(flag_section(&f, "", cells));
     flag_cells.emplace_back(&f, std::move(cells));
   }
+  std::vector<std::string> rustcs;
+  for (const auto& s : r.results)
+    if (std::find(rustcs.begin(), rustcs.end(), s.result.rustc) == rustcs.end())
+      rustcs.push_back(s.result.rustc);
+  std::string conclusions = "### What the run concludes, flag by flag\n\n"
+                            "A mismatch *breaks* when the program fails to build, link or run; *loses a property "
+                            "silently* when it runs and a check of what the flag promises fails. RFC 3716: "
+                            "*consistent* (breaks and rustc refuses to mix such crates, or harmless and it mixes "
+                            "them), *unguarded ABI break*, *guarded without observed break*, *toolchain defect* "
+                            "(the sides fail even matched).\n\n" +
+                            conclusion_table(flag_cells, rustcs);
   std::string table = "| flag | class | targets |";
   for (const auto& p : all_pairings)
     table += " " + p + " |";
@@ -307,7 +423,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   // Leave out detail, longest cell tables first, then whole sections from
   // the end, until the report fits with its note.
   auto size = [&] {
-    std::size_t n = head.size() + table.size() + 400;
+    std::size_t n = head.size() + conclusions.size() + table.size() + 400;
     for (const auto& s : sections)
       n += (s.left_out ? 0 : s.body.size()) + (s.left_out || s.details_left_out ? 0 : s.details.size());
     return n;
@@ -322,7 +438,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (auto it = sections.rbegin(); it != sections.rend() && size() > limit; ++it)
     it->left_out = true;
 
-  std::string out = head + table;
+  std::string out = head + conclusions + table;
   std::vector<std::string> no_details, no_section;
   for (const auto& s : sections) {
     if (s.left_out) {

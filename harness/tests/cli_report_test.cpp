@@ -73,6 +73,12 @@ TEST_F(CliReport, MarkdownRendersWithEveryTableIntact) {
   EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64, aarch64, riscv64 |"));
   // The facts a reader quotes: the trap, the skip's reason, the lost note, the versions.
   EXPECT_THAT(md, HasSubstr("SIGILL in c_to_rust.int (+"));
+  // The conclusion comes first, one row per flag, derived from the cells.
+  EXPECT_LT(md.find("### What the run concludes, flag by flag"), md.find("| flag | class | targets |"));
+  EXPECT_THAT(md, HasSubstr("| `cf-protection` | hardening | loses a property silently: ibt-note lost: "));
+  EXPECT_THAT(md, HasSubstr("(x86_64 indirect) | accepts | **consistent** |"));
+  EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | breaks at run: SIGILL in c_to_rust.int (+4 more cases) (x86_64 kcfi) | "
+                            "refuses | **toolchain defect: x86_64 kcfi"));
   EXPECT_THAT(md, HasSubstr("x86_64-linux-gnu-gcc does not accept -fsanitize=kcfi for x86_64: x86_64-linux-gnu-gcc: "
                             "error: unrecognized argument to '-fsanitize=' option: 'kcfi'"));
   EXPECT_THAT(md, HasSubstr("ibt-note lost: the linker dropped IBT from the program"));
