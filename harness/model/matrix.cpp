@@ -36,12 +36,21 @@ const std::vector<std::string>& Fixture::cases_on(const std::string& target) con
 
 std::vector<const Flag*> Matrix::flags_in_use() const {
   std::vector<std::string> names;
+  auto add = [&](const Setting& s) {
+    for (const auto& [flag, value] : s)
+      if (value != "off" && std::find(names.begin(), names.end(), flag) == names.end())
+        names.push_back(flag);
+  };
   for (const auto& used : flags)
     names.push_back(used.name);
-  for (const auto& profile : profiles)
-    for (const auto& [flag, _] : profile_catalogue.at(profile).flags)
-      if (std::find(names.begin(), names.end(), flag) == names.end())
-        names.push_back(flag);
+  for (const auto& profile : profiles) {
+    add(profile_catalogue.at(profile).flags);
+    add(profile_catalogue.at(profile).c_only);
+  }
+  for (const auto& inc : includes) {
+    add(inc.c);
+    add(inc.rust);
+  }
   std::vector<const Flag*> out;
   for (const auto& name : names)
     out.push_back(&catalogue.at(name));

@@ -130,7 +130,8 @@ struct Matrix {
   Timeouts timeouts;
   std::size_t output_cap = 1 << 20;
 
-  // The flags the matrix varies or its profiles set, in that order.
+  // The flags the matrix varies, its profiles set (on either side) and its
+  // include rules name, in that order.
   std::vector<const Flag*> flags_in_use() const;
 };
 

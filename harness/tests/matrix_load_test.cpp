@@ -298,6 +298,25 @@ TEST_F(MatrixLoad, TheReposMatricesLoad) {
     EXPECT_NO_THROW(load_matrix(test::kSourceDir / "matrices" / name)) << name;
 }
 
+// What a report has a row for: varied flags, then those only a profile
+// (either side) or an include rule sets.
+TEST_F(MatrixLoad, FlagsInUseReachOnlyThroughProfilesAndIncludes) {
+  auto names = [](const Matrix& m) {
+    std::vector<std::string> out;
+    for (const Flag* f : m.flags_in_use())
+      out.push_back(f->name);
+    return out;
+  };
+  Matrix evidence = load_matrix(test::kSourceDir / "matrices/evidence.yaml");
+  auto e = names(evidence);
+  EXPECT_NE(std::find(e.begin(), e.end(), "indirect-branch-cs-prefix"), e.end()); // include only
+  EXPECT_NE(std::find(e.begin(), e.end(), "kcfi-arity"), e.end());
+  EXPECT_EQ(e.front(), evidence.flags.front().name);
+  auto k = names(load_matrix(test::kSourceDir / "matrices/kernel-x86_64.yaml"));
+  EXPECT_NE(std::find(k.begin(), k.end(), "min-function-alignment"), k.end()); // c-only in the profile
+  EXPECT_EQ(std::count(k.begin(), k.end(), "kcfi"), 1);
+}
+
 TEST_F(MatrixLoad, EvidenceCoversEveryFixtureAndFlag) {
   // A fixture's flags are not checked against a catalogue when it loads
   // (a matrix may import a smaller one), so they are checked here against
