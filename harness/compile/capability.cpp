@@ -21,6 +21,11 @@ constexpr const char* kCProbe = "int amx_probe(int (*f)(int)) { return f(1) + 1;
 constexpr const char* kRustProbe =
     "#![feature(no_core)]\n#![no_core]\n#![allow(internal_features)]\n";
 
+// An answer's key: the tool, the target and the arguments as kept.
+std::string answer_key(const std::string& tool, const std::string& target, const std::string& args) {
+  return join({tool, target, args}, "\x1f");
+}
+
 } // namespace
 
 std::string Capabilities::key_args(const std::vector<std::string>& args) const {
@@ -28,7 +33,7 @@ std::string Capabilities::key_args(const std::vector<std::string>& args) const {
 }
 
 std::string Capabilities::key(const Tool& tool, const Target& t, const std::vector<std::string>& args) const {
-  return join({tool.path.string(), t.name, key_args(args)}, "\x1f");
+  return answer_key(tool.path.string(), t.name, key_args(args));
 }
 
 Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCache& cache,
@@ -37,15 +42,18 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
   Capabilities caps;
   caps.m_work = work.string();
   std::vector<const ProbeQuestion*> questions;
+  std::vector<std::string> keys; // each question's
   std::set<std::string> asked;
   std::set<const Tool*> loaded;
   for (const auto& q : all) {
     if (loaded.insert(q.tool).second)
       for (auto& a : cache.probes(q.tool->path.string(), q.tool->version))
-        caps.m_answers.emplace(join({q.tool->path.string(), a.target, a.args}, "\x1f"), a);
+        caps.m_answers.emplace(answer_key(q.tool->path.string(), a.target, a.args), a);
     auto k = caps.key(*q.tool, *q.target, q.args);
-    if (!caps.m_answers.count(k) && asked.insert(k).second)
+    if (!caps.m_answers.count(k) && asked.insert(k).second) {
       questions.push_back(&q);
+      keys.push_back(std::move(k));
+    }
   }
   if (questions.empty())
     return caps;
@@ -88,9 +96,8 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
 
   std::map<const Tool*, std::vector<ProbeAnswer>> by_tool;
   for (std::size_t i = 0; i < questions.size(); i++) {
-    const ProbeQuestion& q = *questions[i];
-    by_tool[q.tool].push_back(answers[i]);
-    caps.m_answers[caps.key(*q.tool, *q.target, q.args)] = answers[i];
+    by_tool[questions[i]->tool].push_back(answers[i]);
+    caps.m_answers[keys[i]] = answers[i];
   }
   for (const auto& [tool, list] : by_tool)
     cache.store_probes(tool->path.string(), tool->version, list);

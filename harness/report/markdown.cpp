@@ -84,6 +84,13 @@ std::set<std::string> rustc_options(const std::string& text, const std::regex& w
   return out;
 }
 
+// The options rustc names when it refuses to mix crates ("mixing
+// `-Zregparm` will cause an ABI mismatch").
+std::set<std::string> refused_options(const std::string& message) {
+  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
+  return rustc_options(message, named);
+}
+
 std::set<std::string> options_of(const FlagFacts& f) {
   static const std::regex spelled(R"(-[ZC]\s*([a-z0-9-]+))");
   // "clang: ...; rustc: -Zregparm={value}; aarch64 rustc: ...": the rustc parts.
@@ -100,7 +107,6 @@ std::set<std::string> options_of(const FlagFacts& f) {
 // two targets are refused for the triple (E0461), which says nothing about
 // the flag itself.
 std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, const FlagFacts* f, std::string* example) {
-  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
   const auto mine = f ? options_of(*f) : std::set<std::string>{};
   std::size_t tried = 0, modifier = 0, another = 0, triple = 0, other = 0;
   std::set<std::string> others;
@@ -112,7 +118,7 @@ std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, const
       continue;
     const auto& message = c->rust_mix->message;
     if (message.find("will cause an ABI mismatch") != std::string::npos) {
-      auto said = rustc_options(message, named);
+      auto said = refused_options(message);
       bool about_this = !f || std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
       if (about_this) {
         modifier++;
@@ -226,14 +232,13 @@ Section flag_section(const FlagFacts* f, const std::string& title, const std::ve
 
 // Whether rustc refused to mix the crates of these cells over this flag.
 MixGuard mix_guard(const std::vector<const ShownResult*>& cells, const FlagFacts& f) {
-  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
   const auto mine = options_of(f);
   std::size_t tried = 0, refused = 0;
   for (const auto* c : cells) {
     if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
       continue;
     tried++;
-    auto said = rustc_options(c->rust_mix->refused ? c->rust_mix->message : "", named);
+    auto said = refused_options(c->rust_mix->refused ? c->rust_mix->message : "");
     refused += std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
   }
   return !tried ? MixGuard::untested : refused == tried ? MixGuard::refuses : refused ? MixGuard::partly
