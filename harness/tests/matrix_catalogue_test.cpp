@@ -150,6 +150,21 @@ TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {
                               "float-abi=soft, and no rust-targets entry defined by then has that"));
 }
 
+TEST(MatrixCatalogue, ProfileMistakesAtTheirLines) {
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "c.yaml",
+                   "flags:\n  f:\n    class: abi\n    values: [on]\n"
+                   "profiles:\n  p:\n    target: i386\n    kernel: [{file: Makefile, lines: [x]}]\n"
+                   "    kernel-builds-rust: maybe\n    flags: {f: on}\n    c-only: {f: on}\n"
+                   "  q:\n    target: i386\n    kernel: [{lines: [x]}]\n    flags: {}\n");
+  Loaded l;
+  load(l, dir.path() / "c.yaml");
+  auto text = l.diags.render();
+  EXPECT_THAT(text, HasSubstr("c.yaml:9:25: error: 'kernel-builds-rust' is true or false, not 'maybe'"));
+  EXPECT_THAT(text, HasSubstr("c.yaml:11:13: error: flag 'f' is in both 'flags' and 'c-only' of profile 'p'"));
+  EXPECT_THAT(text, HasSubstr("error: missing key 'file' in a 'kernel' entry"));
+}
+
 TEST(MatrixCatalogue, AFlagDefinedTwiceNamesTheFirst) {
   test::ScopedTempDir dir;
   test::write_file(dir.path() / "a.yaml", "flags:\n  f:\n    class: abi\n    values: [on]\n");
