@@ -23,6 +23,12 @@ ReportCommand::ReportCommand(CLI::App& app) {
       ->capture_default_str();
   m_cmd->add_option("-o,--output", m_output, "write to this file instead of stdout");
   m_cmd->add_option("--limit", m_limit, "markdown: the most characters (default: a GitHub comment's 65536)");
+  m_cmd->add_option("--link-base", m_link_base,
+                    "markdown: link reproducer scripts below this URL or path (the repository's root as the "
+                    "report's reader reaches it)");
+  m_cmd->add_option("--history", m_history,
+                    "html: each cell's last N verdicts over the runs of its matrix, and the changes since the "
+                    "previous run");
 }
 
 std::optional<int> ReportCommand::dispatch() {
@@ -31,10 +37,10 @@ std::optional<int> ReportCommand::dispatch() {
   require_database(m_db);
   Database db(m_db);
   Queries q(db);
-  auto report = load_report(db, m_run ? q.run(*m_run) : q.latest_run());
+  auto report = load_report(db, m_db, m_run ? q.run(*m_run) : q.latest_run(), m_history);
   std::string text;
   if (m_format == "markdown")
-    text = render_markdown(report, m_limit ? m_limit : kGithubCommentLimit);
+    text = render_markdown(report, m_limit ? m_limit : kGithubCommentLimit, m_link_base);
   else if (m_format == "json")
     text = report_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   else if (m_format == "junit")

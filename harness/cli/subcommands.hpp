@@ -28,7 +28,7 @@ private:
 
   CLI::App* m_cmd;
   CLI::Option* m_resume;
-  std::string m_matrix, m_db = "results/abimatrix.db", m_work_dir, m_filter, m_partition, m_resume_arg;
+  std::string m_matrix, m_db = kDefaultDatabase, m_work_dir, m_filter, m_partition, m_resume_arg;
   unsigned m_jobs = 0;
   bool m_keep_work = false;
 };
@@ -54,7 +54,7 @@ private:
   int print_diff(const RunDiff& d, bool regressions_only);
 
   CLI::App *m_runs, *m_query, *m_diff, *m_regressions, *m_history, *m_show;
-  std::string m_db = "results/abimatrix.db", m_format = "table", m_cell, m_matrix;
+  std::string m_db = kDefaultDatabase, m_format = "table", m_cell, m_matrix;
   ResultFilter m_filter;
   std::vector<std::string> m_checks; // --check
   std::optional<std::int64_t> m_run_a, m_run_b;
@@ -72,9 +72,9 @@ public:
 
 private:
   CLI::App* m_cmd;
-  std::string m_db = "results/abimatrix.db", m_format = "markdown", m_output;
+  std::string m_db = kDefaultDatabase, m_format = "markdown", m_output, m_link_base;
   std::optional<std::int64_t> m_run;
-  std::size_t m_limit = 0;
+  std::size_t m_limit = 0, m_history = 0;
 };
 
 // The commands about one recorded cell: `repro` writes its standalone
@@ -97,7 +97,7 @@ private:
   bool m_timed_out = false;
   double m_timeout_s = 10;
   std::vector<std::string> m_cases;
-  std::string m_db = "results/abimatrix.db", m_cell, m_matrix, m_output, m_work_dir;
+  std::string m_db = kDefaultDatabase, m_cell, m_matrix, m_output, m_work_dir;
   std::optional<std::int64_t> m_run;
   bool m_keep_work = false;
 };

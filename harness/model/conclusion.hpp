@@ -3,6 +3,10 @@
 // one-sided mismatch between C and Rust does, whether rustc refuses to mix
 // Rust crates that differ in it, and so which of the four conclusions holds.
 
+#include "model/matrix.hpp"
+#include "model/verdict.hpp"
+
+#include <optional>
 #include <string>
 
 namespace amx {
@@ -25,8 +29,25 @@ enum class Rfc3716 {
   unguarded_abi_break,    // breaks, and rustc mixes such crates
   guarded_without_break,  // rustc refuses, and no mismatch broke anything
   toolchain_defect,       // both sides matched and the toolchains still disagree
+  // Breaks, and no Rust crates could be mixed to ask rustc: the settings
+  // build for different Rust targets, or the flag has no Rust spelling.
+  break_guard_untried,
 };
 
+// What one cell shows: the colour and the section the reports give it.
+enum class Finding { pass, skip, abi_break, lost_property, toolchain_defect };
+
+// Whether an expectation's reason blames the toolchains ("toolchain
+// defect: ..."), as the matrices write it for reproducer-backed defects.
+bool names_toolchain_defect(const std::string& expect_reason);
+
+// A failing cell is a toolchain defect when its sides match or a known
+// defect explains it; otherwise a mismatch that fails to build, link or
+// run breaks the ABI, and one that runs and fails a check lost a property.
+Finding finding_of(Verdict v, Pairing p, std::optional<Stage> failed_at, bool known_defect);
+
+std::string to_string(Finding f);
+std::string to_string(MixGuard g);
 std::string to_string(MismatchEffect e);
 std::string to_string(Rfc3716 c);
 

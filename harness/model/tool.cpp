@@ -28,4 +28,10 @@ std::string c_compiler_binary(const CCompiler& cc, const Target& t) {
   return cc.family == Family::gcc ? t.gcc_prefix + "-" + cc.name : cc.name;
 }
 
+std::string c_compiler_binary(const std::string& compiler, const std::string& target) {
+  auto family = c_compiler_family(compiler);
+  const Target* t = find_target(target);
+  return family && t ? c_compiler_binary({compiler, *family}, *t) : compiler;
+}
+
 } // namespace amx

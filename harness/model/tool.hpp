@@ -24,5 +24,8 @@ std::vector<std::string> tool_differences(const std::vector<Tool>& before, const
 // The binary a C compiler name means for a target: clang-19 is one binary for
 // every target; gcc means aarch64-linux-gnu-gcc and so on.
 std::string c_compiler_binary(const CCompiler& cc, const Target& t);
+// The same from the names a result records; the name itself when it names
+// no known family or target.
+std::string c_compiler_binary(const std::string& compiler, const std::string& target);
 
 } // namespace amx

@@ -1,10 +1,51 @@
 #include "report/json_report.hpp"
 
+#include "report/findings.hpp"
 #include "report/result_json.hpp"
 
 namespace amx {
 
 using nlohmann::json;
+
+namespace {
+
+json key_of(const ShownResult* s) { return s ? json(s->result.key) : json(); }
+
+json to_json(const FlagConclusion& c, const std::vector<std::string>& rustcs) {
+  json guards = json::array();
+  for (std::size_t i = 0; i < rustcs.size(); i++)
+    guards.push_back({{"rustc", rustcs[i]},
+                      {"mixing", to_string(c.guards[i].guard)},
+                      {"option", c.guards[i].option.empty() ? json() : json(c.guards[i].option)}});
+  return {{"flag", c.flag->name},
+          {"target", c.target.empty() ? json() : json(c.target)},
+          {"effect", to_string(c.effect)},
+          {"example", key_of(c.example)},
+          {"quiet_fixtures", c.quiet_fixtures},
+          {"rustc", guards},
+          {"rfc3716", to_string(c.verdict)},
+          {"defect", key_of(c.defect)},
+          {"reproducers", c.reproducers}};
+}
+
+} // namespace
+
+json conclusions_json(const RunReport& r) {
+  auto all = conclude_run(r);
+  json j = {{"rows", json::array()}, {"by_target", json::array()}};
+  for (const auto& c : all.rows)
+    j["rows"].push_back(to_json(c, all.rustcs));
+  for (const auto& c : all.by_target)
+    j["by_target"].push_back(to_json(c, all.rustcs));
+  j["shared_defects"] = json::array();
+  for (const auto& g : all.shared_defects) {
+    json keys = json::array();
+    for (const auto* c : g.cells)
+      keys.push_back(c->result.key);
+    j["shared_defects"].push_back({{"expect_reason", g.expect_reason}, {"cells", keys}, {"reproducers", g.reproducers}});
+  }
+  return j;
+}
 
 json report_json(const RunReport& r) {
   const auto& info = r.run.info;
@@ -31,9 +72,12 @@ json report_json(const RunReport& r) {
                           {"description", f.description},
                           {"targets", f.targets},
                           {"spellings", f.spellings}});
+  j["conclusions"] = conclusions_json(r);
   j["results"] = json::array();
-  for (const auto& s : r.results)
+  for (const auto& s : r.results) {
     j["results"].push_back(to_json(s));
+    j["results"].back()["finding"] = to_string(finding_of(s));
+  }
   return j;
 }
 

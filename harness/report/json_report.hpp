@@ -14,4 +14,8 @@ constexpr int kReportSchemaVersion = 1;
 
 nlohmann::json report_json(const RunReport& r);
 
+// What the run concludes per flag ("rows": per target only where targets
+// differ; "by_target": every flag and target), as conclude_run derives it.
+nlohmann::json conclusions_json(const RunReport& r);
+
 } // namespace amx

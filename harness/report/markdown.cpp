@@ -1,14 +1,11 @@
 #include "report/markdown.hpp"
 
-#include "model/cell.hpp"
-#include "model/conclusion.hpp"
+#include "report/findings.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <regex>
 #include <set>
 
 namespace amx {
@@ -17,12 +14,6 @@ namespace {
 
 // Pairings in the order the reports show them; others follow by name.
 const std::vector<std::string> kPairingOrder = {"matched", "c-only", "rust-only", "one-off"};
-
-std::string code(const std::string& s) {
-  auto t = markdown_text(s);
-  // A backtick inside needs a longer fence, and spaces so it is not part of it.
-  return t.find('`') == std::string::npos ? "`" + t + "`" : "`` " + t + " ``";
-}
 
 // "failed at run", "passed", "skipped"; unexpected ones in bold.
 std::string said(const ResultRow& r) {
@@ -34,10 +25,6 @@ std::string said(const ResultRow& r) {
     return "**passed, expected to fail**";
   std::string at = r.stage ? " at " + to_string(*r.stage) : "";
   return r.verdict == Verdict::fail ? "**failed" + at + ", expected to pass**" : "failed" + at;
-}
-
-bool has_flag(const ShownResult& s, const std::string& flag) {
-  return s.result.c.count(flag) || s.result.rust.count(flag);
 }
 
 std::vector<std::string> pairings_of(const std::vector<const ShownResult*>& cells) {
@@ -75,85 +62,6 @@ std::string where(const ResultRow& r) {
   return fmt::format("{} {} {}/{}", r.target, r.fixture, r.c_compiler, r.rustc);
 }
 
-// The rustc options named in text: the flag's rustc spellings ("rustc:
-// -Zregparm={value}" -> regparm) or rustc's refusal ("mixing `-Zregparm`").
-std::set<std::string> rustc_options(const std::string& text, const std::regex& where) {
-  std::set<std::string> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), where), end; it != end; ++it)
-    out.insert((*it)[1]);
-  return out;
-}
-
-// The options rustc names when it refuses to mix crates ("mixing
-// `-Zregparm` will cause an ABI mismatch").
-std::set<std::string> refused_options(const std::string& message) {
-  static const std::regex named(R"(mixing `-[ZC]\s*([a-z0-9-]+))");
-  return rustc_options(message, named);
-}
-
-std::set<std::string> options_of(const FlagFacts& f) {
-  static const std::regex spelled(R"(-[ZC]\s*([a-z0-9-]+))");
-  // "clang: ...; rustc: -Zregparm={value}; aarch64 rustc: ...": the rustc parts.
-  std::string rustc;
-  for (std::size_t at = f.spellings.find("rustc:"); at != std::string::npos; at = f.spellings.find("rustc:", at + 1))
-    rustc += f.spellings.substr(at, f.spellings.find("; ", at) - at) + " ";
-  return rustc_options(rustc, spelled);
-}
-
-// What rustc says about linking Rust crates that differ in the flag. Only
-// "mixing `-Z...` will cause an ABI mismatch" is RFC 3716's target-modifier
-// check, and it counts for the flag whose option it names: a profile's cell
-// differs in several flags, and rustc names the one it guards. Crates of
-// two targets are refused for the triple (E0461), which says nothing about
-// the flag itself.
-std::string rust_mix_summary(const std::vector<const ShownResult*>& cells, const FlagFacts* f, std::string* example) {
-  const auto mine = f ? options_of(*f) : std::set<std::string>{};
-  std::size_t tried = 0, modifier = 0, another = 0, triple = 0, other = 0;
-  std::set<std::string> others;
-  for (const auto* c : cells) {
-    if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
-      continue;
-    tried++;
-    if (!c->rust_mix->refused)
-      continue;
-    const auto& message = c->rust_mix->message;
-    if (message.find("will cause an ABI mismatch") != std::string::npos) {
-      auto said = refused_options(message);
-      bool about_this = !f || std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
-      if (about_this) {
-        modifier++;
-        if (example && example->empty())
-          *example = first_line(message);
-      } else {
-        another++;
-        for (const auto& o : said)
-          others.insert("-Z" + o);
-      }
-    } else if (message.find("E0461") != std::string::npos) {
-      triple++;
-    } else {
-      other++;
-    }
-  }
-  if (!tried)
-    return "not tried";
-  if (modifier == tried)
-    return "refuses";
-  std::vector<std::string> parts;
-  if (modifier)
-    parts.push_back(fmt::format("refuses {} of {}", modifier, tried));
-  if (another)
-    parts.push_back(fmt::format("{} of {} refused for another flag ({})", another, tried,
-                                join(std::vector<std::string>(others.begin(), others.end()), ", ")));
-  if (triple)
-    parts.push_back(fmt::format("{} of {} refused only for their other target triple", triple, tried));
-  if (other)
-    parts.push_back(fmt::format("{} of {} refused otherwise", other, tried));
-  if (auto accepted = tried - modifier - another - triple - other)
-    parts.push_back(accepted == tried ? "accepts" : fmt::format("accepts {} of {}", accepted, tried));
-  return join(parts, "; ");
-}
-
 // "CASE: NAME, NAME (+N more); CASE: SIGSEGV": a cell's failing checks,
 // by test case, short enough for a table cell.
 std::string failing_checks_text(const std::vector<CheckResult>& checks) {
@@ -182,179 +90,209 @@ struct Section {
   bool details_left_out = false, left_out = false;
 };
 
-Section flag_section(const FlagFacts* f, const std::string& title, const std::vector<const ShownResult*>& cells) {
+constexpr std::size_t kReasonInTable = 300;
+
+// "rustc 1.95.0" for the rustc a run calls "rustc".
+std::string rustc_named(const RunReport& r, const std::string& name) {
+  auto version = tool_version(r, "rustc", name);
+  return version.empty() ? name : name + " (" + version.substr(0, version.find(' ', version.find(' ') + 1)) + ")";
+}
+
+// A reproducer script, linked when the report knows where the repository is.
+std::string script_link(const std::string& script, const std::string& link_base) {
+  return link_base.empty() ? markdown_code(script) : fmt::format("[{}]({}/{})", markdown_text(script), link_base, script);
+}
+
+std::string scripts_text(const std::vector<std::string>& scripts, const std::string& link_base) {
+  std::vector<std::string> out;
+  for (const auto& s : scripts)
+    out.push_back(script_link(s, link_base));
+  return join(out, ", ");
+}
+
+// What the findings of a flag's cells mean, in the order a reader needs them.
+const std::vector<std::pair<Finding, const char*>> kFindingMeanings = {
+    {Finding::toolchain_defect, "the sides fail matched, or a known toolchain defect explains the failure"},
+    {Finding::abi_break, "a mismatch fails to build, link or run"},
+    {Finding::lost_property, "a mismatch runs, and a property the flag promises is lost"},
+};
+
+Section flag_section(const RunReport& r, const FlagFacts* f, const std::string& title,
+                     const std::vector<const ShownResult*>& cells, const std::string& link_base) {
   Section s;
   s.flag = f ? f->name : title;
   std::string b;
+  std::vector<std::string> scripts;
+  for (const auto* c : cells)
+    for (const auto& script : reproducers_in(c->expect_reason))
+      if (std::find(scripts.begin(), scripts.end(), script) == scripts.end())
+        scripts.push_back(script);
   if (f) {
-    b += fmt::format("### {} ({}{})\n\n", code(f->name), f->cls, f->targets.empty() ? "" : "; " + f->targets);
+    b += fmt::format("### {} ({}{})\n\n", markdown_code(f->name), f->cls, f->targets.empty() ? "" : "; " + f->targets);
     if (!f->description.empty())
       b += markdown_text(f->description) + "\n\n";
     if (!f->spellings.empty())
-      b += "Spellings: " + code(f->spellings) + "\n\n";
+      b += "Spellings: " + markdown_code(f->spellings) + "\n\n";
     std::string example;
-    auto mix = rust_mix_summary(cells, f, &example);
+    auto mix = rust_mix_summary(cells, f, r.run.info.flags, &example);
     if (mix != "not tried")
       b += fmt::format("Linking Rust crates that differ in it (RFC 3716 target modifiers), rustc: {}{}.\n\n",
-                       mix == "refuses" ? "refuses all" : mix, example.empty() ? "" : ", e.g. " + code(example));
+                       mix == "refuses" ? "refuses all" : mix, example.empty() ? "" : ", e.g. " + markdown_code(example));
   } else {
     b += fmt::format("### {}\n\n", title);
   }
+  if (!scripts.empty())
+    b += "Reproducers: " + scripts_text(scripts, link_base) + "\n\n";
+  // Toolchain defects first and apart: they are not what a mismatch does.
+  for (const auto& [finding, meaning] : kFindingMeanings) {
+    std::vector<const ShownResult*> these;
+    std::copy_if(cells.begin(), cells.end(), std::back_inserter(these),
+                 [&](const ShownResult* c) { return finding_of(*c) == finding; });
+    if (these.empty())
+      continue;
+    const auto& e = *these.front();
+    b += fmt::format("- **{}** ({} cell{}: {}), e.g. {}: {}\n", to_string(finding), these.size(),
+                     these.size() == 1 ? "" : "s", meaning,
+                     markdown_text(where(e.result) + " c:" + to_string(e.result.c) + " rust:" + to_string(e.result.rust)),
+                     markdown_text(clipped(e.result.reason, kReasonInTable)));
+    if (finding == Finding::toolchain_defect && !e.expect_reason.empty())
+      b += fmt::format("  (expected: {})\n", markdown_text(e.expect_reason));
+  }
+  b += "\nBy pairing:\n";
   for (const auto& pairing : pairings_of(cells)) {
     std::size_t n = std::count_if(cells.begin(), cells.end(), [&](auto* c) { return to_string(c->result.pairing) == pairing; });
     b += fmt::format("- **{}** ({}): {}\n", pairing, n, tally(cells, pairing));
-    // One example per way of failing, with the reason it was expected.
-    std::set<std::string> shown;
-    for (const auto* c : cells) {
-      const auto& r = c->result;
-      if (to_string(r.pairing) != pairing || r.verdict == Verdict::pass || !shown.insert(said(r)).second)
-        continue;
-      b += fmt::format("  - {}: {}, e.g. {}: {}\n", said(r), r.verdict == Verdict::skip ? "because" : "reason",
-                       markdown_text(where(r) + " " + "c:" + to_string(r.c) + " rust:" + to_string(r.rust)),
-                       markdown_text(r.reason));
-      if (r.expected == Expected::fail && !c->expect_reason.empty() && pairing == "matched")
-        b += fmt::format("    (expected: {})\n", markdown_text(c->expect_reason));
-    }
+    // Why cells skipped: one example per pairing.
+    auto skipped = std::find_if(cells.begin(), cells.end(), [&](auto* c) {
+      return to_string(c->result.pairing) == pairing && c->result.verdict == Verdict::skip;
+    });
+    if (skipped != cells.end())
+      b += fmt::format("  - skipped because, e.g. {}: {}\n", markdown_text(where((*skipped)->result)),
+                       markdown_text(clipped((*skipped)->result.reason, kReasonInTable)));
   }
   s.body = b + "\n";
-  std::string d = fmt::format("<details><summary>The {} cells</summary>\n\n", cells.size());
-  d += "| cell | target | fixture | compilers | C side | Rust side | outcome | reason | failing checks |\n"
-       "|---|---|---|---|---|---|---|---|---|\n";
+  std::string d = fmt::format("<details><summary>{}</summary>\n\n",
+                              cells.size() == 1 ? std::string("The one cell") : fmt::format("The {} cells", cells.size()));
+  d += "| reproduce | target | fixture | compilers | C side | Rust side | finding | outcome | reason | failing checks |\n"
+       "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto* c : cells) {
-    const auto& r = c->result;
-    d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", code(r.key), r.target, r.fixture,
-                     markdown_text(r.c_compiler + "/" + r.rustc), code(to_string(r.c)), code(to_string(r.rust)), said(r),
-                     markdown_text(r.reason), markdown_text(failing_checks_text(c->checks)));
+    const auto& row = c->result;
+    d += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", markdown_code(repro_command(r, row.key)),
+                     row.target, row.fixture, markdown_text(row.c_compiler + "/" + row.rustc), markdown_code(to_string(row.c)),
+                     markdown_code(to_string(row.rust)), to_string(finding_of(*c)), said(row),
+                     markdown_text(clipped(row.reason, kReasonInTable)), markdown_text(failing_checks_text(c->checks)));
   }
   s.details = d + "\n</details>\n\n";
   return s;
 }
 
-// Whether rustc refused to mix the crates of these cells over this flag.
-MixGuard mix_guard(const std::vector<const ShownResult*>& cells, const FlagFacts& f) {
-  const auto mine = options_of(f);
-  std::size_t tried = 0, refused = 0;
-  for (const auto* c : cells) {
-    if (!c->rust_mix || c->rust_mix->minicore_setting == c->rust_mix->crate_setting)
-      continue;
-    tried++;
-    auto said = refused_options(c->rust_mix->refused ? c->rust_mix->message : "");
-    refused += std::any_of(said.begin(), said.end(), [&](const auto& o) { return mine.count(o); });
-  }
-  return !tried ? MixGuard::untested : refused == tried ? MixGuard::refuses : refused ? MixGuard::partly
-                                                                                       : MixGuard::accepts;
-}
-
-bool failed_before_check(const ResultRow& r) {
-  return (r.verdict == Verdict::xfail || r.verdict == Verdict::fail) && r.stage && *r.stage != Stage::check;
-}
-
-// The reproducer a reason names, as a code span; "" when it names none.
-std::string reproducer_in(const std::string& reason) {
-  static const std::regex script(R"(scripts/repro/[A-Za-z0-9_.-]+\.sh)");
-  std::smatch m;
-  return std::regex_search(reason, m, script) ? code(m.str()) : "";
-}
-
-// RFC 3716's question, answered per flag from the run: what a mismatch
-// between C and Rust in this flag alone does, whether rustc (each of the
-// run's) refuses to mix Rust crates that differ in it, and the conclusion.
-std::string conclusion_table(const std::vector<std::pair<const FlagFacts*, std::vector<const ShownResult*>>>& flags,
-                             const std::vector<std::string>& rustcs) {
-  std::string t = "| flag | class | C and Rust differing in it alone |";
-  for (const auto& rc : rustcs)
-    t += fmt::format(" rustc `{}` mixing Rust crates |", markdown_text(rc));
-  t += " RFC 3716 |\n|---|---|---|";
-  for (std::size_t i = 0; i < rustcs.size(); i++)
+// RFC 3716's question answered per flag (and per target where targets
+// differ), from conclude_run: what a mismatch between C and Rust in this
+// flag alone does, whether each rustc refuses to mix Rust crates that
+// differ in it, and the conclusion.
+std::string conclusion_table(const RunReport& r, const Conclusions& all, const std::string& link_base) {
+  std::string t = "| flag | class | targets | C and Rust differing in it alone |";
+  for (const auto& rc : all.rustcs)
+    t += fmt::format(" {} mixing Rust crates |", markdown_text(rustc_named(r, rc)));
+  t += " RFC 3716 |\n|---|---|---|---|";
+  for (std::size_t i = 0; i < all.rustcs.size(); i++)
     t += "---|";
   t += "---|\n";
-  for (const auto& [f, cells] : flags) {
-    std::vector<const ShownResult*> alone;
-    const ResultRow* broke = nullptr;
-    const ResultRow* lost = nullptr;
-    const ShownResult* defect = nullptr;
-    std::set<std::string> quiet_fixtures;
-    bool ran = false;
-    for (const auto* c : cells) {
-      const auto& r = c->result;
-      if (r.pairing == Pairing::matched && failed_before_check(r) && !defect)
-        defect = c;
-      // A cell whose failure a known toolchain defect explains says nothing
-      // about the mismatch (kcfi-arity alone, over rustc's merged functions).
-      if (differing_flags(r.c, r.rust) != std::vector<std::string>{f->name} || r.verdict == Verdict::skip ||
-          c->expect_reason.starts_with("toolchain defect"))
-        continue;
-      alone.push_back(c);
-      ran = true;
-      if (failed_before_check(r))
-        broke = broke ? broke : &r;
-      else if (r.verdict == Verdict::xfail || r.verdict == Verdict::fail)
-        lost = lost ? lost : &r;
-      else
-        quiet_fixtures.insert(r.fixture);
-    }
-    auto effect = !ran ? MismatchEffect::untested
-                  : broke ? MismatchEffect::breaks
-                  : lost  ? MismatchEffect::loses_property
-                          : MismatchEffect::none;
-    // One example: the first thing its reason says, on its target and fixture.
-    auto example = [](const ResultRow& r) {
-      auto said = first_line(r.reason.substr(0, r.reason.find("; ")));
-      if (said.size() > 100)
-        said = said.substr(0, 100) + "…";
-      return fmt::format("{} ({} {})", markdown_text(said), r.target, r.fixture);
-    };
-    std::string what = to_string(effect);
-    if (broke)
-      what += fmt::format(" at {}: {}", to_string(*broke->stage), example(*broke));
-    else if (lost)
-      what += ": " + example(*lost);
-    else if (effect == MismatchEffect::none)
-      what += " on " + join(std::vector<std::string>(quiet_fixtures.begin(), quiet_fixtures.end()), ", ");
-    t += fmt::format("| {} | {} | {} |", code(f->name), f->cls, what);
-    MixGuard overall = MixGuard::untested;
-    for (const auto& rc : rustcs) {
-      std::vector<const ShownResult*> mine;
-      for (const auto* c : alone)
-        if (c->result.rustc == rc)
-          mine.push_back(c);
-      auto g = mix_guard(mine, *f);
-      t += g == MixGuard::refuses  ? " refuses |"
-           : g == MixGuard::accepts ? " accepts |"
-           : g == MixGuard::partly  ? " refuses some |"
-                                    : " – |";
-      if (g != MixGuard::untested)
-        overall = overall == MixGuard::untested || overall == g ? g : MixGuard::partly;
-    }
-    auto verdict = conclude(effect, overall, defect != nullptr);
-    std::string why = to_string(verdict);
-    if (defect)
-      why += fmt::format(": {} {}", markdown_text(defect->result.target + " " + defect->result.fixture),
-                         reproducer_in(defect->expect_reason));
-    t += fmt::format(" **{}** |\n", why);
+  for (const auto& row : all.rows) {
+    const auto& f = *row.flag;
+    t += fmt::format("| {} | {} | {} | {} |", markdown_code(f.name), f.cls, join(targets_of(all, row), ", "),
+                     markdown_text(effect_text(row)));
+    for (const auto& g : row.guards)
+      t += " " + markdown_text(guard_text(g)) + " |";
+    std::string why = "**" + to_string(row.verdict) + "**";
+    if (row.defect)
+      why += fmt::format(": {}{}", markdown_text(row.defect->result.target + " " + row.defect->result.fixture),
+                         row.reproducers.empty() ? "" : ", " + scripts_text(row.reproducers, link_base));
+    t += " " + why + " |\n";
   }
-  return t + "\n";
+  t += "\n";
+  if (!all.shared_defects.empty())
+    t += "Matched builds with several flags that fail, a toolchain defect no one flag's row claims:\n\n";
+  for (const auto& g : all.shared_defects) {
+    const auto& first = g.cells.front()->result;
+    t += fmt::format("- {} cell{}, e.g. {}: {}{}{}\n", g.cells.size(), g.cells.size() == 1 ? "" : "s", markdown_text(first.name),
+                     markdown_text(clipped(first.reason, kReasonInTable)),
+                     g.expect_reason.empty() ? "" : " (expected: " + markdown_text(g.expect_reason) + ")",
+                     g.reproducers.empty() ? "" : "; " + scripts_text(g.reproducers, link_base));
+  }
+  return t + (all.shared_defects.empty() ? "" : "\n");
 }
 
 } // namespace
 
+namespace {
+
+bool symbol_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '$' || c == '*';
+}
+
+// Prose outside symbols: every character Markdown could read as markup is
+// escaped, so it renders as written.
+void append_prose(std::string& out, char c) {
+  switch (c) {
+  case '\n': case '\r': case '\t': out += ' '; break;
+  case '|': out += "\\|"; break;
+  case '<': out += "&lt;"; break;
+  case '>': out += "&gt;"; break;
+  case '&': out += "&amp;"; break;
+  case '\\': case '`': case '*': case '_': case '[': case ']': case '~': out += '\\'; out += c; break;
+  default: out += c;
+  }
+}
+
+} // namespace
+
+std::string markdown_code(const std::string& s) {
+  std::string t;
+  std::size_t run = 0, longest = 0;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+    // A table reads "\|" as a pipe inside a code span too; nothing else is
+    // read inside one, entities included.
+    t += c == '\n' || c == '\r' || c == '\t' ? std::string(" ") : c == '|' ? std::string("\\|") : std::string(1, c);
+  }
+  // A fence longer than any run of backticks inside, and spaces when the
+  // text starts or ends with one (those spaces are not part of the text).
+  std::string fence(longest + 1, '`');
+  bool pad = !t.empty() && (t.front() == '`' || t.back() == '`');
+  return fence + (pad ? " " : "") + t + (pad ? " " : "") + fence;
+}
+
 std::string markdown_text(const std::string& s) {
   std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-    case '\n': case '\r': case '\t': out += ' '; break;
-    case '|': out += "\\|"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '&': out += "&amp;"; break;
-    default: out += c;
+  out.reserve(s.size() + s.size() / 8);
+  for (std::size_t i = 0; i < s.size();) {
+    if (!symbol_char(s[i])) {
+      append_prose(out, s[i++]);
+      continue;
     }
+    std::size_t end = i;
+    while (end < s.size() && symbol_char(s[end]))
+      end++;
+    // A sentence's full stop is not part of the symbol before it.
+    while (end > i + 1 && s[end - 1] == '.')
+      end--;
+    auto word = s.substr(i, end - i);
+    // Between letters "_" is no emphasis; at a symbol's edge or beside a
+    // "." (__x86_indirect_thunk_*, .L._x) it may be, as "*" always may: a
+    // code span shows such a symbol as written.
+    bool markup = word.find('*') != std::string::npos;
+    for (std::size_t u = word.find('_'); u != std::string::npos && !markup; u = word.find('_', u + 1))
+      markup = u == 0 || u + 1 == word.size() || !std::isalnum(static_cast<unsigned char>(word[u - 1])) ||
+               !std::isalnum(static_cast<unsigned char>(word[u + 1]));
+    out += markup ? markdown_code(word) : word;
+    i = end;
   }
   return out;
 }
 
-std::string render_markdown(const RunReport& r, std::size_t limit) {
+std::string render_markdown(const RunReport& r, std::size_t limit, const std::string& link_base) {
   const auto& info = r.run.info;
   std::size_t total = 0, unexpected_n = 0;
   for (const auto& [v, n] : r.verdicts)
@@ -362,7 +300,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (const auto& s : r.results)
     unexpected_n += is_unexpected(s.result.verdict);
 
-  std::string head = fmt::format("## abimatrix: {} run {}\n\n", code(info.matrix_name), r.run.id);
+  std::string head = fmt::format("## abimatrix: {} run {}\n\n", markdown_code(info.matrix_name), r.run.id);
   std::vector<std::string> counts;
   for (Verdict v : kAllVerdicts)
     if (r.verdicts.count(v))
@@ -372,45 +310,41 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
                       info.partition ? ", shard " + to_string(*info.partition) : "", total, info.cells_planned,
                       join(counts, ", "),
                       unexpected_n ? fmt::format("**{} unexpected**", unexpected_n) : "all as expected");
-  head += "`xfail`: failed, as the flag's class or a reproducer-backed override says it must; a pass where a "
-          "failure is expected would be `xpass`.\n\n";
-  head += "| tool | path | version |\n|---|---|---|\n";
+  // What the words of the report mean, before the tables use them.
+  std::string legend =
+      "<details><summary>Legend and toolchains</summary>\n\n"
+      "Pairings: **matched**, both sides set the flags alike (a failure is a toolchain defect); **c-only** and "
+      "**rust-only**, one side sets them and the other builds without; **one-off**, the sides differ in exactly "
+      "one flag; **cross**, a C setting against a Rust setting that differs in several.\n\n"
+      "Findings: **ABI break**, a mismatch fails to build, link or run; **lost property**, it runs and a check "
+      "of what the flag promises fails; **toolchain defect**, the sides fail matched or a known defect "
+      "(reproducer in `scripts/repro/`) explains it. Verdicts: `xfail` failed as the flag's class or a "
+      "reproducer-backed expectation says it must; `xpass` and `fail` are unexpected.\n\n"
+      "Each cell's `abimatrix repro` command writes a script that rebuilds and reruns it outside the harness.\n\n"
+      "| tool | path | version |\n|---|---|---|\n";
   for (const auto& t : info.tools)
-    head += fmt::format("| {} | {} | {} |\n", markdown_text(t.name), code(t.path.string()), markdown_text(t.version));
-  head += "\n";
+    legend += fmt::format("| {} | {} | {} |\n", markdown_text(t.name), markdown_code(t.path.string()), markdown_text(t.version));
+  legend += "\n</details>\n\n";
 
   // Per flag: the cells that set it on either side.
+  const auto by_flag = cells_by_flag(r);
   std::vector<Section> sections;
-  std::vector<const ShownResult*> all_off;
-  for (const auto& s : r.results)
-    if (s.result.c.empty() && s.result.rust.empty())
-      all_off.push_back(&s);
-  std::vector<std::pair<const FlagFacts*, std::vector<const ShownResult*>>> flag_cells;
   std::vector<std::string> all_pairings;
-  for (const auto& f : info.flags) {
-    std::vector<const ShownResult*> cells;
-    for (const auto& s : r.results)
-      if (has_flag(s, f.name))
-        cells.push_back(&s);
-    if (cells.empty())
-      continue;
+  for (const auto& [f, cells] : by_flag) {
     for (const auto& p : pairings_of(cells))
       if (std::find(all_pairings.begin(), all_pairings.end(), p) == all_pairings.end())
         all_pairings.push_back(p);
-    sections.push_back(flag_section(&f, "", cells));
-    flag_cells.emplace_back(&f, std::move(cells));
+    sections.push_back(flag_section(r, f, "", cells, link_base));
   }
-  std::vector<std::string> rustcs;
-  for (const auto& s : r.results)
-    if (std::find(rustcs.begin(), rustcs.end(), s.result.rustc) == rustcs.end())
-      rustcs.push_back(s.result.rustc);
   std::string conclusions = "### What the run concludes, flag by flag\n\n"
                             "A mismatch *breaks* when the program fails to build, link or run; *loses a property "
                             "silently* when it runs and a check of what the flag promises fails. RFC 3716: "
                             "*consistent* (breaks and rustc refuses to mix such crates, or harmless and it mixes "
                             "them), *unguarded ABI break*, *guarded without observed break*, *toolchain defect* "
-                            "(the sides fail even matched).\n\n" +
-                            conclusion_table(flag_cells, rustcs);
+                            "(the sides fail even matched); *breaks, rustc's mixing untried* when no Rust crates could be mixed to ask "
+                            "rustc (– in its column: the two settings build for different Rust targets, or the flag "
+                            "has no Rust spelling).\n\n" +
+                            conclusion_table(r, conclude_run(r), link_base);
   std::string table = "| flag | class | targets |";
   for (const auto& p : all_pairings)
     table += " " + p + " |";
@@ -418,20 +352,24 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (std::size_t i = 0; i < all_pairings.size(); i++)
     table += "---|";
   table += "---|\n";
-  for (const auto& [f, cells] : flag_cells) {
-    table += fmt::format("| {} | {} | {} |", code(f->name), f->cls, f->targets.empty() ? "all" : f->targets);
+  for (const auto& [f, cells] : by_flag) {
+    table += fmt::format("| {} | {} | {} |", markdown_code(f->name), f->cls, f->targets.empty() ? "all" : f->targets);
     for (const auto& p : all_pairings)
       table += " " + tally(cells, p) + " |";
-    table += " " + rust_mix_summary(cells, f, nullptr) + " |\n";
+    table += " " + rust_mix_summary(cells, f, info.flags, nullptr) + " |\n";
   }
   table += "\n";
+  std::vector<const ShownResult*> all_off;
+  for (const auto& s : r.results)
+    if (s.result.c.empty() && s.result.rust.empty())
+      all_off.push_back(&s);
   if (!all_off.empty())
-    sections.push_back(flag_section(nullptr, "Every flag off on both sides", all_off));
+    sections.push_back(flag_section(r, nullptr, "Every flag off on both sides", all_off, link_base));
 
   // Leave out detail, longest cell tables first, then whole sections from
   // the end, until the report fits with its note.
   auto size = [&] {
-    std::size_t n = head.size() + conclusions.size() + table.size() + 400;
+    std::size_t n = head.size() + legend.size() + conclusions.size() + table.size() + 400;
     for (const auto& s : sections)
       n += (s.left_out ? 0 : s.body.size()) + (s.left_out || s.details_left_out ? 0 : s.details.size());
     return n;
@@ -446,7 +384,7 @@ std::string render_markdown(const RunReport& r, std::size_t limit) {
   for (auto it = sections.rbegin(); it != sections.rend() && size() > limit; ++it)
     it->left_out = true;
 
-  std::string out = head + conclusions + table;
+  std::string out = head + conclusions + legend + table;
   std::vector<std::string> no_details, no_section;
   for (const auto& s : sections) {
     if (s.left_out) {

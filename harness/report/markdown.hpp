@@ -13,10 +13,17 @@ namespace amx {
 
 constexpr std::size_t kGithubCommentLimit = 65536;
 
-std::string render_markdown(const RunReport& r, std::size_t limit = kGithubCommentLimit);
+// With a link base (a URL, or a path relative to where the report will
+// live), reproducer scripts are links below it.
+std::string render_markdown(const RunReport& r, std::size_t limit = kGithubCommentLimit,
+                            const std::string& link_base = "");
 
-// Text for a table cell or a line: no line breaks, and nothing that could
-// end a cell or open HTML.
+// Text for a table cell or a line that renders as written: no line breaks,
+// nothing that could end a cell, open HTML or emphasis; symbols that would
+// (__x86_indirect_thunk_*) become code spans.
 std::string markdown_text(const std::string& s);
+
+// A code span of the text as written, in a table cell or a line.
+std::string markdown_code(const std::string& s);
 
 } // namespace amx

@@ -1,15 +1,30 @@
 #include "report/run_report.hpp"
 
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
 namespace amx {
 
-RunReport load_report(Database& db, std::int64_t run) {
+RunReport load_report(Database& db, const std::string& db_name, std::int64_t run, std::size_t history) {
   RunReport r;
   r.run = db.stored_run(run);
+  r.db = db_name;
   Queries q(db);
   r.verdicts = db.verdict_counts(run);
   for (const auto& row : q.results(run, {}))
     r.results.push_back(q.show(row.key, run));
+  if (history) {
+    r.trails = q.trails(run, history);
+    if (auto before = q.previous_run(run, false))
+      r.since_previous = q.diff(*before, run, {});
+  }
   return r;
+}
+
+std::string repro_command(const RunReport& r, const std::string& key) {
+  return fmt::format("abimatrix repro {} --run {}{}", key, r.run.id,
+                     r.db.empty() || r.db == kDefaultDatabase ? "" : " --db " + shell_quote(r.db));
 }
 
 } // namespace amx

@@ -16,8 +16,17 @@ struct RunReport {
   StoredRun run;
   std::map<Verdict, std::size_t> verdicts;
   std::vector<ShownResult> results; // by target, fixture, compiler, settings
+  std::string db;                   // as the user named it, for the repro commands shown
+  // With history: each cell's last verdicts, and what changed since the
+  // previous run of the matrix (none for its first).
+  std::map<std::string, CellTrail> trails;
+  std::optional<RunDiff> since_previous;
 };
 
-RunReport load_report(Database& db, std::int64_t run);
+// With history > 0, also each cell's last `history` verdicts.
+RunReport load_report(Database& db, const std::string& db_name, std::int64_t run, std::size_t history = 0);
+
+// The command that writes a cell's reproducer script.
+std::string repro_command(const RunReport& r, const std::string& key);
 
 } // namespace amx

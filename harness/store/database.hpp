@@ -21,6 +21,9 @@ struct sqlite3;
 
 namespace amx {
 
+// Where the commands keep results unless told otherwise.
+inline constexpr const char* kDefaultDatabase = "results/abimatrix.db";
+
 // The tools a run recorded, by role and name.
 std::vector<Tool> run_tools(sqlite3* db, std::int64_t run);
 

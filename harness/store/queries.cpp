@@ -326,13 +326,7 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
   while (q.next()) {
     HistoryRow h{q.integer(0), q.text(1), enum_column(q, 2, parse_verdict, "verdict"), stage_column(q, 3), q.text(4),
                  "", q.text(7), std::nullopt};
-    // The binary a compiler name stands for on that target ("gcc" is
-    // x86_64-linux-gnu-gcc there), as the run recorded it.
-    std::string name = q.text(5);
-    auto family = c_compiler_family(name);
-    if (const Target* t = find_target(q.text(6)); t && family)
-      name = c_compiler_binary({name, *family}, *t);
-    cc.bind(1, h.run).bind(2, name);
+    cc.bind(1, h.run).bind(2, c_compiler_binary(q.text(5), q.text(6)));
     if (cc.next())
       h.c_compiler_version = cc.text(0);
     cc.reset();
@@ -341,6 +335,25 @@ std::vector<HistoryRow> Queries::history(const std::string& key) {
       h.failing_checks.emplace(names.begin(), names.end());
     }
     out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::map<std::string, CellTrail> Queries::trails(std::int64_t run, std::size_t n) {
+  Statement q(m_db, "SELECT r.cell_key, r.run_id, r.verdict FROM results r JOIN runs ON runs.id = r.run_id "
+                    "WHERE runs.matrix_name = (SELECT matrix_name FROM runs WHERE id = ?1) AND r.run_id <= ?1 "
+                    "AND r.cell_key IN (SELECT cell_key FROM results WHERE run_id = ?1) "
+                    "ORDER BY r.cell_key, r.run_id");
+  q.bind(1, run);
+  std::map<std::string, CellTrail> out;
+  while (q.next()) {
+    auto& t = out[q.text(0)];
+    auto v = enum_column(q, 2, parse_verdict, "verdict");
+    if (!t.last.empty() && t.last.back().second != v)
+      t.changed_in = q.integer(1);
+    t.last.emplace_back(q.integer(1), v);
+    if (t.last.size() > n)
+      t.last.erase(t.last.begin());
   }
   return out;
 }

@@ -75,6 +75,13 @@ struct HistoryRow {
   std::optional<std::vector<std::string>> failing_checks;
 };
 
+// A cell's verdicts over the runs of its matrix up to one run.
+struct CellTrail {
+  std::vector<std::pair<std::int64_t, Verdict>> last; // the newest few, oldest first
+  // The run where the present verdict began, when an earlier run had another.
+  std::optional<std::int64_t> changed_in;
+};
+
 // One check of one result, for `query --check`.
 struct CheckRow {
   std::string key, name;
@@ -127,6 +134,9 @@ public:
   // A cell key from a unique prefix of it.
   std::string cell(const std::string& prefix);
   std::vector<HistoryRow> history(const std::string& key);
+  // For every cell of a run, its trail over the runs of the same matrix up
+  // to that run, keeping the last `n` verdicts.
+  std::map<std::string, CellTrail> trails(std::int64_t run, std::size_t n);
   ShownResult show(const std::string& key, std::int64_t run);
 
 private:

@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <regex>
 
 namespace amx {
@@ -73,12 +74,20 @@ TEST_F(CliReport, MarkdownRendersWithEveryTableIntact) {
   EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64, aarch64, riscv64 |"));
   // The facts a reader quotes: the trap, the skip's reason, the lost note, the versions.
   EXPECT_THAT(md, HasSubstr("SIGILL in c_to_rust.int (+"));
-  // The conclusion comes first, one row per flag, derived from the cells.
-  EXPECT_LT(md.find("### What the run concludes, flag by flag"), md.find("| flag | class | targets |"));
-  EXPECT_THAT(md, HasSubstr("| `cf-protection` | hardening | loses a property silently: ibt-note lost: "));
+  // The conclusion comes first, one row per flag, derived from the cells;
+  // the toolchains and the legend wait in a <details> block.
+  EXPECT_LT(md.find("### What the run concludes, flag by flag"), md.find("<details><summary>Legend and toolchains"));
+  EXPECT_LT(md.find("<details><summary>Legend and toolchains"), md.find("| flag | class | targets | matched |"));
+  EXPECT_THAT(md, HasSubstr("| `cf-protection` | hardening | x86_64 | loses a property silently: ibt-note lost: "));
   EXPECT_THAT(md, HasSubstr("(x86_64 indirect) | accepts | **consistent** |"));
-  EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | breaks at run: SIGILL in c_to_rust.int (+4 more cases) (x86_64 kcfi) | "
-                            "refuses | **toolchain defect: x86_64 kcfi"));
+  EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64 | breaks at run: SIGILL in c_to_rust.int (+4 more cases) (x86_64 kcfi) | "
+                            "refuses -Zsanitizer | **toolchain defect**: x86_64 kcfi |"));
+  // Defects apart from what a mismatch does, in each flag's section.
+  EXPECT_THAT(md, HasSubstr("- **toolchain defect** (1 cell: the sides fail matched"));
+  EXPECT_THAT(md, HasSubstr("- **ABI break** (2 cells: a mismatch fails to build, link or run), e.g. x86_64 kcfi"));
+  // Every cell row says how to reproduce it, from this database.
+  auto key = test::rows(*s_db, "SELECT cell_key FROM results LIMIT 1")[0][0];
+  EXPECT_THAT(md, HasSubstr("| `abimatrix repro " + key + " --run 1 --db " + s_db->string() + "` |"));
   EXPECT_THAT(md, HasSubstr("x86_64-linux-gnu-gcc does not accept -fsanitize=kcfi for x86_64: x86_64-linux-gnu-gcc: "
                             "error: unrecognized argument to '-fsanitize=' option: 'kcfi'"));
   EXPECT_THAT(md, HasSubstr("ibt-note lost: the linker dropped IBT from the program"));
@@ -158,34 +167,80 @@ TEST_F(CliReport, JunitValidatesAndCountsEveryCell) {
   EXPECT_THAT(xml, HasSubstr("expected failure at run: SIGILL in c_to_rust.int (+"));
 }
 
+// Three runs of one matrix, the third with an expectation the first two
+// lacked, so one cell's verdict changes: the page shows the conclusion, the
+// overview grid, every cell's history strip, the run where a verdict
+// changed and what changed since the previous run; a deep link opens a
+// cell with its repro command.
 TEST_F(CliReport, HtmlWorksInChromium) {
   AMX_REQUIRE_TOOLS("/usr/bin/python3", "/usr/bin/chromium", "/usr/bin/chromedriver");
-  auto path = report("html", "r.html");
+  auto db = s_dir->path() / "history.db";
+  auto matrix = read_file(s_dir->path() / "report.yaml");
+  test::write_file(s_dir->path() / "expected.yaml",
+                   matrix + "expect:\n"
+                            "  - match: {fixture: kcfi, c: {kcfi: \"on\"}, rust: {kcfi: \"on\"}}\n"
+                            "    verdict: fail\n    stage: run\n    reason: >\n"
+                            "      without integer normalization no KCFI type id agrees.\n"
+                            "      Reproducer: scripts/repro/kcfi-integer-encoding.sh\n");
+  for (auto file : {"report.yaml", "report.yaml", "expected.yaml"}) {
+    auto r = test::run_abimatrix({"run", (s_dir->path() / file).string(), "--db", db.string()});
+    ASSERT_NE(r.exit_code, 2) << r.output;
+  }
+  auto path = s_dir->path() / "h.html";
+  auto made = test::run_abimatrix({"report", "--db", db.string(), "--format", "html", "--history", "5", "-o", path.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
   auto html = read_file(path);
   // Self-contained: nothing to fetch.
   EXPECT_THAT(html, Not(::testing::ContainsRegex("(src|href)=\"(https?:)?//")));
-  auto cell = test::rows(*s_db, "SELECT r.cell_key, r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
-                                "WHERE c.fixture = 'indirect' AND r.verdict = 'xfail' LIMIT 1")[0];
+  auto cell = test::rows(db, "SELECT r.cell_key, r.reason FROM results r JOIN cells c ON c.key = r.cell_key "
+                             "WHERE r.run_id = 3 AND c.fixture = 'indirect' AND r.verdict = 'xfail' LIMIT 1")[0];
+  auto changed = test::rows(db, "SELECT r.cell_key, c.name FROM results r JOIN cells c ON c.key = r.cell_key "
+                                "WHERE r.run_id = 3 AND c.c_setting = 'kcfi=on' AND c.rust_setting = 'kcfi=on' "
+                                "AND r.verdict = 'xfail'");
+  ASSERT_EQ(changed.size(), 1u);
   auto artifacts = std::filesystem::path(AMX_BINARY).parent_path() / "test-artifacts";
   std::filesystem::create_directories(artifacts);
   auto shot = artifacts / "html-report.png";
   std::filesystem::remove(shot);
   auto r = tool("/usr/bin/python3", {(test::kSourceDir / "harness/tests/html_report_driver.py").string(),
-                                     path.string(), cell[0], "skip", shot.string()});
+                                     path.string(), cell[0], "skip", shot.string(), changed[0][0]});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto seen = nlohmann::json::parse(r.output);
-  auto planned = test::rows(*s_db, "SELECT count(*), sum(verdict = 'skip') FROM results")[0];
+  auto planned = test::rows(db, "SELECT count(*), sum(verdict = 'skip') FROM results WHERE run_id = 3")[0];
   EXPECT_EQ(seen["shown_before"], planned[0] + " cells shown");
   EXPECT_EQ(seen["details_visible_before"], false);
+  // The conclusion table opens the page.
+  EXPECT_THAT(seen["conclusions"].get<std::string>(), HasSubstr("cf-protection"));
+  // The overview: one square per flag and target that has cells, coloured
+  // by its worst finding and saying the conclusion on that target.
+  std::map<std::string, nlohmann::json> squares;
+  for (const auto& sq : seen["overview"])
+    squares[sq["flag"].get<std::string>() + " " + sq["target"].get<std::string>()] = sq;
+  EXPECT_EQ(squares.size(), 2u);
+  EXPECT_EQ(squares["cf-protection x86_64"]["colour"], "f-lost-property");
+  EXPECT_EQ(squares["cf-protection x86_64"]["text"], "consistent");
+  EXPECT_EQ(squares["kcfi x86_64"]["colour"], "f-toolchain-defect");
+  EXPECT_THAT(squares["kcfi x86_64"]["title"].get<std::string>(), HasSubstr("1 toolchain defect, 2 ABI break, 1 pass"));
   // The click shows that cell: its reason, and the commands it ran.
   EXPECT_EQ(seen["details_visible"], true);
   EXPECT_EQ(seen["chosen"], cell[0]);
   auto details = seen["details"].get<std::string>();
   EXPECT_THAT(details, HasSubstr(cell[1]));
-  EXPECT_THAT(details, HasSubstr("[check"));
+  EXPECT_THAT(details, HasSubstr("lost property"));
   EXPECT_THAT(details, ::testing::ContainsRegex("\\$ /usr/bin/qemu-x86_64 .*/program"));
+  EXPECT_THAT(details, ::testing::ContainsRegex("Debian clang version 19|x86_64-linux-gnu-gcc \\(Debian"));
   // The verdict filter leaves only the skipped cells.
   EXPECT_EQ(seen["shown_after_filter"], planned[1] + " cells shown");
+  // What changed since run 2: that cell, now expected.
+  auto changes = seen["changes"].get<std::string>();
+  EXPECT_THAT(changes, HasSubstr("Changes since run 2"));
+  EXPECT_THAT(changes, HasSubstr(changed[0][1] + ": fail at run → xfail at run"));
+  // Its deep link opens it, with its history and its repro command.
+  EXPECT_EQ(seen["deep_details_visible"], true);
+  EXPECT_EQ(seen["deep_chosen"], changed[0][0]);
+  EXPECT_THAT(seen["deep_details"].get<std::string>(), HasSubstr("this verdict since run 3"));
+  EXPECT_EQ(seen["deep_repro"], "abimatrix repro " + changed[0][0] + " --run 3 --db " + db.string());
+  EXPECT_EQ(seen["strip"], nlohmann::json({"run 1: fail", "run 2: fail", "run 3: xfail"}));
   EXPECT_EQ(seen["fetches"], nlohmann::json::array());
   EXPECT_GT(std::filesystem::file_size(shot), 10000u);
 }

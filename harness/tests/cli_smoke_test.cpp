@@ -1,12 +1,15 @@
 // The abimatrix binary: plan, configuration errors (exit 2), the whole smoke
 // matrix read back from SQLite, and Ctrl-C (exit 130, results kept).
 
+#include "model/conclusion.hpp"
 #include "test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <regex>
+#include <set>
 #include <sys/wait.h>
 
 namespace amx {
@@ -159,6 +162,101 @@ TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
                         {"aarch64 indirect gcc/rustc c:frame-pointer=on rust:off"},
                         {"aarch64 indirect gcc/rustc c:off rust:frame-pointer=on"},
                         {"i386 floats clang-19/rustc c:soft-float=on rust:off"}}));
+
+  // The Markdown report opens with the conclusion, and its rows say what
+  // the cells recorded: derived again here in SQL, straight from the cells.
+  auto md = test::run_abimatrix({"report", "--db", db.string()});
+  ASSERT_EQ(md.exit_code, 0) << md.output;
+  auto flags = nlohmann::json::parse(test::run_abimatrix({"report", "--db", db.string(), "--format", "json"}).output)["flags"];
+  auto table = md.output.substr(0, md.output.find("<details>"));
+  EXPECT_EQ(table.find("### What the run concludes, flag by flag"), table.find("###"));
+  std::set<std::string> checked;
+  for (auto at = table.find("\n| `"); at != std::string::npos; at = table.find("\n| `", at + 1)) {
+    auto line = table.substr(at + 1, table.find('\n', at + 1) - at - 1);
+    // Columns split at pipes a table reads as such (not "\|").
+    std::vector<std::string> col{""};
+    for (std::size_t i = 1; i + 1 < line.size(); i++) {
+      if (line[i] == '|' && line[i - 1] != '\\')
+        col.push_back("");
+      else
+        col.back() += line[i];
+    }
+    for (auto& c : col)
+      c = c.substr(c.find_first_not_of(' '), c.find_last_not_of(' ') - c.find_first_not_of(' ') + 1);
+    ASSERT_EQ(col.size(), 6u) << line;
+    auto flag = col[0].substr(1, col[0].size() - 2);
+    if (!std::set<std::string>{"regparm", "fixed-x18", "kcfi", "patchable-function-entry", "return-thunk", "soft-float"}
+             .count(flag))
+      continue;
+    checked.insert(flag);
+    std::string targets = "'" + std::regex_replace(col[2], std::regex(", "), "', '") + "'";
+    // The cells that differ in this flag, and those that differ in it alone
+    // but for a known defect.
+    const std::string differ =
+        "WITH sides AS (SELECT c.key, sf.flag, sf.value FROM cells c JOIN setting_flags sf ON "
+        "sf.setting_id = c.c_setting_id UNION ALL SELECT c.key, sf.flag, sf.value FROM cells c JOIN "
+        "setting_flags sf ON sf.setting_id = c.rust_setting_id), "
+        "differ AS (SELECT key, flag FROM sides GROUP BY key, flag HAVING count(*) = 1 OR min(value) != max(value)) ";
+    const std::string where = " WHERE f.target IN (" + targets + ") AND f.verdict != 'skip' AND ";
+    auto alone = rows(db, differ + "SELECT f.verdict, coalesce(f.stage, '') FROM flat_results f" + where +
+                              "f.key IN (SELECT key FROM differ GROUP BY key HAVING count(*) = 1 AND max(flag) = '" +
+                              flag + "') AND f.expect_reason NOT LIKE 'toolchain defect%'");
+    auto mixes = rows(db, differ + "SELECT m.refused, m.message, f.key IN (SELECT key FROM differ GROUP BY key "
+                              "HAVING count(*) = 1) FROM flat_results f JOIN rust_mix m ON "
+                              "m.cell_key = f.key AND m.run_id = f.run_id" + where +
+                              "m.minicore_setting != m.crate_setting AND f.key IN (SELECT key FROM differ WHERE flag = '" +
+                              flag + "')");
+    std::string spellings;
+    for (const auto& f : flags)
+      if (f["name"] == flag)
+        spellings = f["spellings"];
+    std::set<std::string> broke;
+    bool lost = false;
+    for (const auto& a : alone) {
+      if ((a[0] == "xfail" || a[0] == "fail") && a[1] != "check")
+        broke.insert(a[1]);
+      lost |= a[1] == "check";
+    }
+    // rustc names the first option that differs: a refusal naming another
+    // flag's option (or the target triple) says nothing of this one, unless
+    // this is the only flag the cell differs in.
+    std::size_t tried = 0, refused = 0;
+    std::string named;
+    for (const auto& m : mixes) {
+      std::smatch option;
+      bool found = std::regex_search(m[1], option, std::regex("mixing `(-[ZC][a-z0-9-]+)` will cause"));
+      bool mine = found && (spellings.find(option[1].str()) != std::string::npos || m[2] == "1");
+      if (m[0] == "1" && !mine)
+        continue;
+      tried++;
+      if (m[0] == "1") {
+        refused++;
+        named = named.empty() ? option[1].str() : named;
+      }
+    }
+    auto effect = alone.empty()   ? MismatchEffect::untested
+                  : !broke.empty() ? MismatchEffect::breaks
+                  : lost           ? MismatchEffect::loses_property
+                                   : MismatchEffect::none;
+    EXPECT_TRUE(col[3].starts_with(to_string(effect))) << line;
+    if (effect == MismatchEffect::breaks)
+      EXPECT_TRUE(broke.count(col[3].substr(10, col[3].find(':') - 10))) << line;
+    auto guard = !tried ? MixGuard::untested : refused == tried ? MixGuard::refuses : refused ? MixGuard::partly
+                                                                                            : MixGuard::accepts;
+    EXPECT_EQ(col[4], guard == MixGuard::untested ? "–" : to_string(guard) + (named.empty() ? "" : " " + named)) << line;
+    // A matched cell of this flag alone that fails is the toolchains' defect.
+    auto defects = rows(db, "SELECT count(*) FROM flat_results f JOIN cells c ON c.key = f.key WHERE f.target IN (" +
+                                targets + ") AND f.pairing = 'matched' AND f.verdict IN ('xfail', 'fail') AND "
+                                "(SELECT count(*) FROM setting_flags sf WHERE sf.setting_id = c.c_setting_id) = 1 AND "
+                                "f.c_setting LIKE '" + flag + "=%'")[0][0];
+    EXPECT_TRUE(col[5].starts_with("**" + to_string(conclude(effect, guard, defects != "0")) + "**")) << line;
+  }
+  EXPECT_EQ(checked.size(), 6u);
+
+  // The HTML page of this run stays small enough to mail.
+  auto page = dir.path() / "evidence.html";
+  EXPECT_EQ(test::run_abimatrix({"report", "--db", db.string(), "--format", "html", "-o", page.string()}).exit_code, 0);
+  EXPECT_LT(std::filesystem::file_size(page), 1000000u);
 }
 
 // The kernel profiles: the four kernel matrices run to completion with every
@@ -194,6 +292,29 @@ TEST(CliSmoke, KernelMatricesRunAsExpected) {
     }
   }
   EXPECT_GE(passed, 12u); // the profiles do run: x86_64 and arm64 pass on most fixtures
+
+  // Each run's report attributes every refusal to the flag whose rustc
+  // option it names: in that flag's mixing column, or as "refused for FLAG
+  // (-ZOPTION)" where the cells differ in several flags.
+  for (auto run : {"1", "2", "3", "4"}) {
+    auto md = test::run_abimatrix({"report", run, "--db", db.string()}).output;
+    auto flags = nlohmann::json::parse(test::run_abimatrix({"report", run, "--db", db.string(), "--format", "json"}).output)["flags"];
+    for (const auto& m : rows(db, std::string("SELECT DISTINCT message FROM rust_mix WHERE refused = 1 AND run_id = ") + run)) {
+      std::smatch option;
+      if (!std::regex_search(m[0], option, std::regex("mixing `(-Z[a-z0-9-]+)` will cause")))
+        continue;
+      const auto o = option[1].str();
+      std::vector<std::string> spelled;
+      for (const auto& f : flags)
+        if (std::regex_search(f["spellings"].get<std::string>(), std::regex(o + "([= );]|$)")))
+          spelled.push_back(f["name"]);
+      EXPECT_FALSE(spelled.empty()) << run << ": no flag of the run spells " << o;
+      bool attributed = std::regex_search(md, std::regex("refuses (some )?" + o + " \\|"));
+      for (const auto& name : spelled)
+        attributed |= std::regex_search(md, std::regex("refused for [^(|]*\\b" + name + "\\b[^(|]* \\(" + o + "\\)"));
+      EXPECT_TRUE(attributed) << run << ": " << o;
+    }
+  }
 }
 
 TEST(CliSmoke, SeveralCCompilersInOneMatrix) {

@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """Drives the HTML report in a real headless Chromium through ChromeDriver's
-WebDriver protocol (standard library only): loads the file, clicks one
-cell, picks a verdict filter, takes a screenshot, and prints what it saw
-as JSON for html report tests to check.
+WebDriver protocol (standard library only): loads the file, reads the
+overview grid, clicks one cell, picks a verdict filter, opens a second
+cell by its deep link, reads its history strip, takes a screenshot, and
+prints what it saw as JSON for html report tests to check.
 
-usage: html_report_driver.py REPORT.html CELL_KEY VERDICT SCREENSHOT.png
+usage: html_report_driver.py REPORT.html CELL_KEY VERDICT SCREENSHOT.png DEEP_KEY
 """
 import base64, json, socket, subprocess, sys, time, urllib.request
 
-report, key, verdict, screenshot = sys.argv[1:5]
+report, key, verdict, screenshot, deep = sys.argv[1:6]
 
 def free_port():
     with socket.socket() as s:
@@ -52,7 +53,16 @@ try:
     def displayed(css):
         return call("GET", f"{s}/element/{find(css)}/displayed")
 
+    def script(code):
+        return call("POST", s + "/execute/sync", {"script": code, "args": []})
+
     seen = {"shown_before": text("#shown"), "details_visible_before": displayed("#details")}
+    seen["overview"] = script(
+        "return [...document.querySelectorAll('#overview td.square')].map(td => ({flag: td.dataset.flag, "
+        "target: td.dataset.target, text: td.textContent, colour: td.className.replace('square ', ''), "
+        "title: td.title}))")
+    seen["conclusions"] = text("table.conclusions")
+    seen["changes"] = text("#changes")
     cell = find('td.cell[data-key="%s"]' % key)
     call("POST", f"{s}/element/{cell}/click", {})
     seen["details_visible"] = displayed("#details")
@@ -64,6 +74,13 @@ try:
     seen["shown_after_filter"] = text("#shown")
     seen["fetches"] = call("POST", s + "/execute/sync", {
         "script": "return performance.getEntriesByType('resource').map(e => e.name)", "args": []})
+    # A deep link opens its cell on load.
+    call("POST", s + "/url", {"url": "file://" + report + "#cell-" + deep})
+    seen["deep_details_visible"] = displayed("#details")
+    seen["deep_chosen"] = script("return document.querySelector('td.chosen').dataset.key")
+    seen["deep_details"] = text("#details")
+    seen["deep_repro"] = text("#details pre.repro")
+    seen["strip"] = script("return [...document.querySelectorAll('#cell-%s .strip span')].map(s => s.title)" % deep)
     with open(screenshot, "wb") as f:
         f.write(base64.b64decode(call("GET", s + "/screenshot")))
     call("DELETE", s)

@@ -4,8 +4,12 @@
 #include "report/html.hpp"
 #include "report/junit.hpp"
 #include "report/markdown.hpp"
+#include "test_support.hpp"
+#include "util/text.hpp"
 
 #include <gmock/gmock.h>
+
+#include <regex>
 
 namespace amx {
 namespace {
@@ -33,9 +37,47 @@ RunReport hostile() {
 
 TEST(ReportFormats, MarkdownTextCannotBreakATableOrOpenHtml) {
   EXPECT_EQ(markdown_text("a|b <b>\nc & d"), "a\\|b &lt;b&gt; c &amp; d");
+  // Markup characters are escaped; letters joined by "_" are no emphasis
+  // and stay as written; symbols that would open emphasis become code.
+  EXPECT_EQ(markdown_text("[x](y) *a* `t` ~~s~~ c_to_rust.int"), "\\[x\\](y) `*a*` \\`t\\` \\~\\~s\\~\\~ c_to_rust.int");
+  EXPECT_EQ(markdown_text("calls __x86_indirect_thunk_* here."), "calls `__x86_indirect_thunk_*` here.");
+  EXPECT_EQ(markdown_code("a`b|c"), "``a`b\\|c``");
+  EXPECT_EQ(markdown_code("`x`"), "`` `x` ``");
   auto md = render_markdown(hostile());
-  EXPECT_THAT(md, HasSubstr("wrong value: a\\|b &lt;b&gt;bold&lt;/b&gt; &amp; `tick`"));
+  EXPECT_THAT(md, HasSubstr("wrong value: a\\|b &lt;b&gt;bold&lt;/b&gt; &amp; \\`tick\\`"));
   EXPECT_THAT(md, Not(HasSubstr("<b>")));
+}
+
+// Symbols from checks and reasons, rendered by cmark-gfm (GitHub's
+// Markdown), read back as text: each is exactly as written.
+TEST(ReportFormats, SymbolsRenderAsWrittenInGithubMarkdown) {
+  AMX_REQUIRE_TOOLS("cmark-gfm");
+  const std::vector<std::string> symbols = {"__x86_indirect_thunk_*", "__x86_return_thunk", "_start", "__cfi_ind_c_add",
+                                            "x._y", "trailing_", "a*b*c", "[link](x)", "~~struck~~", "<T>", "a\\b",
+                                            "&amp;", "`tick`", "a|b"};
+  RunReport r = hostile();
+  auto& s = r.results[0];
+  s.result.reason = "calls " + join(symbols, " and ") + " and more";
+  s.expect_reason = "toolchain defect: " + join(symbols, ", ");
+  s.result.pairing = Pairing::matched;
+  s.result.rust = s.result.c;
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "r.md", render_markdown(r));
+  ProcessSpec spec;
+  spec.exe = find_program("cmark-gfm");
+  spec.args = {"-e", "table", (dir.path() / "r.md").string()};
+  spec.timeout = std::chrono::seconds(30);
+  auto html = run_process(spec);
+  ASSERT_EQ(html.exit_code, 0) << html.output;
+  // The text a reader sees: tags dropped, entities decoded.
+  std::string text = std::regex_replace(html.output, std::regex("<[^>]*>"), "");
+  for (auto [entity, c] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&amp;", "&"}})
+    text = std::regex_replace(text, std::regex(entity), c);
+  for (const auto& sym : symbols)
+    EXPECT_THAT(text, HasSubstr(" " + sym + " and ")) << sym;
+  EXPECT_THAT(html.output, HasSubstr("<code>__x86_indirect_thunk_*</code>"));
+  EXPECT_THAT(html.output, Not(HasSubstr("<del>")));
+  EXPECT_THAT(html.output, Not(HasSubstr("<a href")));
 }
 
 TEST(ReportFormats, XmlTextCarriesAnyBytes) {

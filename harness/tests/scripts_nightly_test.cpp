@@ -8,6 +8,7 @@
 // a third night with the same tools has nothing new and exits 0.
 
 #include "test_support.hpp"
+#include "util/hash.hpp"
 
 #include <gmock/gmock.h>
 
@@ -79,6 +80,12 @@ TEST_F(ScriptsNightly, ReportsTheToolchainChangeAndItsRegression) {
   EXPECT_THAT(third.output, HasSubstr("0 regressed"));
   EXPECT_THAT(third.output, Not(HasSubstr("tools changed")));
   EXPECT_EQ(test::rows(m_dir.path() / "results/nightly.db", "SELECT count(*) FROM runs")[0][0], "3");
+  // The night's page carries each cell's history: the regressed cell has
+  // held its verdict since run 2, and the page compares with run 2.
+  auto page = read_file(m_dir.path() / "results/2026-11-23-night.html");
+  EXPECT_THAT(page, HasSubstr("\"changed_in\":2"));
+  EXPECT_THAT(page, HasSubstr("\"trail\":[[1,\"xpass\"],[2,\"xfail\"],[3,\"xfail\"]]"));
+  EXPECT_THAT(page, ::testing::ContainsRegex("\"since_previous\":\\{[^}]*\"from\":2"));
 }
 
 TEST_F(ScriptsNightly, AMatrixThatDoesNotLoadIsAHarnessError) {

@@ -35,8 +35,8 @@ struct Recorded {
     identify(cell);
   }
 
-  std::int64_t record(Verdict v, Outcome o) {
-    auto run = db.begin_run({"m.yaml", "m", "0123", "host", 1, 1, {}});
+  std::int64_t record(Verdict v, Outcome o, const std::string& matrix = "m") {
+    auto run = db.begin_run({matrix + ".yaml", matrix, "0123", "host", 1, 1, {}});
     CellResult r;
     r.cell = &cell;
     r.verdict = v;
@@ -104,6 +104,24 @@ TEST(StoreQueries, FiltersAndDiffOnTypedVerdicts) {
   ASSERT_EQ(d.regressions.size(), 1u); // xpass -> xfail: passed, then failed
   EXPECT_EQ(d.regressions[0].before->verdict, Verdict::xpass);
   EXPECT_EQ(q.baseline(after, false), before);
+}
+
+TEST(StoreQueries, TrailsKeepTheLastVerdictsOfTheMatrixAndTheRunOfTheChange) {
+  Recorded rec;
+  auto first = rec.record(Verdict::pass, {});
+  auto second = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  rec.record(Verdict::pass, {}, "other"); // another matrix's run is no part of it
+  auto third = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  auto fourth = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  Queries q(rec.db);
+  auto trails = q.trails(fourth, 2);
+  ASSERT_EQ(trails.size(), 1u);
+  const auto& t = trails.begin()->second;
+  EXPECT_EQ(t.last, (std::vector<std::pair<std::int64_t, Verdict>>{{third, Verdict::xfail}, {fourth, Verdict::xfail}}));
+  EXPECT_EQ(t.changed_in, second); // beyond the last two, still found
+  auto at_start = q.trails(first, 2).begin()->second;
+  EXPECT_EQ(at_start.last, (std::vector<std::pair<std::int64_t, Verdict>>{{first, Verdict::pass}}));
+  EXPECT_FALSE(at_start.changed_in);
 }
 
 TEST(StoreQueries, TextThatIsNotAbimatrixsIsAnError) {
