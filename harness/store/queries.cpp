@@ -231,8 +231,29 @@ std::int64_t Queries::run(std::int64_t id) {
   return id;
 }
 
+const ResultFilter& Queries::known_flags(const ResultFilter& filter) {
+  Statement q(m_db, "SELECT 1 FROM run_flags WHERE flag = ?1 UNION ALL SELECT 1 FROM setting_flags WHERE flag = ?1 "
+                    "LIMIT 1");
+  for (const auto* specs : {&filter.flags, &filter.c_flags, &filter.rust_flags})
+    for (const auto& spec : *specs) {
+      auto name = spec.substr(0, spec.find('='));
+      q.bind(1, name);
+      bool known = q.next();
+      q.reset();
+      if (known)
+        continue;
+      Statement all(m_db, "SELECT DISTINCT flag FROM run_flags UNION SELECT DISTINCT flag FROM setting_flags ORDER BY 1");
+      std::vector<std::string> names;
+      while (all.next())
+        names.push_back(all.text(0));
+      throw FatalError(fmt::format("no flag {} in the database; its runs know {}", name,
+                                   names.empty() ? "none" : join(names, ", ")));
+    }
+  return filter;
+}
+
 std::vector<ResultRow> Queries::results(std::int64_t run, const ResultFilter& filter) {
-  auto w = where_for(filter);
+  auto w = where_for(known_flags(filter));
   return select_results(run, w.sql(), w.params);
 }
 
@@ -240,7 +261,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   RunDiff d;
   d.from = from;
   d.to = to;
-  auto w = where_for(filter);
+  auto w = where_for(known_flags(filter));
   auto checks_from = failing_checks(from), checks_to = failing_checks(to);
   std::map<std::string, ResultRow> before;
   for (auto& r : select_results(from, w.sql(), w.params))
@@ -374,7 +395,7 @@ std::optional<std::map<std::string, std::set<std::string>>> Queries::failing_che
 
 std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filter,
                                       const std::vector<std::string>& globs) {
-  auto w = where_for(filter);
+  auto w = where_for(known_flags(filter));
   std::vector<std::string> ors;
   for (std::size_t i = 0; i < globs.size(); i++)
     ors.push_back("ch.property GLOB ? OR ch.test GLOB ?");

@@ -140,6 +140,9 @@ public:
   ShownResult show(const std::string& key, std::int64_t run);
 
 private:
+  // The filter, once each flag it names is one the database knows
+  // (FatalError naming the flags it does know otherwise).
+  const ResultFilter& known_flags(const ResultFilter& filter);
   // The setting a row of `settings` holds, read from its setting_flags once.
   const Setting& setting(std::int64_t id);
   std::vector<ResultRow> select_results(std::int64_t run, const std::string& where,

@@ -124,6 +124,22 @@ TEST(StoreQueries, TrailsKeepTheLastVerdictsOfTheMatrixAndTheRunOfTheChange) {
   EXPECT_FALSE(at_start.changed_in);
 }
 
+TEST(StoreQueries, AFlagTheDatabaseNeverSawIsAnError) {
+  Recorded rec;
+  auto run = rec.record(Verdict::pass, {});
+  Queries q(rec.db);
+  ResultFilter f;
+  f.rust_flags = {"regparm=off"};
+  EXPECT_EQ(q.results(run, f).size(), 1u);
+  f.flags = {"regprm=3"};
+  try {
+    q.results(run, f);
+    FAIL() << "a misspelt flag must not read as no results";
+  } catch (const FatalError& e) {
+    EXPECT_STREQ(e.what(), "no flag regprm in the database; its runs know patchable-function-entry, regparm");
+  }
+}
+
 TEST(StoreQueries, TextThatIsNotAbimatrixsIsAnError) {
   Recorded rec;
   auto run = rec.record(Verdict::pass, {});
