@@ -17,39 +17,50 @@ namespace {
 
 constexpr int kExitConfig = 2;
 
+// Streams the cells, so a matrix of millions plans in bounded memory; a
+// shard needs the keys of every selected cell first, then a second pass.
 int plan(const std::string& matrix_path, const std::string& format, const std::string& filter,
          const std::string& partition) {
   Matrix m = load_matrix(matrix_path);
-  auto cells = expand(m);
-  std::optional<Partition> shard;
-  if (!partition.empty())
-    shard = parse_partition(partition);
-  auto chosen = partition_cells(filter_cells(cells, filter), shard);
-  if (format == "json") {
-    nlohmann::json j;
-    j["matrix"] = m.path.string();
-    j["name"] = m.name;
-    j["hash"] = m.hash;
-    j["count"] = chosen.size();
-    j["cells"] = nlohmann::json::array();
-    for (const Cell* c : chosen)
-      j["cells"].push_back({{"key", c->key},
-                            {"name", c->name},
-                            {"target", c->target->name},
-                            {"fixture", c->fixture->name},
-                            {"c_compiler", c->c_compiler->name},
-                            {"rustc", c->rustc},
-                            {"c_setting", to_string(c->c)},
-                            {"rust_setting", to_string(c->rust)},
-                            {"pairing", to_string(c->pairing)},
-                            {"expected", to_string(c->expected)},
-                            {"expect_reason", c->expect_reason}});
-    fmt::print("{}\n", j.dump(2));
-    return 0;
+  std::optional<std::set<std::string>> shard;
+  if (!partition.empty()) {
+    std::vector<std::string> keys;
+    for_each_cell(m, [&](const Cell& c) {
+      if (selected(c, filter))
+        keys.push_back(c.key);
+    });
+    shard = partition_keys(std::move(keys), parse_partition(partition));
   }
-  for (const Cell* c : chosen)
-    fmt::print("{}  {:<9}  expect {}  {}\n", c->key, to_string(c->pairing), to_string(c->expected), c->name);
-  fmt::print("{} cells\n", chosen.size());
+  const bool json = format == "json";
+  std::size_t count = 0;
+  if (json)
+    fmt::print(stdout, "{{\n  \"cells\": [");
+  for_each_cell(m, [&](const Cell& c) {
+    if (!selected(c, filter) || (shard && !shard->count(c.key)))
+      return;
+    if (!json) {
+      fmt::print(stdout, "{}  {:<9}  expect {}  {}\n", c.key, to_string(c.pairing), to_string(c.expected), c.name);
+    } else {
+      nlohmann::json j = {{"key", c.key},
+                          {"name", c.name},
+                          {"target", c.target->name},
+                          {"fixture", c.fixture->name},
+                          {"c_compiler", c.c_compiler->name},
+                          {"rustc", c.rustc},
+                          {"c_setting", to_string(c.c)},
+                          {"rust_setting", to_string(c.rust)},
+                          {"pairing", to_string(c.pairing)},
+                          {"expected", to_string(c.expected)},
+                          {"expect_reason", c.expect_reason}};
+      fmt::print(stdout, "{}\n    {}", count ? "," : "", j.dump());
+    }
+    count++;
+  });
+  if (json)
+    fmt::print(stdout, "\n  ],\n  \"count\": {},\n  \"hash\": {},\n  \"matrix\": {},\n  \"name\": {}\n}}\n", count,
+              nlohmann::json(m.hash).dump(), nlohmann::json(m.path.string()).dump(), nlohmann::json(m.name).dump());
+  else
+    fmt::print(stdout, "{} cells\n", count);
   return 0;
 }
 

@@ -104,7 +104,16 @@ bool exercises(const Fixture& fx, const Setting& s) {
   });
 }
 
-void set_expectation(const Matrix& m, Cell& cell) {
+// What a cell expects when no expectation rule matches it, which depends
+// only on its pair and its fixture's flags.
+struct Expectation {
+  Expected expected = Expected::pass;
+  std::optional<Stage> stage;
+  std::string reason;
+};
+
+// Sets the cell's expectation from the matrix's rules; false when none matches.
+bool expectation_from_rules(const Matrix& m, Cell& cell) {
   // Every rule that names checks and matches adds what it owns; they then
   // are the cell's whole expectation.
   std::vector<std::string> reasons;
@@ -116,21 +125,26 @@ void set_expectation(const Matrix& m, Cell& cell) {
   if (!cell.check_expectations.empty()) {
     cell.expected = Expected::fail;
     cell.expect_reason = join(reasons, "; ");
-    return;
+    return true;
   }
   for (const auto& e : m.expectations) {
     if (e.checks.empty() && rule_matches(e.match, cell)) {
       cell.expected = e.expected;
       cell.expected_stage = e.stage;
       cell.expect_reason = e.reason;
-      return;
+      return true;
     }
   }
+  return false;
+}
+
+Expectation default_expectation(const Matrix& m, const Pair& pair, const Fixture& fixture) {
+  Expectation cell;
   // Only differences the fixture can observe: a kernel profile's pair may
   // differ in a flag (the cs prefix, reaching C alone) that it cannot.
   std::vector<std::string> diffs, unobserved;
-  for (const auto& f : differing_flags(cell.c, cell.rust)) {
-    const auto& observed = cell.fixture->flags;
+  for (const auto& f : differing_flags(pair.c, pair.rust)) {
+    const auto& observed = fixture.flags;
     (std::find(observed.begin(), observed.end(), f) == observed.end() ? unobserved : diffs).push_back(f);
   }
   std::vector<std::string> abi;
@@ -139,31 +153,34 @@ void set_expectation(const Matrix& m, Cell& cell) {
       abi.push_back(f);
   if (diffs.empty() && !unobserved.empty()) {
     cell.expected = Expected::pass;
-    cell.expect_reason = fmt::format("{} differ{} between the sides, which {} does not observe", join(unobserved, ", "),
-                                     unobserved.size() > 1 ? "" : "s", cell.fixture->name);
+    cell.reason = fmt::format("{} differ{} between the sides, which {} does not observe", join(unobserved, ", "),
+                              unobserved.size() > 1 ? "" : "s", fixture.name);
   } else if (diffs.empty()) {
     cell.expected = Expected::pass;
-    cell.expect_reason = "both sides built with the same setting";
+    cell.reason = "both sides built with the same setting";
   } else if (!abi.empty()) {
     cell.expected = Expected::fail;
-    cell.expect_reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "",
-                                     join(abi, ", "), abi.size() > 1 ? "" : "s");
+    cell.reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "", join(abi, ", "),
+                              abi.size() > 1 ? "" : "s");
   } else {
     // Hardening and layout flags do not change how calls are made: the
     // program should run, and a property the flag promises should be lost.
     cell.expected = Expected::fail;
-    cell.expected_stage = Stage::check;
-    cell.expect_reason = fmt::format("{} differ{} between the sides: the run should pass and a property check fail",
-                                     join(diffs, ", "), diffs.size() > 1 ? "" : "s");
+    cell.stage = Stage::check;
+    cell.reason = fmt::format("{} differ{} between the sides: the run should pass and a property check fail",
+                              join(diffs, ", "), diffs.size() > 1 ? "" : "s");
   }
+  return cell;
 }
 
 } // namespace
 
-std::vector<Setting> target_settings(const Matrix& m, const std::string& target) {
+std::vector<Setting> target_settings(const Matrix& m, const std::string& target,
+                                     const std::vector<std::string>* observed) {
   std::vector<Setting> settings = {Setting{}};
   for (const auto& used : m.flags) {
-    if (!m.catalogue.at(used.name).applies_to(target))
+    if (!m.catalogue.at(used.name).applies_to(target) ||
+        (observed && std::find(observed->begin(), observed->end(), used.name) == observed->end()))
       continue;
     if (m.combine == Combine::each) {
       for (const auto& v : used.values)
@@ -191,66 +208,101 @@ bool rule_matches(const Rule& rule, const Cell& cell) {
          side_matches(rule.rust, cell.rust);
 }
 
-std::vector<Cell> expand(const Matrix& m) {
-  std::vector<Cell> cells;
-  for (const auto& target : m.targets) {
-    auto settings = target_settings(m, target.name);
-    // The first mode (in the matrix's order) that asks for a pair names it.
-    std::vector<Pair> pairs;
-    std::set<std::pair<std::string, std::string>> seen;
-    std::vector<const Rule*> scopes; // the include rule a pair came from, if any
-    auto add = [&](Pair p, const Rule* scope) {
-      if (seen.insert({to_string(p.c), to_string(p.rust)}).second) {
-        pairs.push_back(std::move(p));
-        scopes.push_back(scope);
-      }
-    };
-    for (auto mode : m.pairings)
-      for (auto& p : pairs_for(mode, settings))
-        add(std::move(p), nullptr);
-    for (const auto& inc : m.includes)
-      if (any_glob(inc.scope.targets, target.name) && setting_applies(m, inc.c, target.name) &&
-          setting_applies(m, inc.rust, target.name))
-        add({inc.c, inc.rust, classify(inc.c, inc.rust), false, ""}, &inc.scope);
-    for (const auto& name : m.profiles) {
-      const Profile& profile = m.profile_catalogue.at(name);
-      if (profile.target == target.name)
-        for (auto& p : profile_pairs(profile, m.profile_pairings))
-          add(std::move(p), nullptr);
-    }
+namespace {
 
+// A pair with what every cell of it repeats, worked out once.
+struct PlannedPair {
+  Pair pair;
+  std::string c_text, rust_text;
+  const Rule* scope = nullptr; // the include rule it came from, if any
+  Expectation expectation;     // unless a rule says otherwise
+};
+
+// The pairs a fixture runs on a target, in the matrix's order, each with
+// what its cells repeat. A mode's pairs come from the settings of the flags
+// the fixture observes only, so a product over flags it cannot see is never
+// built; the first mode (in the matrix's order) that asks for a pair names
+// it.
+std::vector<PlannedPair> fixture_pairs(const Matrix& m, const std::string& target, const Fixture& fixture) {
+  std::vector<PlannedPair> pairs;
+  std::set<std::pair<std::string, std::string>> seen;
+  auto add = [&](Pair p, const Rule* scope) {
+    auto c = to_string(p.c), rust = to_string(p.rust);
+    if (seen.insert({c, rust}).second)
+      pairs.push_back({std::move(p), std::move(c), std::move(rust), scope, {}});
+  };
+  auto settings = target_settings(m, target, &fixture.flags);
+  for (auto mode : m.pairings)
+    for (auto& p : pairs_for(mode, settings))
+      add(std::move(p), nullptr);
+  for (const auto& inc : m.includes)
+    if (any_glob(inc.scope.targets, target) && setting_applies(m, inc.c, target) && setting_applies(m, inc.rust, target))
+      add({inc.c, inc.rust, classify(inc.c, inc.rust), false, ""}, &inc.scope);
+  for (const auto& name : m.profiles) {
+    const Profile& profile = m.profile_catalogue.at(name);
+    if (profile.target == target)
+      for (auto& p : profile_pairs(profile, m.profile_pairings))
+        add(std::move(p), nullptr);
+  }
+  // A profile's pair that drops a flag runs where the fixture observes that
+  // flag; any other pair where it observes every flag of both sides.
+  std::erase_if(pairs, [&](const PlannedPair& pp) {
+    const auto& p = pp.pair;
+    return p.from_profile ? !p.dropped.empty() && std::find(fixture.flags.begin(), fixture.flags.end(), p.dropped) ==
+                                                      fixture.flags.end()
+                          : !exercises(fixture, p.c) || !exercises(fixture, p.rust);
+  });
+  for (auto& pp : pairs)
+    pp.expectation = default_expectation(m, pp.pair, fixture);
+  return pairs;
+}
+
+} // namespace
+
+void for_each_cell(const Matrix& m, const std::function<void(const Cell&)>& visit) {
+  // One cell, refilled: its settings' nodes are reused, not reallocated.
+  Cell cell;
+  for (const auto& target : m.targets) {
     for (const auto& fixture : m.fixtures) {
       if (!fixture.targets.empty() &&
           std::find(fixture.targets.begin(), fixture.targets.end(), target.name) == fixture.targets.end())
         continue;
+      const auto pairs = fixture_pairs(m, target.name, fixture);
       for (const auto& cc : m.c_compilers) {
         for (const auto& rustc : m.rustcs) {
-          for (std::size_t i = 0; i < pairs.size(); i++) {
-            Cell cell;
+          for (const auto& [pair, c_text, rust_text, scope, expectation] : pairs) {
             cell.target = &target;
             cell.fixture = &fixture;
             cell.c_compiler = &cc;
             cell.rustc = rustc;
-            cell.c = pairs[i].c;
-            cell.rust = pairs[i].rust;
-            cell.pairing = pairs[i].pairing;
-            if (pairs[i].from_profile
-                    ? !pairs[i].dropped.empty() && std::find(fixture.flags.begin(), fixture.flags.end(),
-                                                             pairs[i].dropped) == fixture.flags.end()
-                    : !exercises(fixture, cell.c) || !exercises(fixture, cell.rust))
-              continue;
-            if (scopes[i] && !rule_matches(*scopes[i], cell))
+            cell.c = pair.c;
+            cell.rust = pair.rust;
+            cell.pairing = pair.pairing;
+            if (scope && !rule_matches(*scope, cell))
               continue;
             if (std::any_of(m.excludes.begin(), m.excludes.end(), [&](const Rule& r) { return rule_matches(r, cell); }))
               continue;
-            identify(cell);
-            set_expectation(m, cell);
-            cells.push_back(std::move(cell));
+            identify(cell, c_text, rust_text);
+            // What the previous cell expected goes; the rules, or the pair's
+            // default, set all of it.
+            cell.expected_stage.reset();
+            cell.check_expectations.clear();
+            if (!expectation_from_rules(m, cell)) {
+              cell.expected = expectation.expected;
+              cell.expected_stage = expectation.stage;
+              cell.expect_reason = expectation.reason;
+            }
+            visit(cell);
           }
         }
       }
     }
   }
+}
+
+std::vector<Cell> expand(const Matrix& m) {
+  std::vector<Cell> cells;
+  for_each_cell(m, [&](const Cell& c) { cells.push_back(c); });
   return cells;
 }
 

@@ -4,16 +4,23 @@
 
 #include "model/cell.hpp"
 
+#include <functional>
 #include <vector>
 
 namespace amx {
 
 // The settings tried on one target: all off, then each flag that applies to
 // the target at each of its values (combine: each), or every combination
-// (combine: product).
-std::vector<Setting> target_settings(const Matrix& m, const std::string& target);
+// (combine: product); with `observed`, of those flags only.
+std::vector<Setting> target_settings(const Matrix& m, const std::string& target,
+                                     const std::vector<std::string>* observed = nullptr);
 
-// Cells in a deterministic order; pointers in them point into m.
+// Each cell in a deterministic order, one at a time, so that a matrix of
+// millions of cells is planned without holding them; pointers in them point
+// into m.
+void for_each_cell(const Matrix& m, const std::function<void(const Cell&)>& visit);
+
+// Every cell, in for_each_cell's order.
 std::vector<Cell> expand(const Matrix& m);
 
 bool rule_matches(const Rule& rule, const Cell& cell);

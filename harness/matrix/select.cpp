@@ -22,25 +22,36 @@ Partition parse_partition(const std::string& text) {
   return {static_cast<unsigned>(*k), static_cast<unsigned>(*n)};
 }
 
+bool selected(const Cell& c, const std::string& filter) {
+  return filter.empty() || glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter);
+}
+
 std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter) {
   std::vector<const Cell*> out;
   for (const auto& c : cells)
-    if (filter.empty() || glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter))
+    if (selected(c, filter))
       out.push_back(&c);
   return out;
+}
+
+std::set<std::string> partition_keys(std::vector<std::string> keys, const Partition& p) {
+  std::sort(keys.begin(), keys.end());
+  std::set<std::string> mine;
+  for (std::size_t i = p.index - 1; i < keys.size(); i += p.count)
+    mine.insert(keys[i]);
+  return mine;
 }
 
 std::vector<const Cell*> partition_cells(const std::vector<const Cell*>& cells, const std::optional<Partition>& p) {
   if (!p)
     return cells;
-  std::vector<const Cell*> by_key = cells;
-  std::sort(by_key.begin(), by_key.end(), [](const Cell* a, const Cell* b) { return a->key < b->key; });
-  std::set<const Cell*> mine;
-  for (std::size_t i = p->index - 1; i < by_key.size(); i += p->count)
-    mine.insert(by_key[i]);
+  std::vector<std::string> keys;
+  for (const Cell* c : cells)
+    keys.push_back(c->key);
+  auto mine = partition_keys(std::move(keys), *p);
   std::vector<const Cell*> out;
   for (const Cell* c : cells)
-    if (mine.count(c))
+    if (mine.count(c->key))
       out.push_back(c);
   return out;
 }

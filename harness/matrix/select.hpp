@@ -15,8 +15,10 @@ namespace amx {
 // "K/N" with 1 <= K <= N; FatalError naming the text otherwise.
 Partition parse_partition(const std::string& text);
 
-// Cells whose name contains the glob `filter`, or whose key starts with it;
-// all of them when it is empty. Matrix order is kept.
+// Whether a cell's name contains the glob `filter`, or its key starts with
+// it; every cell is when it is empty.
+bool selected(const Cell& c, const std::string& filter);
+// The cells selected(), in matrix order.
 std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter);
 
 // Shard p of the cells: with the cells sorted by key, every count-th one
@@ -24,6 +26,8 @@ std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std:
 // expands the same matrix computes the same shards, of sizes within one of
 // each other. Matrix order is kept within the shard.
 std::vector<const Cell*> partition_cells(const std::vector<const Cell*>& cells, const std::optional<Partition>& p);
+// The keys of shard p among these (distinct) keys, by the same rule.
+std::set<std::string> partition_keys(std::vector<std::string> keys, const Partition& p);
 
 // The cells whose key is not in `done`.
 std::vector<const Cell*> cells_lacking(const std::vector<const Cell*>& cells, const std::set<std::string>& done);

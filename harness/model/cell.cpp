@@ -7,16 +7,25 @@
 
 namespace amx {
 
+namespace {
+std::string key_of(const std::string& target, const std::string& fixture, const std::string& c_compiler,
+                   const std::string& c, const std::string& rustc, const std::string& rust) {
+  return hash_hex({target, fixture, c_compiler, c, rustc, rust}, "\x1f");
+}
+} // namespace
+
 std::string cell_key(const std::string& target, const std::string& fixture,
                      const std::string& c_compiler, const Setting& c, const std::string& rustc,
                      const Setting& rust) {
-  return hash_hex(join({target, fixture, c_compiler, to_string(c), rustc, to_string(rust)}, "\x1f"));
+  return key_of(target, fixture, c_compiler, to_string(c), rustc, to_string(rust));
 }
 
-void identify(Cell& cell) {
-  cell.key = cell_key(cell.target->name, cell.fixture->name, cell.c_compiler->name, cell.c, cell.rustc, cell.rust);
+void identify(Cell& cell) { identify(cell, to_string(cell.c), to_string(cell.rust)); }
+
+void identify(Cell& cell, const std::string& c_text, const std::string& rust_text) {
+  cell.key = key_of(cell.target->name, cell.fixture->name, cell.c_compiler->name, c_text, cell.rustc, rust_text);
   cell.name = fmt::format("{} {} {}/{} c:{} rust:{}", cell.target->name, cell.fixture->name, cell.c_compiler->name,
-                          cell.rustc, to_string(cell.c), to_string(cell.rust));
+                          cell.rustc, c_text, rust_text);
 }
 
 } // namespace amx

@@ -41,5 +41,7 @@ std::string cell_key(const std::string& target, const std::string& fixture,
 // Sets a cell's key and its readable name from its target, fixture,
 // compilers and settings.
 void identify(Cell& cell);
+// The same with the sides' to_string() already made, as a plan repeats them.
+void identify(Cell& cell, const std::string& c_text, const std::string& rust_text);
 
 } // namespace amx

@@ -28,6 +28,20 @@ TEST(CliSmoke, PlanCountsTheCells) {
   auto doc = nlohmann::json::parse(j.output);
   EXPECT_EQ(doc["count"], 50);
   EXPECT_EQ(doc["cells"][0]["key"].get<std::string>().size(), 16u);
+  // Streamed, the JSON stays one document: with no cell, and for shards
+  // that together hold every cell once.
+  auto none = nlohmann::json::parse(
+      test::run_abimatrix({"plan", "matrices/smoke.yaml", "--format", "json", "--filter", "no such cell"}).output);
+  EXPECT_EQ(none["count"], 0);
+  EXPECT_EQ(none["cells"], nlohmann::json::array());
+  std::set<std::string> keys;
+  for (auto shard : {"1/3", "2/3", "3/3"}) {
+    auto part = nlohmann::json::parse(
+        test::run_abimatrix({"plan", "matrices/smoke.yaml", "--format", "json", "--partition", shard}).output);
+    for (const auto& c : part["cells"])
+      EXPECT_TRUE(keys.insert(c["key"].get<std::string>()).second);
+  }
+  EXPECT_EQ(keys.size(), 50u);
 }
 
 TEST(CliSmoke, ConfigurationErrorsExitTwo) {

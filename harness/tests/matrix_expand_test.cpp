@@ -121,6 +121,32 @@ TEST_F(MatrixExpand, FixturesGetOnlyTheFlagsTheyExercise) {
   EXPECT_EQ(narrow, 3u + 6u); // matched off, 1, 3; one-off among them, both ways
 }
 
+// A product is built only over the flags a fixture observes, so a fixture
+// that sees one flag of ten never meets the other nine's combinations; the
+// stream gives the cells expand() holds, in its order.
+TEST_F(MatrixExpand, AProductIsBuiltOverTheFlagsAFixtureObserves) {
+  auto path = m_dir.path() / "m.yaml";
+  test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
+                         "fixtures: [narrow, probe]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n  padding:\n"
+                         "combine: product\npairings: [cross]\n");
+  Matrix m = load_matrix(path);
+  EXPECT_EQ(target_settings(m, "i386").size(), 12u); // 3 regparm x 2 x 2
+  const std::vector<std::string> observed = {"regparm"};
+  EXPECT_EQ(target_settings(m, "i386", &observed).size(), 3u);
+  std::vector<std::string> streamed;
+  std::size_t narrow = 0;
+  for_each_cell(m, [&](const Cell& c) {
+    streamed.push_back(c.key + " " + to_string(c.expected) + " " + c.expect_reason);
+    narrow += c.fixture->name == "narrow";
+  });
+  EXPECT_EQ(narrow, 9u);                   // cross of off, regparm=1, regparm=3
+  EXPECT_EQ(streamed.size(), 9u + 144u);   // and of probe's 12 settings
+  std::vector<std::string> held;
+  for (const auto& c : expand(m))
+    held.push_back(c.key + " " + to_string(c.expected) + " " + c.expect_reason);
+  EXPECT_EQ(streamed, held);
+}
+
 TEST_F(MatrixExpand, FlagsApplyOnlyToTheirTargets) {
   auto path = m_dir.path() / "m.yaml";
   test::write_file(path, "import: flags.yaml\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +

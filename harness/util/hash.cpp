@@ -10,8 +10,7 @@
 
 namespace amx {
 
-std::uint64_t fnv1a64(std::string_view data) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
+std::uint64_t fnv1a64(std::string_view data, std::uint64_t h) {
   for (unsigned char c : data) {
     h ^= c;
     h *= 0x100000001b3ull;
@@ -20,6 +19,18 @@ std::uint64_t fnv1a64(std::string_view data) {
 }
 
 std::string hash_hex(std::string_view data) { return fmt::format("{:016x}", fnv1a64(data)); }
+
+std::string hash_hex(std::initializer_list<std::string_view> parts, std::string_view sep) {
+  std::uint64_t h = kFnvOffset;
+  bool first = true;
+  for (auto part : parts) {
+    if (!first)
+      h = fnv1a64(sep, h);
+    h = fnv1a64(part, h);
+    first = false;
+  }
+  return fmt::format("{:016x}", h);
+}
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

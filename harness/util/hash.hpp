@@ -5,15 +5,21 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <initializer_list>
 #include <string_view>
 
 namespace amx {
 
-// 64-bit FNV-1a.
-std::uint64_t fnv1a64(std::string_view data);
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+
+// 64-bit FNV-1a; from h, the hash of what came before, it hashes on as if
+// data followed it.
+std::uint64_t fnv1a64(std::string_view data, std::uint64_t h = kFnvOffset);
 
 // fnv1a64 as 16 lower-case hex digits.
 std::string hash_hex(std::string_view data);
+// hash_hex of the parts joined by sep, without joining them.
+std::string hash_hex(std::initializer_list<std::string_view> parts, std::string_view sep);
 
 // hash_hex of a file's bytes; throws FatalError when it cannot be read.
 std::string hash_file(const std::filesystem::path& path);
