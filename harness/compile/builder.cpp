@@ -165,12 +165,21 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
 }
 
 BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                           const std::filesystem::path& minicore, Stage stage) {
+                           const std::filesystem::path& minicore) {
   auto name = crate_name(cell.fixture->name);
-  StepSpec s{stage, "fixture-rust", "rustc", rust_args("staticlib", name, *cell.target, flags),
+  StepSpec s{Stage::compile_rust, "fixture-rust", "rustc", rust_args("staticlib", name, *cell.target, flags),
              "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back("--extern=minicore=" + minicore.string());
   s.args.push_back(fixture_source(cell, false).string());
+  return once(rustc.path, std::move(s));
+}
+
+BuiltRef Builder::mix_crate(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                            const std::filesystem::path& minicore) {
+  StepSpec s{Stage::rust_mix, "mix-crate", "rustc", rust_args("rlib", "amx_mix", *cell.target, flags),
+             "libamx_mix.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
+  s.args.push_back("--extern=minicore=" + minicore.string());
+  s.args.push_back((m_matrix.fixtures_dir / "minicore" / "mix.rs").string());
   return once(rustc.path, std::move(s));
 }
 

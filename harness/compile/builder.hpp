@@ -57,7 +57,13 @@ public:
   BuiltRef minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
                     Stage stage = Stage::compile_rust);
   BuiltRef rust_lib(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
-                    const std::filesystem::path& minicore, Stage stage = Stage::compile_rust);
+                    const std::filesystem::path& minicore);
+  // The Rust-vs-Rust experiment's crate: fixtures/minicore/mix.rs, which
+  // only loads minicore, built with the Rust side's flags. Its command is
+  // the same for every fixture and C compiler, so a run asks rustc once per
+  // rustc, target and pair of settings.
+  BuiltRef mix_crate(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
+                     const std::filesystem::path& minicore);
   // The target's runtime/arch/<target>-thunks.S, built without the cell's
   // flags, when the target has one (x86_64: the kernel's thunks).
   std::optional<BuiltRef> thunks(const Cell& cell, const Tool& cc);

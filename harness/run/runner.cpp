@@ -56,7 +56,7 @@ std::optional<RustMix> Runner::rust_mix(const Cell& cell, const CellPlan& plan, 
   RustMix mix;
   mix.minicore_setting = cell.c;
   mix.crate_setting = cell.rust;
-  auto lib = m_builder.rust_lib(cell, rustc, rust_flags, core.built->output, Stage::rust_mix);
+  auto lib = m_builder.mix_crate(cell, rustc, rust_flags, core.built->output);
   if (step(lib))
     return mix;
   mix.refused = true;
@@ -68,7 +68,7 @@ std::optional<RustMix> Runner::rust_mix(const Cell& cell, const CellPlan& plan, 
   mix.allow_flag = "-Cunsafe-allow-abi-mismatch=" + join(options, ",");
   auto allowed_flags = rust_flags;
   allowed_flags.push_back(mix.allow_flag);
-  mix.allowed = step(m_builder.rust_lib(cell, rustc, allowed_flags, core.built->output, Stage::rust_mix));
+  mix.allowed = step(m_builder.mix_crate(cell, rustc, allowed_flags, core.built->output));
   return mix;
 }
 
