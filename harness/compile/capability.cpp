@@ -67,7 +67,8 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
       throw FatalError(fmt::format("cannot write {}", (dir / file).string()));
   }
 
-  std::vector<ProbeAnswer> answers(questions.size());
+  // Unset for a probe that did not run to its end.
+  std::vector<std::optional<ProbeAnswer>> answers(questions.size());
   parallel_for(questions.size(), jobs, [&](std::size_t i) {
       const ProbeQuestion& q = *questions[i];
       ProcessSpec spec;
@@ -89,19 +90,28 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
       auto r = run_process(spec);
       if (!r.started)
         throw FatalError(fmt::format("cannot run {}: {}", q.tool->path.string(), r.spawn_error));
+      // A compiler stopped by the timeout, a signal (Ctrl-C) or the output
+      // cap said nothing about the flags: no answer, asked again next time,
+      // and its cells go on to compile and say for themselves.
+      if (r.timed_out || r.signal || r.output_capped)
+        return;
       // The probe's own folder says nothing and differs per run.
       auto said = replace_all(first_error_line(r.output), (dir / "").string(), "");
-      answers[i] = {q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said};
+      if (said.empty())
+        said = fmt::format("exit {} without a message", r.exit_code);
+      answers[i] = ProbeAnswer{q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said};
   });
 
   std::map<const Tool*, std::vector<ProbeAnswer>> by_tool;
   for (std::size_t i = 0; i < questions.size(); i++) {
-    by_tool[questions[i]->tool].push_back(answers[i]);
-    caps.m_answers[keys[i]] = answers[i];
+    if (!answers[i])
+      continue;
+    by_tool[questions[i]->tool].push_back(*answers[i]);
+    caps.m_answers[keys[i]] = *answers[i];
+    caps.m_probed++;
   }
   for (const auto& [tool, list] : by_tool)
     cache.store_probes(tool->path.string(), tool->version, list);
-  caps.m_probed = questions.size();
   return caps;
 }
 

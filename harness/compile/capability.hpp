@@ -48,6 +48,8 @@ public:
   // them (or they were never probed: nothing to say).
   std::optional<std::string> refusal(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
 
+  // How many questions a compiler answered this time, the cache aside; one
+  // stopped by the timeout or a signal answered nothing.
   std::size_t probed() const { return m_probed; }
 
 private:

@@ -5,8 +5,12 @@
 
 #include "matrix/load.hpp"
 #include "test_support.hpp"
+#include "util/hash.hpp"
+#include "util/text.hpp"
 
 #include <gmock/gmock.h>
+
+#include <set>
 
 namespace amx {
 namespace {
@@ -80,6 +84,48 @@ TEST(CompileCapability, CommandLinesAreAskedOnceAndCached) {
   EXPECT_EQ(cache.stores, 2u); // one per tool, the first time only
   EXPECT_TRUE(again.refusal(gcc, t, {"-fsanitize=kcfi"}));
   EXPECT_TRUE(again.refusal(rustc, t, questions[5].args)); // no such file, in either folder
+}
+
+// A compiler that is stopped (by the timeout, or a signal as Ctrl-C sends
+// its group) answered nothing: it is neither a refusal nor cached, and is
+// asked again. One that exits 1 in silence refuses, in those words.
+TEST(CompileCapability, AStoppedProbeIsNoAnswer) {
+  test::ScopedTempDir dir;
+  auto fake = dir.path() / "fake-cc";
+  test::write_file(fake, "#!/bin/bash\n"
+                         "echo \"${@: -6:1}\" >>\"$(dirname \"$0\")/calls\"\n"
+                         "case \"$*\" in\n"
+                         "  *-DSLEEP*) sleep 30 ;;\n"
+                         "  *-DKILLED*) kill -INT $$; sleep 30 ;;\n"
+                         "  *-DSILENT*) exit 1 ;;\n"
+                         "esac\n"
+                         "exit 0\n");
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  Tool tool{"c-compiler", "fake-cc", fake, "fake 1"};
+  CCompiler cc{"clang-19", Family::clang};
+  const Target& t = *find_target("x86_64");
+  std::vector<ProbeQuestion> questions = {{&tool, &t, &cc, {"-DSLEEP"}},
+                                          {&tool, &t, &cc, {"-DKILLED"}},
+                                          {&tool, &t, &cc, {"-DSILENT"}},
+                                          {&tool, &t, &cc, {"-DFINE"}}};
+  MemoryCache cache;
+  auto caps = Capabilities::probe(questions, cache, dir.path() / "work", std::chrono::milliseconds(500), 2);
+  EXPECT_EQ(caps.probed(), 2u);
+  EXPECT_FALSE(caps.refusal(tool, t, {"-DSLEEP"}));
+  EXPECT_FALSE(caps.refusal(tool, t, {"-DKILLED"}));
+  EXPECT_FALSE(caps.refusal(tool, t, {"-DFINE"}));
+  EXPECT_EQ(caps.refusal(tool, t, {"-DSILENT"}), "fake-cc does not accept -DSILENT for x86_64: exit 1 without a message");
+  const auto& kept = cache.kept["" + fake.string() + " fake 1"];
+  ASSERT_EQ(kept.size(), 2u);
+  for (const auto& a : kept)
+    EXPECT_TRUE(a.args == "-DSILENT" || a.args == "-DFINE") << a.args;
+  // Asked again: only the two that were stopped.
+  auto again = Capabilities::probe(questions, cache, dir.path() / "work", std::chrono::milliseconds(500), 2);
+  EXPECT_EQ(again.probed(), 0u);
+  std::multiset<std::string> calls;
+  for (const auto& line : split_lines(read_file(dir.path() / "calls")))
+    calls.insert(line);
+  EXPECT_EQ(calls, (std::multiset<std::string>{"-DSLEEP", "-DSLEEP", "-DKILLED", "-DKILLED", "-DSILENT", "-DFINE"}));
 }
 
 } // namespace

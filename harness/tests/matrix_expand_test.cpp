@@ -51,12 +51,15 @@ protected:
   // i386 only, one fixture, one compiler: settings are off, regparm=1,
   // regparm=3 and reg-struct-return=on (combine: each).
   std::vector<Cell> cells(const std::string& extra, const std::string& flags = "  regparm: [1, 3]\n  reg-struct-return:\n") {
-    auto path = m_dir.path() / "m.yaml";
-    test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures"
-                               "\ntargets: [i386]\nc-compilers: [clang-19]\nfixtures: [probe]\nflags:\n" + flags +
-                               extra);
-    m_matrix = load_matrix(path);
+    m_matrix = load("fixtures: [probe]\nflags:\n" + flags + extra);
     return expand(m_matrix);
+  }
+
+  // An i386 matrix for clang-19 of the test's fixtures, with the rest given.
+  Matrix load(const std::string& rest) {
+    auto path = m_dir.path() / "m.yaml";
+    test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n" + rest);
+    return load_matrix(path);
   }
 
   test::ScopedTempDir m_dir;
@@ -106,11 +109,8 @@ TEST_F(MatrixExpand, IncludeAddsAPairAndExcludeRemovesCells) {
 TEST_F(MatrixExpand, FixturesGetOnlyTheFlagsTheyExercise) {
   // narrow exercises regparm only: of off, regparm=1, regparm=3 and
   // reg-struct-return=on matched, the last is left out for it.
-  auto path = m_dir.path() / "m.yaml";
-  test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
-                         "fixtures: [probe, narrow]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n"
-                         "pairings: [matched, one-off]\n");
-  Matrix m = load_matrix(path);
+  Matrix m = load("fixtures: [probe, narrow]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n"
+                  "pairings: [matched, one-off]\n");
   std::size_t narrow = 0, probe = 0;
   for (const auto& c : expand(m)) {
     (c.fixture->name == "narrow" ? narrow : probe)++;
@@ -125,11 +125,8 @@ TEST_F(MatrixExpand, FixturesGetOnlyTheFlagsTheyExercise) {
 // that sees one flag of ten never meets the other nine's combinations; the
 // stream gives the cells expand() holds, in its order.
 TEST_F(MatrixExpand, AProductIsBuiltOverTheFlagsAFixtureObserves) {
-  auto path = m_dir.path() / "m.yaml";
-  test::write_file(path, "import: flags.yaml\nfixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
-                         "fixtures: [narrow, probe]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n  padding:\n"
-                         "combine: product\npairings: [cross]\n");
-  Matrix m = load_matrix(path);
+  Matrix m = load("fixtures: [narrow, probe]\nflags:\n  regparm: [1, 3]\n  reg-struct-return:\n  padding:\n"
+                  "combine: product\npairings: [cross]\n");
   EXPECT_EQ(target_settings(m, "i386").size(), 12u); // 3 regparm x 2 x 2
   const std::vector<std::string> observed = {"regparm"};
   EXPECT_EQ(target_settings(m, "i386", &observed).size(), 3u);
