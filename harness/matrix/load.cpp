@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <regex>
 #include <set>
 
 namespace amx {
@@ -112,11 +114,25 @@ private:
       fn(item);
   }
 
+  // A list's entries, each once, and at least one: a repeat would make two
+  // cells with one key, an empty list a matrix with no cell.
+  std::vector<YamlReader::Entry> listed(const YAML::Node& n, const char* key, const char* what,
+                                        const YAML::Node& parent) {
+    auto entries = m_r.scalar_list(n, fmt::format("'{}'", key), parent);
+    if (entries.empty() && n.IsSequence())
+      m_r.error(n, fmt::format("'{}' is empty: the matrix would have no cells", key));
+    std::set<std::string> seen;
+    for (const auto& e : entries)
+      if (!seen.insert(e.value).second)
+        m_r.error(e.node, fmt::format("{} '{}' is listed twice", what, e.value));
+    return entries;
+  }
+
   void load_targets(const YAML::Node& root) {
     YAML::Node n = m_r.required(root, "targets", "the matrix");
     if (!n.IsDefined())
       return;
-    for (auto& e : m_r.scalar_list(n, "'targets'", root)) {
+    for (auto& e : listed(n, "targets", "target", root)) {
       if (const Target* t = find_target(e.value))
         m_m.targets.push_back(*t);
       else
@@ -127,7 +143,7 @@ private:
   void load_compilers(const YAML::Node& root) {
     YAML::Node n = m_r.required(root, "c-compilers", "the matrix");
     if (n.IsDefined()) {
-      for (auto& e : m_r.scalar_list(n, "'c-compilers'", root)) {
+      for (auto& e : listed(n, "c-compilers", "C compiler", root)) {
         if (auto family = c_compiler_family(e.value))
           m_m.c_compilers.push_back({e.value, *family});
         else
@@ -165,7 +181,7 @@ private:
     YAML::Node n = m_r.required(root, "fixtures", "the matrix");
     if (!n.IsDefined())
       return;
-    for (auto& e : m_r.scalar_list(n, "'fixtures'", root))
+    for (auto& e : listed(n, "fixtures", "fixture", root))
       if (auto fx = load_fixture(e.value, m_m.fixtures_dir, m_m.catalogue, m_r, e.node, m_diags))
         m_m.fixtures.push_back(std::move(*fx));
   }
@@ -183,9 +199,12 @@ private:
       if (kv.second.IsNull()) {
         used.values = f->values; // "regparm:" alone tries every value
       } else {
-        for (auto& e : m_r.scalar_list(kv.second, fmt::format("the values of '{}'", name), kv.first))
-          if (check_value(*f, e.value, e.node, false))
+        for (auto& e : m_r.scalar_list(kv.second, fmt::format("the values of '{}'", name), kv.first)) {
+          if (std::find(used.values.begin(), used.values.end(), e.value) != used.values.end())
+            m_r.error(e.node, fmt::format("value '{}' of '{}' is listed twice", e.value, name));
+          else if (check_value(*f, e.value, e.node, false))
             used.values.push_back(e.value);
+        }
       }
       m_m.flags.push_back(std::move(used));
     }
@@ -360,18 +379,22 @@ private:
     m_m.expectations.push_back(std::move(e));
   }
 
-  std::optional<double> positive_number(const YAML::Node& n, std::string_view what, const YAML::Node& parent) {
+  // A plain decimal with at most `decimals` digits after the point, from
+  // min to max: no exponent, sign, hex or "inf", and nothing that would be
+  // rounded to 0 or overflow the count it becomes.
+  std::optional<double> bounded_number(const YAML::Node& n, std::string_view what, const YAML::Node& parent,
+                                       int decimals, double min, double max, std::string_view range) {
     auto s = m_r.scalar(n, what, parent);
     if (!s)
       return std::nullopt;
-    try {
-      std::size_t used = 0;
-      double v = std::stod(*s, &used);
-      if (used == s->size() && v > 0)
+    static const std::regex whole(R"([0-9]{1,12})"), fraction(R"([0-9]{1,12}(\.[0-9]{1,3})?)");
+    if (std::regex_match(*s, decimals ? fraction : whole)) {
+      double v = std::stod(*s);
+      if (v >= min && v <= max)
         return v;
-    } catch (const std::exception&) {
     }
-    m_r.error(n, fmt::format("{} must be a positive number, not '{}'", what, *s));
+    m_r.error(n, fmt::format("{} must be a {} from {}, not '{}'", what, decimals ? "decimal number" : "whole number",
+                             range, *s));
     return std::nullopt;
   }
 
@@ -379,8 +402,9 @@ private:
     if (YAML::Node t = root["timeouts"]; t.IsDefined() && m_r.check_map(t, "'timeouts'", {"compile", "link", "run", "case"}, root)) {
       auto seconds = [&](const char* key, std::chrono::milliseconds& out) {
         if (t[key].IsDefined())
-          if (auto v = positive_number(t[key], fmt::format("timeouts.{} (seconds)", key), t))
-            out = std::chrono::milliseconds(static_cast<long long>(*v * 1000));
+          if (auto v = bounded_number(t[key], fmt::format("timeouts.{} (seconds)", key), t, 3, 0.001, 86400,
+                                      "0.001 to 86400 (1 ms to 1 day)"))
+            out = std::chrono::milliseconds(std::llround(*v * 1000));
       };
       seconds("compile", m_m.timeouts.compile);
       seconds("link", m_m.timeouts.link);
@@ -395,7 +419,8 @@ private:
                   t);
     }
     if (root["output-cap"].IsDefined())
-      if (auto v = positive_number(root["output-cap"], "'output-cap' (bytes)", root))
+      if (auto v = bounded_number(root["output-cap"], "'output-cap' (bytes)", root, 0, 1024, 1 << 30,
+                                  "1024 to 1073741824 (1 KiB to 1 GiB)"))
         m_m.output_cap = static_cast<std::size_t>(*v);
   }
 

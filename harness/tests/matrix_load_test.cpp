@@ -260,9 +260,41 @@ TEST_F(MatrixLoad, UnknownCompiler) {
             "DIR/m.yaml:4:25: error: unknown C compiler 'icc' (expected clang, clang-N, gcc or gcc-N)");
 }
 
-TEST_F(MatrixLoad, TimeoutMustBePositive) {
-  EXPECT_EQ(first_line(load_error(matrix("timeouts: {run: -1}\n"))),
-            "DIR/m.yaml:8:17: error: timeouts.run (seconds) must be a positive number, not '-1'");
+// Numbers are plain decimals within bounds the message states: nothing
+// overflows, rounds to 0 or reads as hex (issue 19, item 7).
+TEST_F(MatrixLoad, TimeoutsAndOutputCapAreBoundedDecimals) {
+  for (auto bad : {"-1", "1e20", "inf", "0x10", "123456789012345678901234567890", "0.0001", "100000"})
+    EXPECT_EQ(first_line(load_error(matrix(std::string("timeouts: {run: ") + bad + "}\n"))),
+              std::string("DIR/m.yaml:8:17: error: timeouts.run (seconds) must be a decimal number from 0.001 to "
+                          "86400 (1 ms to 1 day), not '") + bad + "'")
+        << bad;
+  for (auto bad : {"0.5", "18446744073709551616", "1e6", "100", "2147483648"})
+    EXPECT_EQ(first_line(load_error(matrix(std::string("output-cap: ") + bad + "\n"))),
+              std::string("DIR/m.yaml:8:13: error: 'output-cap' (bytes) must be a whole number from 1024 to "
+                          "1073741824 (1 KiB to 1 GiB), not '") + bad + "'")
+        << bad;
+  test::write_file(m_dir.path() / "ok.yaml", matrix("timeouts: {run: 86400, case: 0.001}\noutput-cap: 1024\n"));
+  Matrix m = load_matrix(m_dir.path() / "ok.yaml");
+  EXPECT_EQ(m.timeouts.run, std::chrono::hours(24));
+  EXPECT_EQ(m.timeouts.test_case, std::chrono::milliseconds(1));
+  EXPECT_EQ(m.output_cap, 1024u);
+}
+
+// The same target, fixture, compiler or value twice would make two cells
+// with one key; an empty list, a matrix with no cells (issue 19, items 8, 11).
+TEST_F(MatrixLoad, RepeatsAndEmptyListsAreErrorsAtTheirLine) {
+  auto text = matrix();
+  text.replace(text.find("gcc]"), 4, "gcc, gcc]");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:4:30: error: C compiler 'gcc' is listed twice");
+  text = matrix();
+  text.replace(text.find("aarch64"), 7, "aarch64, aarch64");
+  EXPECT_THAT(first_line(load_error(text)), ::testing::EndsWith("error: target 'aarch64' is listed twice"));
+  text = matrix();
+  text.replace(text.find("regparm: [3]"), 12, "regparm: [3, 3]");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:7:16: error: value '3' of 'regparm' is listed twice");
+  text = matrix();
+  text.replace(text.find("[clang-19, gcc]"), 15, "[]");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:4:14: error: 'c-compilers' is empty: the matrix would have no cells");
 }
 
 TEST_F(MatrixLoad, ErrorInCatalogueNamesTheCatalogue) {
