@@ -90,11 +90,13 @@ struct Step {
   std::vector<std::string> argv;
 };
 
-// "# " before every line of text.
+// "# " before every line of text, so that no recorded name (a matrix's,
+// a rustc's) can end the comment and run as a command; other control
+// characters are shown as '?', not sent to a terminal that cats the script.
 std::string comment(const std::string& text, const std::string& indent = "") {
   std::string out;
   for (const auto& line : split_lines(text))
-    out += fmt::format("#{}{}\n", line.empty() && indent.empty() ? "" : " ", indent + line);
+    out += fmt::format("#{}{}\n", line.empty() && indent.empty() ? "" : " ", indent + without_controls(line));
   return out;
 }
 
@@ -294,12 +296,12 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
 
   // The header: what the cell is and what was recorded.
   std::string head = "#!/usr/bin/env bash\n# shellcheck disable=SC2317 # not every cell calls every helper\n";
-  head += fmt::format("# abimatrix reproducer for cell {}\n#   {}\n#\n", r.key, r.name);
-  head += fmt::format("#   target {}, fixture {}, pairing {}\n", r.target, r.fixture, to_string(r.pairing));
-  head += fmt::format("#   C side    ({}): {}\n#   Rust side ({}): {}\n#\n", r.c_compiler, to_string(r.c),
-                      r.rustc, to_string(r.rust));
-  head += fmt::format("# Run {} of matrix '{}' ({}), started {} on {}, recorded\n", r.run, run.info.matrix_name,
-                      run.info.matrix_path, run.started_at, run.info.host);
+  head += comment(fmt::format("abimatrix reproducer for cell {}\n  {}\n\n", r.key, r.name));
+  head += comment(fmt::format("  target {}, fixture {}, pairing {}", r.target, r.fixture, to_string(r.pairing)));
+  head += comment(fmt::format("  C side    ({}): {}\n  Rust side ({}): {}\n\n", r.c_compiler, to_string(r.c), r.rustc,
+                              to_string(r.rust)));
+  head += comment(fmt::format("Run {} of matrix '{}' ({}), started {} on {}, recorded", r.run, run.info.matrix_name,
+                              run.info.matrix_path, run.started_at, run.info.host));
   head += comment(fmt::format("{} (expected {}): {}", to_string(r.verdict), to_string(r.expected), recorded_outcome(r)), "  ");
   if (!shown.expect_reason.empty())
     head += comment("expected so because: " + shown.expect_reason, "  ");
@@ -307,9 +309,10 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   for (const auto& t : run.info.tools)
     if (tool_vars.count(t.path.string()))
       head += comment(fmt::format("{:<8} {}: {}", tool_vars[t.path.string()], t.path.string(), t.version), "  ");
-  head += fmt::format("#\n# The sources below are those of {} when `abimatrix repro` wrote\n# this script ({:%Y-%m-%d}); "
-                      "the run compiled them from {}.\n",
-                      sources.fixtures_dir.string(), std::chrono::system_clock::now(), recorded_fixtures.string());
+  head += comment(fmt::format("\nThe sources below are those of {} when `abimatrix repro` wrote\nthis script ({:%Y-%m-%d}); "
+                              "the run compiled them from {}.",
+                              sources.fixtures_dir.string(), std::chrono::system_clock::now(),
+                              recorded_fixtures.string()));
   if (real_core)
     head += "#\n# The Rust side is built against the real core, from the library source the\n"
             "# core step names (Debian: rust-web-src); the script builds it into $W/cache.\n";

@@ -1,10 +1,29 @@
 #include "report/table.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
 
 namespace amx {
 
-std::string render_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+namespace {
+
+// A recorded name never moves the cursor, recolours the terminal or breaks
+// the table's lines.
+std::vector<std::string> printable(std::vector<std::string> row) {
+  for (auto& cell : row)
+    cell = without_controls(std::move(cell));
+  return row;
+}
+
+} // namespace
+
+std::string render_table(const std::vector<std::string>& raw_header,
+                         const std::vector<std::vector<std::string>>& raw_rows) {
+  const auto header = printable(raw_header);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : raw_rows)
+    rows.push_back(printable(r));
   std::vector<std::size_t> width(header.size(), 0);
   auto measure = [&](const std::vector<std::string>& row) {
     for (std::size_t i = 0; i < row.size() && i < width.size(); i++)

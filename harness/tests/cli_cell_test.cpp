@@ -132,6 +132,32 @@ TEST_F(CliCell, ReproSaysWhenAToolNowBehavesDifferently) {
   EXPECT_THAT(out.output, HasSubstr("DIFFERENT from the recorded outcome"));
 }
 
+// A matrix name that would end the script's comment and run a command, or
+// print escapes to the terminal: the script stays a comment where it names
+// it, and running it touches nothing (issue 19, item 4).
+TEST_F(CliCell, AHostileMatrixNameNeverRunsFromTheScript) {
+  const auto& d = s_dir->path();
+  auto yaml = read_file(d / "cell.yaml");
+  yaml.replace(yaml.find("name: cell"), 10, "name: \"cell\\ntouch PWNED; $(touch PWNED2) `touch PWNED3`\\e[31m\"");
+  test::write_file(d / "hostile.yaml", yaml);
+  auto db = d / "hostile.db";
+  ASSERT_NE(test::run_abimatrix({"run", (d / "hostile.yaml").string(), "--db", db.string()}).exit_code, 2);
+  auto cell = test::rows(db, "SELECT key FROM cells WHERE c_setting = 'regparm=3' AND rust_setting = 'regparm=3'")[0][0];
+  auto r = test::run_abimatrix({"repro", cell, "--db", db.string(), "-o", (d / "hostile.sh").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto script = read_file(d / "hostile.sh");
+  EXPECT_THAT(script, HasSubstr("# Run 1 of matrix 'cell\n# touch PWNED; $(touch PWNED2) `touch PWNED3`?[31m'"));
+  EXPECT_EQ(script.find('\x1b'), std::string::npos);
+  ProcessSpec spec;
+  spec.exe = find_program("bash");
+  spec.args = {(d / "hostile.sh").string(), (d / "hostile-work").string()};
+  spec.cwd = d;
+  auto out = run_process(spec);
+  EXPECT_EQ(out.exit_code, 0) << out.output;
+  for (auto file : {"PWNED", "PWNED2", "PWNED3"})
+    EXPECT_FALSE(std::filesystem::exists(d / file)) << file;
+}
+
 TEST_F(CliCell, MinimizeFindsTheOneBreakingFlagOfThree) {
   auto r = test::run_abimatrix({"minimize", key(kThreeFlags, "off"), "--db", s_db->string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;

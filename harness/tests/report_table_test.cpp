@@ -15,5 +15,9 @@ TEST(ReportTable, AlignsColumnsWithoutTrailingBlanks) {
             "12   fail     wrong value\n");
 }
 
+TEST(ReportTable, ControlCharactersInANameAreShownNotSent) {
+  EXPECT_EQ(render_table({"name", "n"}, {{"a\nb\x1b[31m", "1"}}), "name      n\na?b?[31m  1\n");
+}
+
 } // namespace
 } // namespace amx

@@ -36,6 +36,10 @@ bool glob_match(const std::string& pattern, const std::string& text);
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// The text with each control character (a newline, the ESC of a terminal
+// escape sequence, DEL) shown as '?'.
+std::string without_controls(std::string text);
+
 // text with every `from` replaced by `to`; text itself when from is empty.
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
 
