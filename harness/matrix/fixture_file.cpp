@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 
 namespace amx {
 
@@ -67,12 +68,23 @@ void load_checks(YamlReader& fr, const YAML::Node& list, const YAML::Node& root,
 std::optional<Fixture> load_fixture(const std::string& name, const std::filesystem::path& fixtures_dir,
                                     const std::map<std::string, Flag>& catalogue, YamlReader& matrix,
                                     const YAML::Node& at, Diagnostics& diags) {
+  // A folder's name, no path: "../x" or a 300-character name would reach
+  // outside fixtures-dir or past what the file system can name.
+  static const std::regex folder_name("[A-Za-z0-9_-]{1,64}");
+  if (!std::regex_match(name, folder_name)) {
+    matrix.error(at, fmt::format("fixture '{}' is not a fixture's folder name (1 to 64 letters, digits, '-' or '_')",
+                                 name));
+    return std::nullopt;
+  }
   Fixture fx;
   fx.name = name;
   auto fdir = fixtures_dir / fx.name;
   auto yaml = fdir / "fixture.yaml";
-  if (!std::filesystem::exists(yaml)) {
-    matrix.error(at, fmt::format("unknown fixture '{}': {} does not exist", fx.name, yaml.string()));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(yaml, ec)) {
+    matrix.error(at, fmt::format("unknown fixture '{}': {} {}", fx.name, yaml.string(),
+                                 ec && ec != std::errc::no_such_file_or_directory ? "cannot be read: " + ec.message()
+                                                                                  : "does not exist"));
     return std::nullopt;
   }
   YamlReader fr(yaml, diags);
@@ -90,7 +102,7 @@ std::optional<Fixture> load_fixture(const std::string& name, const std::filesyst
     fx.c_source = fdir / (fx.name + ".c");
     fx.rust_source = fdir / (fx.name + ".rs");
     for (const auto& src : {fx.c_source, fx.rust_source})
-      if (!std::filesystem::exists(src))
+      if (!std::filesystem::is_regular_file(src, ec))
         matrix.error(at, fmt::format("fixture '{}' has no {}", fx.name, src.string()));
   }
   if (froot && fr.check_map(*froot, "a fixture", {"description", "targets", "cases", "flags", "checks", "generate"})) {

@@ -280,6 +280,21 @@ TEST_F(MatrixLoad, TimeoutsAndOutputCapAreBoundedDecimals) {
   EXPECT_EQ(m.output_cap, 1024u);
 }
 
+// A fixture is a folder of fixtures-dir, named as one: no path out of it,
+// and no name the file system cannot hold, is an abort (issue 19, item 6).
+TEST_F(MatrixLoad, AFixtureNameIsAFolderNameAndAnUnreadableOneIsAnError) {
+  auto text = matrix();
+  text.replace(text.find("[scalars]"), 9, "[../scalars]");
+  EXPECT_EQ(first_line(load_error(text)), "DIR/m.yaml:5:12: error: fixture '../scalars' is not a fixture's folder name "
+                                          "(1 to 64 letters, digits, '-' or '_')");
+  text = matrix();
+  text.replace(text.find("[scalars]"), 9, "[" + std::string(300, 'x') + "]");
+  EXPECT_THAT(first_line(load_error(text)), HasSubstr("is not a fixture's folder name"));
+  text = matrix();
+  text.replace(text.find("fixtures-dir: ") + 14, m_fixtures.size(), m_fixtures + "/" + std::string(300, 'y'));
+  EXPECT_THAT(first_line(load_error(text)), ::testing::EndsWith("/fixture.yaml cannot be read: File name too long"));
+}
+
 // The same target, fixture, compiler or value twice would make two cells
 // with one key; an empty list, a matrix with no cells (issue 19, items 8, 11).
 TEST_F(MatrixLoad, RepeatsAndEmptyListsAreErrorsAtTheirLine) {
