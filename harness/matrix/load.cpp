@@ -367,8 +367,11 @@ private:
       }
     }
     // An expectation without a reason is an opinion; the reason is the evidence.
-    if (YAML::Node r = m_r.required(n, "reason", "an expectation"); r.IsDefined())
+    if (YAML::Node r = m_r.required(n, "reason", "an expectation"); r.IsDefined()) {
       e.reason = m_r.scalar(r, "'reason'", n).value_or("");
+      if (r.IsScalar() && e.reason.find_first_not_of(" \t\n") == std::string::npos)
+        m_r.error(r, "an expectation's reason is empty: say why the cells do what it expects");
+    }
     // checks: the rule owns these checks only, which are expected to fail.
     if (YAML::Node c = n["checks"]; c.IsDefined()) {
       for (auto& g : m_r.scalar_list(c, "'checks'", n))

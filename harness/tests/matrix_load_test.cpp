@@ -280,6 +280,11 @@ TEST_F(MatrixLoad, TimeoutsAndOutputCapAreBoundedDecimals) {
   EXPECT_EQ(m.output_cap, 1024u);
 }
 
+TEST_F(MatrixLoad, AnExpectationNeedsAReasonThatSaysSomething) {
+  EXPECT_EQ(first_line(load_error(matrix("expect:\n  - match: {fixture: scalars}\n    verdict: fail\n    reason: \" \"\n"))),
+            "DIR/m.yaml:11:13: error: an expectation's reason is empty: say why the cells do what it expects");
+}
+
 // A fixture is a folder of fixtures-dir, named as one: no path out of it,
 // and no name the file system cannot hold, is an abort (issue 19, item 6).
 TEST_F(MatrixLoad, AFixtureNameIsAFolderNameAndAnUnreadableOneIsAnError) {
