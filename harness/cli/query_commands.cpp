@@ -28,18 +28,6 @@ std::string verdict_and_reason(const ResultRow& r) {
                                         r.reason);
 }
 
-json to_json(const std::vector<CellChange>& changes) {
-  json a = json::array();
-  for (const auto& c : changes)
-    a.push_back({{"key", c.key},
-                 {"name", c.name},
-                 {"before", c.before ? to_json(*c.before) : json()},
-                 {"after", c.after ? to_json(*c.after) : json()},
-                 {"now_failing", c.now_failing},
-                 {"now_holding", c.now_holding}});
-  return a;
-}
-
 void print_changes(const std::string& title, const std::vector<CellChange>& changes) {
   if (changes.empty())
     return;
@@ -229,13 +217,10 @@ int QueryCommands::query_checks(Queries& q, std::int64_t run) {
 
 int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
   if (m_format == "json") {
-    json j{{"from", d.from}, {"to", d.to}, {"tool_changes", d.tool_changes}, {"regressions", to_json(d.regressions)}};
-    if (!regressions_only) {
-      j["fixes"] = to_json(d.fixes);
-      j["changed"] = to_json(d.changed);
-      j["new"] = to_json(d.added);
-      j["gone"] = to_json(d.gone);
-    }
+    json j = to_json(d);
+    if (regressions_only)
+      for (auto key : {"fixes", "changed", "new", "gone"})
+        j.erase(key);
     fmt::print("{}\n", j.dump(2));
   } else {
     fmt::print("run {} -> run {}\n", d.from, d.to);

@@ -3,6 +3,7 @@
 #include "report/findings.hpp"
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
+#include "report/result_json.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -148,7 +149,8 @@ function changes() {
   const d = data.since_previous, root = document.getElementById('changes');
   if (!d) return;
   root.appendChild(el('h2', `Changes since run ${d.from}`));
-  const kinds = [['regressions', 'regressed'], ['fixes', 'fixed'], ['changed', 'changed'], ['added', 'new'], ['gone', 'gone']];
+  const kinds = [['regressions', 'regressed'], ['fixes', 'fixed'], ['changed', 'changed'], ['new', 'new'], ['gone', 'gone']];
+  const said = r => r ? r.verdict + (r.stage ? ' at ' + r.stage : '') : '–';
   if (kinds.every(([k]) => !d[k].length)) root.appendChild(el('p', 'No cell changed its verdict or its failing checks.'));
   for (const [k, title] of kinds) {
     if (!d[k].length) continue;
@@ -157,7 +159,7 @@ function changes() {
     for (const c of d[k]) {
       const li = el('li'), a = el('a', c.name);
       a.href = '#cell-' + c.key; li.appendChild(a);
-      li.appendChild(document.createTextNode(`: ${c.before || '–'} → ${c.after || '–'}` +
+      li.appendChild(document.createTextNode(`: ${said(c.before)} → ${said(c.after)}` +
         (c.now_failing.length ? `; now failing ${c.now_failing.join(', ')}` : '') +
         (c.now_holding.length ? `; now holding ${c.now_holding.join(', ')}` : '')));
       ul.appendChild(li);
@@ -238,12 +240,6 @@ std::string slug(const std::string& s) {
 
 bool step_failed(const StepRow& s) { return s.timed_out || s.signal || (s.exit_code && *s.exit_code != 0); }
 
-std::string verdict_text(const std::optional<ResultRow>& r) {
-  if (!r)
-    return "";
-  return to_string(r->verdict) + (r->stage ? " at " + to_string(*r->stage) : "");
-}
-
 // What the page needs of a cell, and no more: the page stays small enough
 // to mail (the full record is `report --format json` and `show`). Steps
 // keep their commands where the program ran or a step failed, and a failed
@@ -313,46 +309,26 @@ nlohmann::json cell_json(const RunReport& r, const ShownResult& s) {
   return j;
 }
 
-nlohmann::json diff_json(const RunDiff& d) {
-  using nlohmann::json;
-  auto list = [](const std::vector<CellChange>& changes) {
-    json out = json::array();
-    for (const auto& c : changes)
-      out.push_back({{"key", c.key},
-                     {"name", c.name},
-                     {"before", verdict_text(c.before)},
-                     {"after", verdict_text(c.after)},
-                     {"now_failing", c.now_failing},
-                     {"now_holding", c.now_holding}});
-    return out;
-  };
-  return {{"from", d.from},         {"to", d.to},           {"regressions", list(d.regressions)},
-          {"fixes", list(d.fixes)}, {"changed", list(d.changed)}, {"added", list(d.added)},
-          {"gone", list(d.gone)},   {"tool_changes", d.tool_changes}};
-}
-
-nlohmann::json page_data(const RunReport& r) {
+nlohmann::json page_data(const RunReport& r, const Conclusions& all) {
   using nlohmann::json;
   json j;
   j["flags"] = json::array();
   for (const auto& f : r.run.info.flags)
     j["flags"].push_back({{"name", f.name}, {"class", f.cls}, {"description", f.description}, {"targets", f.targets}});
-  auto all = conclude_run(r);
   j["targets"] = all.targets;
   j["versions"] = json::object();
   for (const auto& t : r.run.info.tools)
     j["versions"][t.name] = t.version;
-  j["conclusions"] = conclusions_json(r);
+  j["conclusions"] = conclusions_json(all);
   j["results"] = json::array();
   for (const auto& s : r.results)
     j["results"].push_back(cell_json(r, s));
-  j["since_previous"] = r.since_previous ? diff_json(*r.since_previous) : json();
+  j["since_previous"] = r.since_previous ? to_json(*r.since_previous) : json();
   return j;
 }
 
 // The conclusion table, as the Markdown report opens with it.
-std::string conclusion_table(const RunReport& r) {
-  auto all = conclude_run(r);
+std::string conclusion_table(const RunReport& r, const Conclusions& all) {
   std::string t = "<table class=\"conclusions\"><tr><th>flag</th><th>class</th><th>targets</th>"
                   "<th>C and Rust differing in it alone</th>";
   for (const auto& rc : all.rustcs)
@@ -391,6 +367,7 @@ std::string conclusion_table(const RunReport& r) {
 
 std::string render_html(const RunReport& r) {
   const auto& info = r.run.info;
+  const auto all = conclude_run(r);
   std::string tools;
   for (const auto& t : info.tools)
     tools += fmt::format("<li>{}: {}</li>", xml_text(t.name), xml_text(t.version));
@@ -437,8 +414,8 @@ defect</b>, the sides fail matched or a known defect (reproducer in scripts/repr
 </body></html>
 )",
                      xml_text(info.matrix_name), r.run.id, kStyle, xml_text(r.run.status), xml_text(r.run.started_at),
-                     xml_text(r.run.finished_at), counts, findings, tools, conclusion_table(r),
-                     script_json(page_data(r)), kScript);
+                     xml_text(r.run.finished_at), counts, findings, tools, conclusion_table(r, all),
+                     script_json(page_data(r, all)), kScript);
 }
 
 } // namespace amx

@@ -1,6 +1,5 @@
 #include "report/json_report.hpp"
 
-#include "report/findings.hpp"
 #include "report/result_json.hpp"
 
 namespace amx {
@@ -30,8 +29,7 @@ json to_json(const FlagConclusion& c, const std::vector<std::string>& rustcs) {
 
 } // namespace
 
-json conclusions_json(const RunReport& r) {
-  auto all = conclude_run(r);
+json conclusions_json(const Conclusions& all) {
   json j = {{"rows", json::array()}, {"by_target", json::array()}};
   for (const auto& c : all.rows)
     j["rows"].push_back(to_json(c, all.rustcs));
@@ -72,7 +70,7 @@ json report_json(const RunReport& r) {
                           {"description", f.description},
                           {"targets", f.targets},
                           {"spellings", f.spellings}});
-  j["conclusions"] = conclusions_json(r);
+  j["conclusions"] = conclusions_json(conclude_run(r));
   j["results"] = json::array();
   for (const auto& s : r.results) {
     j["results"].push_back(to_json(s));

@@ -4,6 +4,7 @@
 // schema (JSON Schema 2020-12). Version 1; a field's meaning never changes
 // within a version, new fields may be added.
 
+#include "report/findings.hpp"
 #include "report/run_report.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,8 +15,8 @@ constexpr int kReportSchemaVersion = 1;
 
 nlohmann::json report_json(const RunReport& r);
 
-// What the run concludes per flag ("rows": per target only where targets
-// differ; "by_target": every flag and target), as conclude_run derives it.
-nlohmann::json conclusions_json(const RunReport& r);
+// What a run concludes per flag ("rows": per target only where targets
+// differ; "by_target": every flag and target; "shared_defects").
+nlohmann::json conclusions_json(const Conclusions& all);
 
 } // namespace amx

@@ -93,4 +93,27 @@ json to_json(const ShownResult& s) {
   return j;
 }
 
+json to_json(const std::vector<CellChange>& changes) {
+  json a = json::array();
+  for (const auto& c : changes)
+    a.push_back({{"key", c.key},
+                 {"name", c.name},
+                 {"before", c.before ? to_json(*c.before) : json()},
+                 {"after", c.after ? to_json(*c.after) : json()},
+                 {"now_failing", c.now_failing},
+                 {"now_holding", c.now_holding}});
+  return a;
+}
+
+json to_json(const RunDiff& d) {
+  return {{"from", d.from},
+          {"to", d.to},
+          {"tool_changes", d.tool_changes},
+          {"regressions", to_json(d.regressions)},
+          {"fixes", to_json(d.fixes)},
+          {"changed", to_json(d.changed)},
+          {"new", to_json(d.added)},
+          {"gone", to_json(d.gone)}};
+}
+
 } // namespace amx

@@ -1,6 +1,7 @@
 #pragma once
 // The one JSON encoding of a result, shared by `query`, `show` and
-// `report --format json` (docs/report-schema.json).
+// `report --format json` (docs/report-schema.json), and of what changed
+// between two runs, shared by `diff`, `regressions` and the HTML page.
 
 #include "store/queries.hpp"
 
@@ -16,5 +17,9 @@ nlohmann::json to_json(const CheckResult& c);
 // {"fixed-x18": "on", ...}
 nlohmann::json to_json(const Setting& s);
 nlohmann::json to_json(const std::map<Verdict, std::size_t>& counts);
+nlohmann::json to_json(const std::vector<CellChange>& changes);
+// A diff of two runs: from, to, tool_changes, regressions, fixes, changed,
+// new and gone (`diff --format json`, the HTML page's changes).
+nlohmann::json to_json(const RunDiff& d);
 
 } // namespace amx
