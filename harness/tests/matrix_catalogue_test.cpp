@@ -25,6 +25,15 @@ void load(Loaded& out, const std::filesystem::path& file) {
     load_catalogue(r, *root, out.flags, out.profiles, out.rust_targets);
 }
 
+// Every diagnostic a catalogue of this text gets, as c.yaml.
+std::string mistakes_in(const std::string& text) {
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "c.yaml", text);
+  Loaded l;
+  load(l, dir.path() / "c.yaml");
+  return l.diags.render();
+}
+
 TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
   test::ScopedTempDir dir;
   test::write_file(dir.path() / "c.yaml",
@@ -67,15 +76,10 @@ TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
 }
 
 TEST(MatrixCatalogue, EveryMistakeAtItsLine) {
-  test::ScopedTempDir dir;
-  test::write_file(dir.path() / "c.yaml",
-                   "flags:\n"
-                   "  a:\n    class: abbi\n    values: [x]\n"
-                   "  b:\n    class: abi\n    values: [off]\n"
-                   "profiles:\n  p:\n    target: mips\n    flags: {nope: 1}\n");
-  Loaded l;
-  load(l, dir.path() / "c.yaml");
-  auto text = l.diags.render();
+  auto text = mistakes_in("flags:\n"
+                          "  a:\n    class: abbi\n    values: [x]\n"
+                          "  b:\n    class: abi\n    values: [off]\n"
+                          "profiles:\n  p:\n    target: mips\n    flags: {nope: 1}\n");
   EXPECT_THAT(text, HasSubstr("c.yaml:3:12: error: unknown flag class 'abbi'"));
   EXPECT_THAT(text, HasSubstr("c.yaml:7:14: error: 'off' is implicit"));
   EXPECT_THAT(text, HasSubstr("c.yaml:10:13: error: unknown target 'mips'"));
@@ -133,17 +137,12 @@ TEST(MatrixCatalogue, RustTargetsAndWhatFlagsNeedOfThem) {
 }
 
 TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {
-  test::ScopedTempDir dir;
-  test::write_file(dir.path() / "c.yaml",
-                   "rust-targets:\n"
-                   "  t:\n    target: riscv64\n    properties: {os: none}\n"
-                   "    features-from: {nope: \"+x\"}\n"
-                   "flags:\n"
-                   "  f:\n    class: abi\n    values: [on]\n    targets: [riscv64]\n"
-                   "    rust-target: {float-abi: soft}\n");
-  Loaded l;
-  load(l, dir.path() / "c.yaml");
-  auto text = l.diags.render();
+  auto text = mistakes_in("rust-targets:\n"
+                          "  t:\n    target: riscv64\n    properties: {os: none}\n"
+                          "    features-from: {nope: \"+x\"}\n"
+                          "flags:\n"
+                          "  f:\n    class: abi\n    values: [on]\n    targets: [riscv64]\n"
+                          "    rust-target: {float-abi: soft}\n");
   EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: 'features-from' needs a 'spec' with a 'features' field"));
   EXPECT_THAT(text, HasSubstr("c.yaml:5:20: error: unknown flag 'nope' in 'features-from' of Rust target 't'"));
   EXPECT_THAT(text, HasSubstr("c.yaml:11:18: error: flag 'f' needs a Rust target for riscv64 with "
@@ -151,15 +150,10 @@ TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {
 }
 
 TEST(MatrixCatalogue, ProfileMistakesAtTheirLines) {
-  test::ScopedTempDir dir;
-  test::write_file(dir.path() / "c.yaml",
-                   "flags:\n  f:\n    class: abi\n    values: [on]\n"
-                   "profiles:\n  p:\n    target: i386\n    kernel: [{file: Makefile, lines: [x]}]\n"
-                   "    kernel-builds-rust: maybe\n    flags: {f: on}\n    c-only: {f: on}\n"
-                   "  q:\n    target: i386\n    kernel: [{lines: [x]}]\n    flags: {}\n");
-  Loaded l;
-  load(l, dir.path() / "c.yaml");
-  auto text = l.diags.render();
+  auto text = mistakes_in("flags:\n  f:\n    class: abi\n    values: [on]\n"
+                          "profiles:\n  p:\n    target: i386\n    kernel: [{file: Makefile, lines: [x]}]\n"
+                          "    kernel-builds-rust: maybe\n    flags: {f: on}\n    c-only: {f: on}\n"
+                          "  q:\n    target: i386\n    kernel: [{lines: [x]}]\n    flags: {}\n");
   EXPECT_THAT(text, HasSubstr("c.yaml:9:25: error: 'kernel-builds-rust' is true or false, not 'maybe'"));
   EXPECT_THAT(text, HasSubstr("c.yaml:11:13: error: flag 'f' is in both 'flags' and 'c-only' of profile 'p'"));
   EXPECT_THAT(text, HasSubstr("error: missing key 'file' in a 'kernel' entry"));
