@@ -139,7 +139,7 @@ bool expectation_from_rules(const Matrix& m, Cell& cell) {
 }
 
 Expectation default_expectation(const Matrix& m, const Pair& pair, const Fixture& fixture) {
-  Expectation cell;
+  Expectation out;
   // Only differences the fixture can observe: a kernel profile's pair may
   // differ in a flag (the cs prefix, reaching C alone) that it cannot.
   std::vector<std::string> diffs, unobserved;
@@ -152,25 +152,25 @@ Expectation default_expectation(const Matrix& m, const Pair& pair, const Fixture
     if (m.catalogue.at(f).cls == FlagClass::abi)
       abi.push_back(f);
   if (diffs.empty() && !unobserved.empty()) {
-    cell.expected = Expected::pass;
-    cell.reason = fmt::format("{} differ{} between the sides, which {} does not observe", join(unobserved, ", "),
+    out.expected = Expected::pass;
+    out.reason = fmt::format("{} differ{} between the sides, which {} does not observe", join(unobserved, ", "),
                               unobserved.size() > 1 ? "" : "s", fixture.name);
   } else if (diffs.empty()) {
-    cell.expected = Expected::pass;
-    cell.reason = "both sides built with the same setting";
+    out.expected = Expected::pass;
+    out.reason = "both sides built with the same setting";
   } else if (!abi.empty()) {
-    cell.expected = Expected::fail;
-    cell.reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "", join(abi, ", "),
+    out.expected = Expected::fail;
+    out.reason = fmt::format("abi flag{} {} differ{} between the sides", abi.size() > 1 ? "s" : "", join(abi, ", "),
                               abi.size() > 1 ? "" : "s");
   } else {
     // Hardening and layout flags do not change how calls are made: the
     // program should run, and a property the flag promises should be lost.
-    cell.expected = Expected::fail;
-    cell.stage = Stage::check;
-    cell.reason = fmt::format("{} differ{} between the sides: the run should pass and a property check fail",
+    out.expected = Expected::fail;
+    out.stage = Stage::check;
+    out.reason = fmt::format("{} differ{} between the sides: the run should pass and a property check fail",
                               join(diffs, ", "), diffs.size() > 1 ? "" : "s");
   }
-  return cell;
+  return out;
 }
 
 } // namespace
