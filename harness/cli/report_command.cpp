@@ -28,12 +28,17 @@ ReportCommand::ReportCommand(CLI::App& app) {
                     "report's reader reaches it)");
   m_cmd->add_option("--history", m_history,
                     "html: each cell's last N verdicts over the runs of its matrix, and the changes since the "
-                    "previous run");
+                    "previous run")
+      ->check(CLI::Range(1, 1000));
 }
 
 std::optional<int> ReportCommand::dispatch() {
   if (!*m_cmd)
     return std::nullopt;
+  if (m_history && m_format != "html")
+    throw FatalError(fmt::format("--history is for --format html; {} reports have no history", m_format));
+  if (!m_link_base.empty() && m_format != "markdown")
+    throw FatalError(fmt::format("--link-base is for --format markdown; {} reports link no scripts", m_format));
   require_database(m_db);
   Database db(m_db);
   Queries q(db);

@@ -117,6 +117,21 @@ TEST_F(CliReport, MarkdownSaysWhatItLeftOut) {
   EXPECT_THAT(r.output, HasSubstr("`abimatrix report 1 --format json` has every result._"));
 }
 
+TEST_F(CliReport, OptionsForAnotherFormatOrOutOfRangeAreErrors) {
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"report", "--db", s_db->string()});
+    return test::run_abimatrix(args);
+  };
+  auto markdown_history = run({"--history", "3"});
+  EXPECT_EQ(markdown_history.exit_code, 2);
+  EXPECT_THAT(markdown_history.output, HasSubstr("--history is for --format html; markdown reports have no history"));
+  auto json_links = run({"--format", "json", "--link-base", ".."});
+  EXPECT_EQ(json_links.exit_code, 2);
+  EXPECT_THAT(json_links.output, HasSubstr("--link-base is for --format markdown; json reports link no scripts"));
+  for (auto bad : {"-3", "0", "1001", "abc"})
+    EXPECT_EQ(run({"--format", "html", "--history", bad}).exit_code, 2) << bad;
+}
+
 TEST_F(CliReport, JsonValidatesAgainstItsSchema) {
   AMX_REQUIRE_TOOLS("/usr/bin/python3");
   auto path = report("json", "r.json");
