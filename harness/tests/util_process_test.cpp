@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 
 #include <csignal>
+#include <fstream>
 #include <sstream>
 
 namespace amx {
@@ -82,6 +83,54 @@ TEST(UtilProcess, ExecFailureIsReportedWithThePath) {
   EXPECT_FALSE(r.started);
   EXPECT_THAT(r.spawn_error, HasSubstr("exec failed: "));
   EXPECT_THAT(r.spawn_error, HasSubstr("(/nonexistent/tool)"));
+}
+
+// The pid a test child printed first, and whether that process still exists.
+pid_t first_pid(const std::string& output) { return static_cast<pid_t>(std::atol(output.c_str())); }
+// Alive: it exists and is not a zombie waiting for a reaper.
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  auto close = text.rfind(')');
+  return pid > 0 && close != std::string::npos && text.substr(close + 2, 1) != "Z";
+}
+
+// `sh -c` text that starts a descendant in a session of its own, which
+// prints its pid and sleeps on with our output pipe open.
+const std::string kEscapee = "setsid sh -c 'echo $$; exec sleep 300' & sleep 0.3; ";
+
+TEST(UtilProcess, OnlyStdioReachesTheChild) {
+  // A pipe of ours without CLOEXEC, as another cell's output pipe is.
+  int other[2];
+  ASSERT_EQ(::pipe(other), 0);
+  auto r = run_process(spec({"sh", "-c", "ls /proc/$$/fd"}));
+  ::close(other[0]);
+  ::close(other[1]);
+  EXPECT_EQ(r.output, "0\n1\n2\n");
+}
+
+TEST(UtilProcess, ADescendantInItsOwnSessionDoesNotHoldTheReadAfterTheChildEnds) {
+  auto r = run_process(spec({"sh", "-c", kEscapee + "exit 0"}, 60s));
+  EXPECT_TRUE(r.ok()) << r.output;
+  EXPECT_LT(r.elapsed.count(), 10.0);
+  EXPECT_FALSE(alive(first_pid(r.output)));
+}
+
+TEST(UtilProcess, TimeoutEndsDescendantsThatLeftTheGroup) {
+  auto r = run_process(spec({"sh", "-c", kEscapee + "sleep 300"}, 1s));
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(r.elapsed.count(), 10.0);
+  EXPECT_FALSE(alive(first_pid(r.output)));
+}
+
+TEST(UtilProcess, AsReaperOrphansThatShedTheirEnvironmentAreEndedToo) {
+  guard_descendants();
+  auto r = run_process(spec({"sh", "-c", "env -i " + kEscapee + "exit 0"}, 60s));
+  EXPECT_TRUE(r.ok()) << r.output;
+  EXPECT_LT(r.elapsed.count(), 10.0);
+  pid_t escapee = first_pid(r.output);
+  EXPECT_GT(escapee, 0);
+  EXPECT_FALSE(alive(escapee)); // killed and reaped: not even a zombie
 }
 
 TEST(UtilProcess, FindProgram) {

@@ -23,7 +23,9 @@ std::string ask_version(const std::filesystem::path& exe, const std::vector<std:
   auto r = run_process(spec);
   if (!r.ok())
     throw FatalError(fmt::format("{} {} failed: {}", exe.string(), join(args, " "),
-                                 r.started ? first_line(r.output) : r.spawn_error));
+                                 !r.started     ? r.spawn_error
+                                 : r.timed_out ? fmt::format("timed out after {} s", kProbeTimeout.count())
+                                               : first_line(r.output)));
   return r.output;
 }
 

@@ -24,6 +24,7 @@ sigset_t watched() {
 } // namespace
 
 InterruptWatcher::InterruptWatcher() {
+  guard_descendants(); // forks: must come before the watcher thread
   sigset_t set = watched();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   g_watcher = std::thread([set] {

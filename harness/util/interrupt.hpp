@@ -6,8 +6,9 @@ namespace amx {
 
 class InterruptWatcher {
 public:
-  // Blocks SIGINT/SIGTERM in the calling thread (and the threads it starts
-  // later) and starts the watcher. Construct it before any other thread.
+  // Guards our descendants (guard_descendants), blocks SIGINT/SIGTERM in the
+  // calling thread (and the threads it starts later) and starts the watcher.
+  // Construct it before any other thread.
   InterruptWatcher();
   ~InterruptWatcher();
   InterruptWatcher(const InterruptWatcher&) = delete;

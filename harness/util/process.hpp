@@ -1,7 +1,8 @@
 #pragma once
 // Runs one child process the way every tool under test is run: an absolute
-// path, no shell, stdin from /dev/null, its own process group, a timeout that
-// kills the whole group, and stdout+stderr captured together up to a cap.
+// path, no shell, stdin from /dev/null, only descriptors 0-2, its own process
+// group, a timeout that kills it and every descendant (those that left the
+// group too), and stdout+stderr captured together up to a cap.
 
 #include <chrono>
 #include <cstddef>
@@ -38,9 +39,14 @@ ProcessResult run_process(const ProcessSpec& spec);
 // Looks a program up on PATH (or checks an absolute path); empty if absent.
 std::filesystem::path find_program(const std::string& name);
 
-// Kills the process group of every child that is running now. Called when the
-// user interrupts the run; safe to call from any thread.
+// Kills every child that is running now, and all they started. Called when
+// the user interrupts the run; safe to call from any thread.
 void kill_running_children();
+
+// Makes this process the reaper of its orphaned descendants and starts a
+// guardian process that kills every descendant left when this process ends,
+// however it ends (kill -9 included). Call once, before any thread starts.
+void guard_descendants();
 
 // "SIGSEGV" for 11, etc.
 std::string signal_name(int sig);
