@@ -150,7 +150,7 @@ int CellCommands::judge() {
 
 int CellCommands::repro() {
   require_database(m_db);
-  Database db(m_db);
+  Database db(m_db, Access::read);
   auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
   std::vector<std::string> cases;
   for (const auto& f : rc.matrix.fixtures)

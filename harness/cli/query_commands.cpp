@@ -121,7 +121,7 @@ std::optional<int> QueryCommands::dispatch() {
                          {m_history, &QueryCommands::history}, {m_show, &QueryCommands::show}})
     if (*cmd) {
       require_database(m_db);
-      Database db(m_db);
+      Database db(m_db, Access::read);
       Queries q(db);
       return (this->*fn)(q);
     }

@@ -40,7 +40,7 @@ std::optional<int> ReportCommand::dispatch() {
   if (!m_link_base.empty() && m_format != "markdown")
     throw FatalError(fmt::format("--link-base is for --format markdown; {} reports link no scripts", m_format));
   require_database(m_db);
-  Database db(m_db);
+  Database db(m_db, Access::read);
   Queries q(db);
   auto report = load_report(db, m_db, m_run ? q.run(*m_run) : q.latest_run(), m_history);
   std::string text;

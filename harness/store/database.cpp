@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <unistd.h>
 #include <utility>
 
 namespace amx {
@@ -43,23 +46,48 @@ void require_database(const std::filesystem::path& path) {
 
 int Database::schema_version() { return amx::schema_version(); }
 
-Database::Database(const std::filesystem::path& path) : m_path(path) {
-  std::error_code ec;
-  if (path.has_parent_path())
-    std::filesystem::create_directories(path.parent_path(), ec);
-  if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    std::string msg = m_db ? sqlite3_errmsg(m_db) : "out of memory";
-    sqlite3_close(m_db);
-    throw FatalError(fmt::format("{}: cannot open database: {}", path.string(), msg));
-  }
+namespace {
+
+// A file: URI for the path (SQLite decodes %HH; '?' and '#' would end the path).
+std::string file_uri(const std::filesystem::path& path, const char* query) {
+  std::string uri = "file:";
+  for (char ch : std::filesystem::absolute(path).string())
+    uri += (ch == '%' || ch == '?' || ch == '#') ? fmt::format("%{:02X}", static_cast<unsigned char>(ch))
+                                                 : std::string(1, ch);
+  return uri + query;
+}
+
+bool writable(const std::filesystem::path& path) {
+  auto dir = std::filesystem::absolute(path).parent_path();
+  return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+}
+
+// "HOST PID": who holds a run's lease.
+std::string this_process() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return fmt::format("{} {}", host, ::getpid());
+}
+
+// A lease is held while its process lives. A process on another host cannot
+// be asked; its lease is taken over (a database copied from a machine that
+// died must stay resumable).
+bool lease_held(const std::string& lease) {
+  auto space = lease.rfind(' ');
+  if (space == std::string::npos)
+    return false;
+  auto pid = parse_unsigned(lease.substr(space + 1));
+  std::string mine = this_process();
+  bool same_host = lease.substr(0, space) == mine.substr(0, mine.rfind(' '));
+  return same_host && pid && *pid > 0 && static_cast<pid_t>(*pid) != ::getpid() &&
+         (::kill(static_cast<pid_t>(*pid), 0) == 0 || errno == EPERM);
+}
+
+} // namespace
+
+Database::Database(const std::filesystem::path& path, Access access) : m_path(path) {
   try {
-    sqlite3_busy_timeout(m_db, 10'000);
-    register_functions(m_db);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=NORMAL");
-    exec("PRAGMA foreign_keys=ON");
-    migrate();
+    open(access);
   } catch (const FatalError& e) {
     sqlite3_close(m_db);
     m_db = nullptr;
@@ -67,17 +95,56 @@ Database::Database(const std::filesystem::path& path) : m_path(path) {
   }
 }
 
+void Database::open(Access access) {
+  const bool can_write = access == Access::write || writable(m_path);
+  if (access == Access::write) {
+    std::error_code ec;
+    if (m_path.has_parent_path())
+      std::filesystem::create_directories(m_path.parent_path(), ec);
+  } else if (!std::filesystem::is_regular_file(m_path)) {
+    throw FatalError("not a regular file");
+  }
+  const int flags = (access == Access::write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(file_uri(m_path, can_write ? "" : "?immutable=1").c_str(), &m_db, flags, nullptr) != SQLITE_OK)
+    throw FatalError(fmt::format("cannot open database: {}", m_db ? sqlite3_errmsg(m_db) : "out of memory"));
+  sqlite3_busy_timeout(m_db, 10'000);
+  register_functions(m_db);
+  // Someone else's SQLite file gets no tables of ours, no WAL, no version.
+  const auto version = Statement(m_db, "PRAGMA user_version").single_int();
+  if (version == 0 && Statement(m_db, "SELECT count(*) FROM sqlite_master").single_int() > 0)
+    throw FatalError("not an abimatrix database (it has tables but no abimatrix schema version); left unchanged");
+  if (access == Access::read) {
+    if (version == 0)
+      throw FatalError("an empty file, not an abimatrix database");
+    if (version < schema_version()) {
+      // An older abimatrix database: ours to migrate, if we may write it.
+      if (!can_write)
+        throw FatalError(fmt::format("schema version {} from an older abimatrix, and the file is read-only: "
+                                     "copy it somewhere writable to migrate it",
+                                     version));
+      sqlite3_close(m_db);
+      m_db = nullptr;
+      return open(Access::write);
+    }
+    migrate_schema(m_db); // refuses a newer schema; changes nothing otherwise
+    return;
+  }
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA foreign_keys=ON");
+  migrate_schema(m_db);
+}
+
 Database::~Database() { sqlite3_close(m_db); }
 
 void Database::exec(const char* sql) { exec_sql(m_db, sql); }
-
-void Database::migrate() { migrate_schema(m_db); }
 
 std::int64_t Database::begin_run(const RunInfo& info) {
   Transaction tx(m_db);
   Statement insert(m_db,
                    "INSERT INTO runs (matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, "
-                   "status, cell_filter, shard, shards) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)");
+                   "status, cell_filter, shard, shards, lease) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)");
   insert.bind(1, info.matrix_path)
       .bind(2, info.matrix_name)
       .bind(3, info.matrix_hash)
@@ -91,7 +158,7 @@ std::int64_t Database::begin_run(const RunInfo& info) {
         .bind(10, static_cast<std::int64_t>(info.partition->count));
   else
     insert.bind_null(9).bind_null(10);
-  insert.run();
+  insert.bind(11, this_process()).run();
   std::int64_t run = sqlite3_last_insert_rowid(m_db);
   Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
   Statement used(m_db, "INSERT OR IGNORE INTO run_toolchains (run_id, toolchain_id) SELECT ?, id FROM toolchains "
@@ -109,7 +176,7 @@ std::int64_t Database::begin_run(const RunInfo& info) {
 }
 
 void Database::finish_run(std::int64_t run, RunStatus status) {
-  Statement(m_db, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?")
+  Statement(m_db, "UPDATE runs SET finished_at = ?, status = ?, lease = NULL WHERE id = ?")
       .bind(1, now_utc())
       .bind(2, to_string(status))
       .bind(3, run)
@@ -160,7 +227,19 @@ std::set<std::string> Database::recorded_cells(std::int64_t run) {
 }
 
 void Database::reopen_run(std::int64_t run) {
-  Statement(m_db, "UPDATE runs SET finished_at = NULL, status = 'running' WHERE id = ?").bind(1, run).run();
+  Transaction tx(m_db);
+  Statement holder(m_db, "SELECT coalesce(lease, '') FROM runs WHERE id = ?");
+  holder.bind(1, run);
+  if (holder.next() && lease_held(holder.text(0)))
+    throw FatalError(fmt::format("{}: run {} is being run by process {} (host {}); wait for it to end",
+                                 m_path.string(), run, holder.text(0).substr(holder.text(0).rfind(' ') + 1),
+                                 holder.text(0).substr(0, holder.text(0).rfind(' '))));
+  holder.reset();
+  Statement(m_db, "UPDATE runs SET finished_at = NULL, status = 'running', lease = ? WHERE id = ?")
+      .bind(1, this_process())
+      .bind(2, run)
+      .run();
+  tx.commit();
 }
 
 void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {

@@ -27,11 +27,17 @@ inline constexpr const char* kDefaultDatabase = "results/abimatrix.db";
 // The tools a run recorded, by role and name.
 std::vector<Tool> run_tools(sqlite3* db, std::int64_t run);
 
+// read: the commands that only look (runs, query, report, repro, merge's
+// inputs) open the file read-only (immutable when it is not writable) and
+// never create or change it, bar migrating an older abimatrix database.
+// write: creates the file and its folder when missing.
+enum class Access { read, write };
+
 class Database : public ProbeCache {
 public:
-  // Opens (creating the file and its folder) and migrates. Throws FatalError
-  // when the file is unusable or was written by a newer abimatrix.
-  explicit Database(const std::filesystem::path& path);
+  // Opens and migrates. Throws FatalError when the file is unusable, is not
+  // an abimatrix database, or was written by a newer abimatrix.
+  explicit Database(const std::filesystem::path& path, Access access = Access::write);
   ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -44,7 +50,8 @@ public:
   StoredRun stored_run(std::int64_t run);
   // The keys of the cells the run has a result for.
   std::set<std::string> recorded_cells(std::int64_t run);
-  // Marks a run running again, for --resume.
+  // Marks a run running again, for --resume, and takes its lease: FatalError
+  // when a live process holds it (another resume of the same run).
   void reopen_run(std::int64_t run);
   // One BEGIN IMMEDIATE transaction for the whole batch.
   void record(std::int64_t run, const std::vector<CellResult>& batch);
@@ -58,8 +65,8 @@ public:
   sqlite3* handle() { return m_db; }
 
 private:
+  void open(Access access);
   void exec(const char* sql);
-  void migrate();
 
   std::filesystem::path m_path;
   sqlite3* m_db = nullptr;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 namespace amx {
 
@@ -31,7 +32,7 @@ std::string describe(const Input& in) {
 Input read_input(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path))
     throw FatalError(fmt::format("{}: no such database", path.string()));
-  Database db(path);
+  Database db(path, Access::read);
   Input in;
   in.path = path;
   try {
@@ -175,12 +176,18 @@ MergeOutcome merge_runs(const std::vector<std::filesystem::path>& inputs, const 
                         const MergeOptions& options) {
   if (inputs.empty())
     throw FatalError("merge: no input databases");
-  std::error_code ec;
-  auto target = std::filesystem::weakly_canonical(into, ec);
+  // One file by any name (a symlink, a hard link): compared as inodes.
+  auto same_file = [](const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec);
+  };
   std::vector<Input> ins;
   for (const auto& path : inputs) {
-    if (std::filesystem::weakly_canonical(path, ec) == target)
+    if (same_file(path, into))
       throw FatalError(fmt::format("{}: an input cannot also be the --into database", path.string()));
+    for (const auto& earlier : ins)
+      if (same_file(path, earlier.path))
+        throw FatalError(fmt::format("{}: given twice (as {} before)", path.string(), earlier.path.string()));
     ins.push_back(read_input(path));
   }
   MergeOutcome out;
@@ -212,27 +219,52 @@ MergeOutcome merge_runs(const std::vector<std::filesystem::path>& inputs, const 
     finished = std::max(finished, in.run.finished_at);
   }
 
-  Database db(into);
-  out.run = db.begin_run(info);
-  try {
-    for (const auto& in : ins) {
-      copy_run(db.handle(), in, out.run);
-      out.results += in.cells.size();
-    }
-  } catch (...) {
-    discard_run(db.handle(), out.run);
-    throw;
-  }
   std::vector<std::string> from;
   for (const auto& in : ins)
     from.push_back(describe(in));
-  Statement(db.handle(), "UPDATE runs SET started_at = ?, finished_at = ?, status = ?, merged_from = ? WHERE id = ?")
-      .bind(1, started)
-      .bind(2, finished)
-      .bind(3, out.status)
-      .bind(4, join(from, "; "))
-      .bind(5, out.run)
-      .run();
+  auto write = [&](const std::filesystem::path& path) {
+    Database db(path);
+    out.run = db.begin_run(info);
+    try {
+      for (const auto& in : ins) {
+        copy_run(db.handle(), in, out.run);
+        out.results += in.cells.size();
+      }
+    } catch (...) {
+      discard_run(db.handle(), out.run);
+      throw;
+    }
+    Statement(db.handle(), "UPDATE runs SET started_at = ?, finished_at = ?, status = ?, merged_from = ?, "
+                           "lease = NULL WHERE id = ?")
+        .bind(1, started)
+        .bind(2, finished)
+        .bind(3, out.status)
+        .bind(4, join(from, "; "))
+        .bind(5, out.run)
+        .run();
+  };
+  if (std::filesystem::exists(into)) {
+    write(into); // a failed copy discards the run it began
+    return out;
+  }
+  // A new database appears whole or not at all: built aside, then renamed.
+  auto aside = into;
+  aside += fmt::format(".merging-{}", ::getpid());
+  auto remove_aside = [&] {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(aside.string() + suffix, ec);
+  };
+  try {
+    write(aside); // closed here: its WAL is folded into the file
+    std::filesystem::rename(aside, into);
+  } catch (const std::filesystem::filesystem_error& e) {
+    remove_aside();
+    throw FatalError(fmt::format("{}: cannot create: {}", into.string(), e.code().message()));
+  } catch (...) {
+    remove_aside();
+    throw;
+  }
   return out;
 }
 

@@ -293,6 +293,11 @@ CREATE TABLE sources (
   FOREIGN KEY (run_id, cell_key) REFERENCES results(run_id, cell_key)
 );
 )sql",
+    // 10: who is running a run ("HOST PID"), so that two resumes of one run
+    // cannot both record its cells.
+    R"sql(
+ALTER TABLE runs ADD COLUMN lease TEXT;
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -317,7 +322,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr, nullptr, nullptr};
+                                            nullptr, nullptr, nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);
@@ -351,6 +356,10 @@ void migrate_schema(sqlite3* db, int to) {
   if (version >= to)
     return;
   Transaction tx(db);
+  // Another process may have migrated between our look and our lock.
+  version = Statement(db, "PRAGMA user_version").single_int();
+  if (version >= to)
+    return;
   for (auto v = version; v < to; v++) {
     exec(kMigrations[v]);
     if (kMigrationCode[v])

@@ -7,6 +7,7 @@
 #include "model/judge.hpp"
 #include "test_support.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
@@ -82,6 +83,40 @@ TEST_F(CliQuery, RunsListsBothWithCounts) {
   // this fixture in both runs (no expectation override here).
   EXPECT_EQ(j[0]["verdicts"]["fail"], 3);
   EXPECT_EQ(j[1]["verdicts"]["fail"], 2);
+}
+
+TEST_F(CliQuery, ReadingCommandsWorkOnAReadOnlyMount) {
+  test::ScopedTempDir ro;
+  std::filesystem::copy_file(*s_db, ro.path() / "r.db");
+  // A read-only bind mount needs no privileges inside a user namespace.
+  const auto bin = test::kBinary.string(), db = (ro.path() / "r.db").string(), dir = ro.path().string();
+  auto script = fmt::format("mount --bind -o ro '{0}' '{0}' || exit 99; touch '{0}/x' 2>/dev/null && exit 98; "
+                            "'{1}' runs --db '{2}' && '{1}' query --run 1 --db '{2}' && "
+                            "'{1}' report --format json --db '{2}' >/dev/null",
+                            dir, bin, db);
+  auto r = test::run_bash({"-c", "exec unshare -Urm sh -c \"$0\"", script});
+  if (r.exit_code == 99 || r.output.find("unshare failed") != std::string::npos)
+    GTEST_SKIP() << "no user namespaces here to mount read-only: " << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("nightly"));
+}
+
+TEST_F(CliQuery, SomeoneElsesDatabaseIsRefusedUnchanged) {
+  test::ScopedTempDir dir;
+  auto foreign = dir.path() / "foreign.db";
+  sqlite3* raw = nullptr;
+  sqlite3_open(foreign.c_str(), &raw);
+  sqlite3_exec(raw, "CREATE TABLE notes (text TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  auto size = std::filesystem::file_size(foreign);
+  for (const char* cmd : {"runs", "query", "report"}) {
+    auto r = test::run_abimatrix({cmd, "--db", foreign.string()});
+    EXPECT_EQ(r.exit_code, 2) << cmd;
+    EXPECT_THAT(r.output, HasSubstr("foreign.db: not an abimatrix database")) << cmd;
+  }
+  EXPECT_EQ(std::filesystem::file_size(foreign), size);
+  EXPECT_EQ(test::rows(foreign, "SELECT count(*) FROM sqlite_master"), std::vector<std::vector<std::string>>{{"1"}});
+  EXPECT_EQ(test::rows(foreign, "PRAGMA journal_mode"), std::vector<std::vector<std::string>>{{"delete"}});
 }
 
 TEST_F(CliQuery, QueryFiltersByFlagSideAndVerdict) {

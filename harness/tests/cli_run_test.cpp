@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <future>
 #include <fstream>
 #include <set>
 #include <sys/wait.h>
@@ -169,7 +170,16 @@ TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   ASSERT_LT(after.size(), 36u) << "the run finished before the kill; the test needs it cut short";
   EXPECT_EQ(rows(db, "SELECT status FROM runs"), (std::vector<V>{{"running"}})); // no one marked it
 
-  auto resumed = abimatrix({"run", "--resume", "--db", db.string()});
+  auto resuming = std::async(std::launch::async, [&] { return abimatrix({"run", "--resume", "--db", db.string()}); });
+  // While it runs, a second resume of the run is refused: it holds the lease.
+  const std::string killed_lease = fmt::format(" {}", pid);
+  bool leased = test::wait_for_count(
+      db, "SELECT count(*) FROM runs WHERE lease IS NOT NULL AND lease NOT LIKE '%" + killed_lease + "'", 1);
+  auto second = abimatrix({"run", "--resume", "--db", db.string()});
+  auto resumed = resuming.get();
+  ASSERT_TRUE(leased);
+  EXPECT_EQ(second.exit_code, 2) << second.output;
+  EXPECT_THAT(second.output, HasSubstr("run 1 is being run by process"));
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_THAT(resumed.output, HasSubstr(fmt::format("resuming run 1 of {}: {} of 36 cells left", m_matrix.string(),
                                                     36 - after.size())));

@@ -7,8 +7,17 @@
 #include "test_support.hpp"
 #include "util/error.hpp"
 
+#include "store/statement.hpp"
+
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <sqlite3.h>
+
+#include <csignal>
+#include <fstream>
+#include <mutex>
+#include <sys/wait.h>
+#include <thread>
 
 namespace amx {
 namespace {
@@ -27,6 +36,106 @@ TEST(StoreDatabase, NotADatabaseIsAnError) {
   test::ScopedTempDir dir;
   test::write_file(dir.path() / "junk.db", std::string(4096, 'x'));
   EXPECT_THROW(Database(dir.path() / "junk.db"), FatalError);
+}
+
+TEST(StoreDatabase, FirstOpensAtTheSameTimeMigrateOnce) {
+  test::ScopedTempDir dir;
+  for (int round = 0; round < 5; round++) {
+    auto path = dir.path() / fmt::format("new-{}.db", round);
+    std::mutex mutex;
+    std::vector<std::string> errors;
+    std::vector<std::thread> openers;
+    for (int i = 0; i < 6; i++)
+      openers.emplace_back([&] {
+        try {
+          Database db(path);
+        } catch (const FatalError& e) {
+          std::lock_guard lock(mutex);
+          errors.emplace_back(e.what());
+        }
+      });
+    for (auto& t : openers)
+      t.join();
+    EXPECT_EQ(errors, std::vector<std::string>{});
+  }
+}
+
+// The bytes of a file, to show that nothing changed it.
+std::string bytes_of(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST(StoreDatabase, SomeoneElsesDatabaseIsRefusedAndLeftUnchanged) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "foreign.db";
+  sqlite3* raw = nullptr;
+  sqlite3_open(path.c_str(), &raw);
+  sqlite3_exec(raw, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+  const auto before = bytes_of(path);
+  for (auto access : {Access::read, Access::write}) {
+    try {
+      Database db(path, access);
+      ADD_FAILURE() << "opened someone else's database";
+    } catch (const FatalError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("foreign.db: not an abimatrix database"));
+    }
+  }
+  EXPECT_EQ(bytes_of(path), before);
+  EXPECT_FALSE(std::filesystem::exists(path.string() + "-wal"));
+}
+
+TEST(StoreDatabase, ReadAccessChangesNothing) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "r.db";
+  {
+    Database db(path);
+    db.begin_run(RunInfo{"m.yaml", "m", "0123", "host", 2, 1, {}});
+    exec_sql(db.handle(), "PRAGMA journal_mode=DELETE");
+  }
+  const auto before = bytes_of(path);
+  {
+    Database db(path, Access::read);
+    EXPECT_EQ(db.stored_run(1).info.matrix_name, "m");
+    EXPECT_THROW(db.begin_run(RunInfo{"m.yaml", "m", "0123", "host", 2, 1, {}}), FatalError);
+  }
+  EXPECT_EQ(bytes_of(path), before);
+  EXPECT_FALSE(std::filesystem::exists(path.string() + "-wal"));
+  EXPECT_THROW(Database(dir.path() / "missing.db", Access::read), FatalError);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing.db"));
+  test::write_file(dir.path() / "empty.db", "");
+  EXPECT_THROW(Database(dir.path() / "empty.db", Access::read), FatalError);
+  EXPECT_EQ(std::filesystem::file_size(dir.path() / "empty.db"), 0u);
+}
+
+TEST(StoreDatabase, ALiveLeaseRefusesASecondResume) {
+  test::ScopedTempDir dir;
+  Database db(dir.path() / "r.db");
+  auto run = db.begin_run(RunInfo{"m.yaml", "m", "0123", "host", 2, 1, {}});
+  db.finish_run(run, RunStatus::interrupted);
+  // A live process of this host holds the run: another resume.
+  pid_t holder = -1;
+  std::vector<std::string> argv_text = {"/bin/sleep", "60"};
+  char* argv[] = {argv_text[0].data(), argv_text[1].data(), nullptr};
+  ASSERT_EQ(posix_spawn(&holder, argv[0], nullptr, nullptr, argv, environ), 0);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  exec_sql(db.handle(), fmt::format("UPDATE runs SET lease = '{} {}'", host, holder).c_str());
+  try {
+    db.reopen_run(run);
+    ADD_FAILURE() << "resumed a run another process holds";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(fmt::format("run 1 is being run by process {} (host {}); wait for it to end",
+                                                holder, host)));
+  }
+  ::kill(holder, SIGKILL);
+  ::waitpid(holder, nullptr, 0);
+  // Its process gone (kill -9), the lease is stale and taken over.
+  EXPECT_NO_THROW(db.reopen_run(run));
+  EXPECT_EQ(test::scalar(db.handle(), "SELECT lease FROM runs"), fmt::format("{} {}", host, ::getpid()));
+  db.finish_run(run, RunStatus::complete);
+  EXPECT_EQ(test::scalar(db.handle(), "SELECT coalesce(lease, 'none') FROM runs"), "none");
 }
 
 TEST(StoreDatabase, WriterCommitsResultsAndSteps) {

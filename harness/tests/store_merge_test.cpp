@@ -112,8 +112,10 @@ TEST_F(StoreMerge, RefusesRunsThatAreNotShardsOfOneRun) {
     } catch (const FatalError& e) {
       EXPECT_THAT(e.what(), HasSubstr(why));
     }
-    // Refused before anything was written.
+    // Refused before anything was written, and no new file left behind.
     EXPECT_EQ(rows(into, "SELECT id FROM runs WHERE merged_from != ''"), std::vector<V>{});
+    if (into.filename() == "into.db")
+      EXPECT_FALSE(std::filesystem::exists(into));
   };
   Tool newer = kRustc;
   newer.version = "rustc 1.96.0";
@@ -126,8 +128,12 @@ TEST_F(StoreMerge, RefusesRunsThatAreNotShardsOfOneRun) {
   expect_refusal({a, shard("w", std::nullopt, {"scalars"})}, "has a result in both");
   expect_refusal({a, shard("p", Partition{2, 3}, {"structs"})}, "different partitions (1/2, 2/3)");
   expect_refusal({a, m_dir.path() / "missing.db"}, "missing.db: no such database");
-  expect_refusal({a, a}, "are both shard 1/2");
+  expect_refusal({a, a}, "a.db: given twice (as " + a.string() + " before)");
   expect_refusal({a}, "an input cannot also be the --into database", a);
+  // The same file by another name is the same file.
+  std::filesystem::create_hard_link(a, m_dir.path() / "a-link.db");
+  expect_refusal({a, m_dir.path() / "a-link.db"}, "a-link.db: given twice");
+  expect_refusal({m_dir.path() / "a-link.db"}, "an input cannot also be the --into database", a);
 
   // Told to, it merges them, and says the tools were mixed by listing both.
   auto mixed = merge_runs({a, other_tools}, m_dir.path() / "mixed.db", {AllowDifferent::no, AllowDifferent::yes});
