@@ -260,6 +260,50 @@ std::vector<PlannedPair> fixture_pairs(const Matrix& m, const std::string& targe
 } // namespace
 
 void for_each_cell(const Matrix& m, const std::function<void(const Cell&)>& visit) {
+  visit_cells(m, [&](const Cell& cell) {
+    visit(cell);
+    return true;
+  });
+}
+
+double estimated_cells(const Matrix& m) {
+  double total = 0;
+  for (const auto& target : m.targets) {
+    for (const auto& fixture : m.fixtures) {
+      if (!fixture.targets.empty() &&
+          std::find(fixture.targets.begin(), fixture.targets.end(), target.name) == fixture.targets.end())
+        continue;
+      // Settings: all off plus each value (each), or every combination
+      // (product), of the flags this fixture observes on this target;
+      // a setting's one-flag neighbours are the other values of each flag.
+      double settings = 1, neighbours = 0;
+      for (const auto& used : m.flags) {
+        if (!m.catalogue.at(used.name).applies_to(target.name) ||
+            std::find(fixture.flags.begin(), fixture.flags.end(), used.name) == fixture.flags.end())
+          continue;
+        const double values = static_cast<double>(used.values.size());
+        settings = m.combine == Combine::each ? settings + values : settings * (values + 1);
+        neighbours += values;
+      }
+      double pairs = 0;
+      for (auto mode : m.pairings)
+        pairs += mode == Pairing::matched                                ? settings
+                 : mode == Pairing::cross                                ? settings * settings
+                 : mode == Pairing::one_off                              ? settings * neighbours
+                                                                         : settings - 1;
+      pairs += static_cast<double>(m.includes.size());
+      for (const auto& name : m.profiles) {
+        const Profile& p = m.profile_catalogue.at(name);
+        if (p.target == target.name)
+          pairs += static_cast<double>(profile_pairs(p, m.profile_pairings).size());
+      }
+      total += pairs;
+    }
+  }
+  return total * static_cast<double>(m.c_compilers.size()) * static_cast<double>(m.rustcs.size());
+}
+
+void visit_cells(const Matrix& m, const std::function<bool(const Cell&)>& visit) {
   // One cell, refilled: its settings' nodes are reused, not reallocated.
   Cell cell;
   for (const auto& target : m.targets) {
@@ -292,7 +336,8 @@ void for_each_cell(const Matrix& m, const std::function<void(const Cell&)>& visi
               cell.expected_stage = expectation.stage;
               cell.expect_reason = expectation.reason;
             }
-            visit(cell);
+            if (!visit(cell))
+              return;
           }
         }
       }

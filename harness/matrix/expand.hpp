@@ -19,6 +19,12 @@ std::vector<Setting> target_settings(const Matrix& m, const std::string& target,
 // millions of cells is planned without holding them; pointers in them point
 // into m.
 void for_each_cell(const Matrix& m, const std::function<void(const Cell&)>& visit);
+// The same, stopping at the first cell for which visit returns false.
+void visit_cells(const Matrix& m, const std::function<bool(const Cell&)>& visit);
+
+// An upper bound on the number of cells, from counts alone (nothing is
+// expanded): the size check before a matrix is expanded.
+double estimated_cells(const Matrix& m);
 
 // Every cell, in for_each_cell's order.
 std::vector<Cell> expand(const Matrix& m);

@@ -13,9 +13,14 @@ namespace amx {
 std::string Diagnostics::render() const {
   std::string out;
   for (const auto& d : m_items) {
-    out += fmt::format("{}:{}:{}: error: {}\n", d.at.file.string(), d.at.line, d.at.column, d.message);
+    // A problem with the file as a whole (it cannot be read) has no line.
+    if (d.at.line == 0)
+      out += fmt::format("{}: error: {}\n", escape_controls(d.at.file.string()), escape_controls(d.message));
+    else
+      out += fmt::format("{}:{}:{}: error: {}\n", escape_controls(d.at.file.string()), d.at.line, d.at.column,
+                         escape_controls(d.message));
     if (!d.source_line.empty()) {
-      out += "  " + d.source_line + "\n";
+      out += "  " + escape_controls(d.source_line) + "\n";
       out += "  " + std::string(d.at.column > 1 ? d.at.column - 1 : 0, ' ') + "^ near here\n";
     }
   }
@@ -32,24 +37,38 @@ void Diagnostics::throw_if_any() const {
 YamlReader::YamlReader(std::filesystem::path file, Diagnostics& diags)
     : m_file(std::move(file)), m_diags(diags) {}
 
+std::string YamlReader::unreadable(const std::filesystem::path& file) {
+  std::error_code ec;
+  auto status = std::filesystem::status(file, ec);
+  if (ec)
+    return fmt::format("cannot read: {}", ec.message());
+  if (!std::filesystem::is_regular_file(status))
+    return "not a regular file";
+  if (auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxBytes)
+    return fmt::format("{} bytes, more than a matrix or catalogue may have ({})", size, kMaxBytes);
+  if (std::ifstream(file).fail())
+    return "cannot open it for reading";
+  return "";
+}
+
 std::optional<YAML::Node> YamlReader::parse() {
-  std::ifstream in(m_file);
-  if (!in) {
-    add({m_file, 0, 0}, "cannot read file");
+  if (auto why = unreadable(m_file); !why.empty()) {
+    error({m_file, 0, 0}, why);
     return std::nullopt;
   }
+  std::ifstream in(m_file);
   std::stringstream text;
   text << in.rdbuf();
   m_lines = split_lines(text.str());
   try {
     YAML::Node root = YAML::Load(text.str());
     if (!root.IsMap()) {
-      add({m_file, 1, 1}, "expected a map of keys at the top of the file");
+      error({m_file, 1, 1}, "expected a map of keys at the top of the file");
       return std::nullopt;
     }
     return root;
   } catch (const YAML::ParserException& e) {
-    add(from_yaml(e.mark), e.msg);
+    error(from_yaml(e.mark), e.msg);
     return std::nullopt;
   }
 }
@@ -68,7 +87,7 @@ SourceMark YamlReader::mark(const YAML::Node& node, const YAML::Node& fallback) 
   return {m_file, 0, 0};
 }
 
-void YamlReader::add(SourceMark at, std::string message) {
+void YamlReader::error(SourceMark at, std::string message) {
   std::string line;
   if (at.line >= 1 && static_cast<std::size_t>(at.line) <= m_lines.size())
     line = m_lines[at.line - 1];
@@ -76,7 +95,7 @@ void YamlReader::add(SourceMark at, std::string message) {
 }
 
 void YamlReader::error(const YAML::Node& node, const std::string& message, const YAML::Node& fallback) {
-  add(mark(node, fallback), message);
+  error(mark(node, fallback), message);
 }
 
 bool YamlReader::check_map(const YAML::Node& node, std::string_view what,

@@ -45,9 +45,15 @@ public:
   // read or is not valid YAML.
   std::optional<YAML::Node> parse();
 
+  // Why a file cannot be read as YAML ("" when it can): missing, not a
+  // regular file (a directory, /dev/zero), or larger than kMaxBytes.
+  static constexpr std::uintmax_t kMaxBytes = 1 << 20;
+  static std::string unreadable(const std::filesystem::path& file);
+
   const std::filesystem::path& file() const { return m_file; }
   SourceMark mark(const YAML::Node& node, const YAML::Node& fallback = {}) const;
   void error(const YAML::Node& node, const std::string& message, const YAML::Node& fallback = {});
+  void error(SourceMark at, std::string message);
 
   // Checks that node is a map and reports unknown and duplicate keys
   // (yaml-cpp keeps duplicates silently). False if it is not a map.
@@ -68,7 +74,6 @@ public:
 
 private:
   SourceMark from_yaml(const YAML::Mark& m) const;
-  void add(SourceMark at, std::string message);
 
   std::filesystem::path m_file;
   Diagnostics& m_diags;

@@ -129,6 +129,8 @@ struct Matrix {
   std::vector<Expectation> expectations;
   Timeouts timeouts;
   std::size_t output_cap = 1 << 20;
+  // A matrix estimated to expand past this many cells is refused (max-cells).
+  std::uint64_t max_cells = 1'000'000;
 
   // The flags the matrix varies, its profiles set (on either side) and its
   // include rules name, in that order.

@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 #include "util/error.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
 #include <set>
@@ -59,6 +60,9 @@ protected:
   std::string load_error(const std::string& text) {
     auto path = m_dir.path() / "m.yaml";
     test::write_file(path, text);
+    return load_error_of(path);
+  }
+  std::string load_error_of(const std::filesystem::path& path) {
     try {
       load_matrix(path);
     } catch (const FatalError& e) {
@@ -72,6 +76,11 @@ protected:
   }
 
   static std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+  Matrix load_matrix_text(const std::string& text) {
+    test::write_file(m_dir.path() / "m.yaml", text);
+    return load_matrix(m_dir.path() / "m.yaml");
+  }
 
   test::ScopedTempDir m_dir;
   std::string m_fixtures;
@@ -96,7 +105,7 @@ TEST_F(MatrixLoad, UnknownTopLevelKey) {
   EXPECT_EQ(first_line(load_error(matrix("pairing: [matched]\n"))),
             "DIR/m.yaml:8:1: error: unknown key 'pairing' in the matrix (expected one of: name, description, "
             "import, fixtures-dir, targets, c-compilers, rustc, fixtures, flags, combine, pairings, profiles, "
-            "profile-pairings, include, exclude, expect, timeouts, output-cap, core-source)");
+            "profile-pairings, include, exclude, expect, timeouts, output-cap, core-source, max-cells)");
 }
 
 TEST_F(MatrixLoad, RustcsByNamePathOrRustupToolchain) {
@@ -336,12 +345,94 @@ TEST_F(MatrixLoad, MissingFileIsAnError) {
     load_matrix(m_dir.path() / "absent.yaml");
     FAIL() << "no error";
   } catch (const FatalError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("absent.yaml:0:0: error: cannot read file"));
+    EXPECT_THAT(e.what(), HasSubstr("absent.yaml: error: cannot read: No such file or directory"));
   }
 }
 
+TEST_F(MatrixLoad, AnImportIsAReadableRegularFileOfBoundedSizeAndAProblemIsAtItsLine) {
+  auto import_error = [&](const std::string& what) {
+    return first_line(load_error(matrix_with("import: flags.yaml", "import: [flags.yaml, " + what + "]")));
+  };
+  EXPECT_EQ(import_error("nope.yaml"),
+            "DIR/m.yaml:1:22: error: cannot import DIR/nope.yaml: cannot read: No such file or directory");
+  std::filesystem::create_directories(m_dir.path() / "folder.yaml");
+  EXPECT_EQ(import_error("folder.yaml"), "DIR/m.yaml:1:22: error: cannot import DIR/folder.yaml: not a regular file");
+  EXPECT_EQ(import_error("/dev/zero"), "DIR/m.yaml:1:22: error: cannot import /dev/zero: not a regular file");
+  test::write_file(m_dir.path() / "huge.yaml", "# " + std::string(1 << 20, 'x') + "\n");
+  EXPECT_EQ(import_error("huge.yaml"), "DIR/m.yaml:1:22: error: cannot import DIR/huge.yaml: 1048579 bytes, more "
+                                       "than a matrix or catalogue may have (1048576)");
+  // The matrix itself too.
+  EXPECT_THAT(load_error_of(m_dir.path() / "folder.yaml"), HasSubstr("folder.yaml: error: not a regular file"));
+}
+
+TEST_F(MatrixLoad, AFlagThatNothingCanVaryIsAnErrorAtItsKey) {
+  // fixed-x18 applies to aarch64 alone.
+  EXPECT_EQ(first_line(load_error(matrix_with("targets: [i386, aarch64]", "targets: [i386]", "  fixed-x18:\n"))),
+            "DIR/m.yaml:8:3: error: flag 'fixed-x18' varies in no cell: it applies to aarch64, none of the "
+            "matrix's targets");
+  // scalars does not observe fixed-x18; x18 does, on aarch64 only.
+  EXPECT_EQ(first_line(load_error(matrix("  fixed-x18:\n"))),
+            "DIR/m.yaml:8:3: error: flag 'fixed-x18' varies in no cell: no fixture of the matrix observes it (a "
+            "fixture lists the flags it observes)");
+  auto observed = matrix_with("fixtures: [scalars]", "fixtures: [scalars, x18]", "  fixed-x18:\n");
+  observed.replace(0, observed.find('\n'), "import: " + (test::kSourceDir / "matrices/flags.yaml").string());
+  EXPECT_EQ(load_error(observed), "(no error)");
+}
+
+TEST_F(MatrixLoad, AnExpectationThatMatchesNoCellIsAnErrorAtItsMatch) {
+  const std::string reason = "    verdict: fail\n    reason: because\n";
+  // Each key matches something; together (a C-only pair never sets Rust's regparm) nothing.
+  EXPECT_EQ(first_line(load_error(matrix("pairings: [c-only]\nexpect:\n  - match: {pairing: c-only, rust: {regparm: "
+                                         "\"3\"}}\n" + reason))),
+            "DIR/m.yaml:10:12: error: this expectation matches no cell of the matrix: its keys match cells one by "
+            "one, but no cell has them all (see `abimatrix plan`)");
+  // regparm is an i386 flag: no aarch64 cell sets it.
+  EXPECT_EQ(first_line(load_error(matrix("expect:\n  - match: {target: aarch64, c: {regparm: \"3\"}}\n" + reason))),
+            "DIR/m.yaml:9:12: error: this expectation matches no cell of the matrix: its keys match cells one by "
+            "one, but no cell has them all (see `abimatrix plan`)");
+  EXPECT_NO_THROW(load_matrix_text(matrix("expect:\n  - match: {target: i386, c: {regparm: \"3\"}}\n" + reason)));
+}
+
+TEST_F(MatrixLoad, AMatrixPastMaxCellsIsRefusedBeforeExpansion) {
+  // Seven flags of nine values each, in every combination (10^7), crossed: 10^14 pairs.
+  std::string catalogue = "flags:\n", flags;
+  for (int f = 0; f < 7; f++) {
+    catalogue += fmt::format("  f{}:\n    class: abi\n    values: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n    rustc: -Cf{}={{value}}\n"
+                             "    clang: -f{}={{value}}\n",
+                             f, f, f);
+    flags += fmt::format("  f{}:\n", f);
+  }
+  test::write_file(m_dir.path() / "many.yaml", catalogue);
+  test::write_file(m_dir.path() / "gen" / "fixture.yaml",
+                   "description: many flags\nflags: [f0, f1, f2, f3, f4, f5, f6]\ngenerate:\n  scalars: [i32]\n  arguments: 2\n");
+  auto text = "import: many.yaml\nfixtures-dir: .\ntargets: [x86_64]\nc-compilers: [clang-19]\nfixtures: [gen]\n"
+              "combine: product\npairings: [cross]\nflags:\n" + flags;
+  EXPECT_EQ(first_line(load_error(text)),
+            "DIR/m.yaml:9:3: error: the matrix would expand to up to 100000000000000 cells, more than max-cells "
+            "(1000000): narrow its flags, fixtures or pairings, or raise max-cells");
+  EXPECT_EQ(first_line(load_error(matrix("max-cells: 5\n"))),
+            "DIR/m.yaml:7:3: error: the matrix would expand to up to 6 cells, more than max-cells (5): narrow its "
+            "flags, fixtures or pairings, or raise max-cells");
+  EXPECT_EQ(load_matrix_text(matrix("max-cells: 6\n")).max_cells, 6u);
+  EXPECT_EQ(first_line(load_error(matrix("max-cells: 0\n"))),
+            "DIR/m.yaml:8:12: error: 'max-cells' must be a whole number from 1 to 1000000000, not '0'");
+}
+
+TEST_F(MatrixLoad, NulAndEscapeBytesAreShownNotPassedOn) {
+  // YAML's own escapes: a NUL and an ESC inside values.
+  auto escaped = load_error(matrix_with("targets: [i386, aarch64]", R"(targets: [i386, "aar\0ch64", "\e[31m"])"));
+  EXPECT_EQ(first_line(escaped),
+            "DIR/m.yaml:3:17: error: unknown target 'aar\\x00ch64' (expected one of: x86_64, i386, aarch64, riscv64)");
+  EXPECT_THAT(escaped, HasSubstr("unknown target '\\x1b[31m'"));
+  EXPECT_THAT(escaped, Not(HasSubstr("\x1b")));
+  // A raw NUL in the file: the line shown in full, the NUL escaped.
+  auto raw = load_error(matrix_with("targets: [i386, aarch64]", std::string("targets: [i386, aar\0ch64]", 25)));
+  EXPECT_THAT(raw, HasSubstr("  targets: [i386, aar\\x00ch64]\n")) << raw;
+}
+
 TEST_F(MatrixLoad, TheReposMatricesLoad) {
-  for (const auto& name : {"smoke.yaml", "evidence.yaml", "compilers.yaml"})
+  for (const auto& name : {"smoke.yaml", "evidence.yaml", "compilers.yaml", "kernel-arm64.yaml", "kernel-i386.yaml",
+                           "kernel-riscv64.yaml", "kernel-x86_64.yaml", "kernel-x86_64-core.yaml"})
     EXPECT_NO_THROW(load_matrix(test::kSourceDir / "matrices" / name)) << name;
 }
 

@@ -39,6 +39,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // The text with each control character (a newline, the ESC of a terminal
 // escape sequence, DEL) shown as '?'.
 std::string without_controls(std::string text);
+// Control characters (NUL and ESC included) and DEL shown as \xNN, tab and
+// newline kept: for text that ends up in a message, where a NUL would cut
+// it short and an escape sequence would reach the terminal.
+std::string escape_controls(std::string_view text);
 
 // text with every `from` replaced by `to`; text itself when from is empty.
 std::string replace_all(std::string text, std::string_view from, std::string_view to);
