@@ -430,6 +430,30 @@ TEST_F(MatrixLoad, NulAndEscapeBytesAreShownNotPassedOn) {
   EXPECT_THAT(raw, HasSubstr("  targets: [i386, aar\\x00ch64]\n")) << raw;
 }
 
+// Every input that ever crashed the loader under the fuzzer (scripts/fuzz)
+// loads as the fuzz target loads it, beside copies of the catalogues, and
+// ends in a matrix or an error.
+TEST_F(MatrixLoad, FuzzRegressionsEndInAMatrixOrAnError) {
+  auto dir = m_dir.path() / "matrices";
+  std::filesystem::create_directories(dir);
+  for (const auto& e : std::filesystem::directory_iterator(test::kSourceDir / "matrices"))
+    if (e.is_regular_file())
+      std::filesystem::copy_file(e.path(), dir / e.path().filename());
+  std::filesystem::create_directory_symlink(test::kSourceDir / "fixtures", m_dir.path() / "fixtures");
+  std::size_t inputs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(test::kSourceDir / "fuzz/regressions")) {
+    std::filesystem::copy_file(e.path(), dir / "fuzz.yaml", std::filesystem::copy_options::overwrite_existing);
+    inputs++;
+    try {
+      load_matrix(dir / "fuzz.yaml");
+    } catch (const FatalError&) {
+    } catch (const std::exception& x) {
+      ADD_FAILURE() << e.path().filename() << ": " << x.what();
+    }
+  }
+  EXPECT_GE(inputs, 8u);
+}
+
 TEST_F(MatrixLoad, TheReposMatricesLoad) {
   for (const auto& name : {"smoke.yaml", "evidence.yaml", "compilers.yaml", "kernel-arm64.yaml", "kernel-i386.yaml",
                            "kernel-riscv64.yaml", "kernel-x86_64.yaml", "kernel-x86_64-core.yaml"})
