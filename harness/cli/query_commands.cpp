@@ -324,11 +324,12 @@ int QueryCommands::show(Queries& q) {
       for (const auto& line : split_lines(f.text))
         fmt::print("          {}\n", line);
   }
+  // Check names and reasons come from the program's output: shown, not obeyed.
   fmt::print("expected  {}{}: {}\nverdict   {}\n", to_string(r.expected),
              s.expected_stage ? " at " + to_string(*s.expected_stage) : "",
-             s.expect_reason, verdict_and_reason(r));
+             escape_controls(s.expect_reason), escape_controls(verdict_and_reason(r)));
   for (const auto& c : s.checks)
-    fmt::print("check     {}\n", describe_check(c));
+    fmt::print("check     {}\n", escape_controls(describe_check(c)));
   if (s.rust_mix)
     fmt::print("rust-mix  {}\n", describe(*s.rust_mix));
   for (const auto& st : s.steps) {
@@ -338,8 +339,9 @@ int QueryCommands::show(Queries& q) {
                                         : "did not start";
     fmt::print("\n[{} {}] {}, {:.0f} ms{}{}\n$ {}\n", to_string(st.stage), st.step, status, st.duration_ms,
                st.shared ? ", built once for several cells" : "", st.output_capped ? ", output capped" : "", st.command);
+    // As text, never as terminal input: NULs and escape sequences shown.
     if (!st.output.empty())
-      fmt::print("{}{}", st.output, st.output.back() == '\n' ? "" : "\n");
+      fmt::print("{}{}", escape_controls(st.output), st.output.back() == '\n' ? "" : "\n");
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <random>
 
 namespace amx {
 
@@ -28,6 +29,12 @@ std::optional<std::string> abnormal_end(const ProcessResult& r, const ProcessSpe
 }
 
 } // namespace
+
+std::string run_token() {
+  std::random_device random;
+  std::uint64_t token = (static_cast<std::uint64_t>(random()) << 32) | random();
+  return fmt::format("token={:016x}", token);
+}
 
 Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r, const ProcessSpec& spec) {
   if (r.ok())
@@ -95,11 +102,25 @@ std::vector<CheckResult> value_checks(const std::string& output, const std::vect
   std::vector<CheckResult> out;
   std::vector<std::string> reached;
   std::string test;
-  for (const auto& line : split_lines(output)) {
+  std::size_t declared_at = 0; // where in `cases` the last declared case was
+  for (const auto& full_line : split_lines(output)) {
+    // A program's words are capped: a name can be long, not unbounded.
+    const std::string line = full_line.substr(0, kMaxProtocolLine);
     auto word = line.substr(0, line.find(' '));
     auto rest = line.size() > word.size() ? line.substr(word.size() + 1) : std::string();
     if (word == "case") {
       test = rest;
+      // Each declared case once, in the declared order: a program that
+      // runs other cases, or one twice, is not running the fixture planned.
+      auto at = std::find(cases.begin(), cases.end(), rest);
+      if (std::find(reached.begin(), reached.end(), rest) != reached.end())
+        out.push_back(case_check(CheckKind::crash, rest, "reported twice: the run protocol allows each case once"));
+      else if (!cases.empty() && at == cases.end())
+        out.push_back(case_check(CheckKind::crash, rest, "not a case the fixture declares"));
+      else if (at != cases.end() && static_cast<std::size_t>(at - cases.begin()) < declared_at)
+        out.push_back(case_check(CheckKind::crash, rest, "out of the declared order: after " + cases[declared_at]));
+      if (at != cases.end())
+        declared_at = std::max(declared_at, static_cast<std::size_t>(at - cases.begin()));
       reached.push_back(rest);
     } else if (word == "ok" || word == "fail") {
       out.push_back(value_check(rest, word == "ok"));
@@ -173,6 +194,18 @@ std::vector<std::string> distinct_failures(const std::vector<CheckResult>& check
 
 namespace {
 
+// The "echo" line a program given token=HEX must print: the token as
+// minicore's amx_rs_echo changes it. "" for a program given no token.
+std::string expected_echo(const ProcessSpec& spec) {
+  for (const auto& a : spec.args)
+    if (a.starts_with("token=")) {
+      std::uint64_t token = 0;
+      std::from_chars(a.data() + 6, a.data() + a.size(), token, 16);
+      return fmt::format("echo {:#x}", token ^ kEchoKey);
+    }
+  return "";
+}
+
 // How the program itself failed, beyond what its checks say; "" when it
 // did not. A timeout or a crash after wrong values is a second finding.
 std::string program_failure(const ProcessResult& r, const ProcessSpec& spec, const std::vector<CheckResult>& checks) {
@@ -201,6 +234,10 @@ std::string program_failure(const ProcessResult& r, const ProcessSpec& spec, con
   const auto lines = split_lines(r.output);
   if (std::find(lines.begin(), lines.end(), "done") == lines.end())
     return "exited 0 without printing 'done'" + progress;
+  if (auto echo = expected_echo(spec); !echo.empty() && std::find(lines.begin(), lines.end(), echo) == lines.end())
+    return fmt::format("Rust's side did not echo the run's token ('{}' expected): the program did not reach Rust "
+                       "and come back",
+                       echo);
   if (oks == 0)
     return "no checks ran";
   return "";

@@ -8,10 +8,18 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace amx {
+
+// The run protocol: a program is given a new token=HEX each run, and its
+// Rust side (minicore's amx_rs_echo) prints it back XORed with this key.
+inline constexpr std::uint64_t kEchoKey = 0x9E3779B97F4A7C15;
+std::string run_token();
+// Longest line of a program's output that is read whole; the rest is cut.
+inline constexpr std::size_t kMaxProtocolLine = 4096;
 
 // A compile or link step: what failed and the first line that says why.
 Outcome judge_build(Stage stage, const std::string& tool, const ProcessResult& r, const ProcessSpec& spec);
@@ -28,7 +36,9 @@ std::vector<CheckResult> run_properties(const std::string& output);
 // expected=0xE got=0xG", or "fail ..."), each in the test case whose "case
 // NAME" line came before it. A case whose child died ("crash NAME SIGNO")
 // or was killed for hanging ("timeout NAME MS") is a check of its own, and
-// so is each of the fixture's declared `cases` the output never reached.
+// so is each of the fixture's declared `cases` the output never reached,
+// and each case reported that the fixture does not declare, reports twice
+// or reports out of the declared order.
 std::vector<CheckResult> value_checks(const std::string& output, const std::vector<std::string>& cases);
 
 // The check stage's verdict: the first lost property, and how many more.

@@ -145,6 +145,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   for (const auto& [flag, value] : p.intended)
     run.args.push_back(flag + "=" + value);
   run.args.push_back(fmt::format("case-timeout-ms={}", m_matrix.timeouts.test_case.count()));
+  run.args.push_back(run_token());
   run.cwd = linked.output.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;

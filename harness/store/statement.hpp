@@ -89,9 +89,10 @@ public:
     sqlite3_reset(m_stmt);
     return false;
   }
+  // Whole, NUL bytes included: a program's output may hold them.
   std::string text(int col) {
     auto p = sqlite3_column_text(m_stmt, col);
-    return p ? reinterpret_cast<const char*>(p) : "";
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(m_stmt, col)) : "";
   }
   std::int64_t integer(int col) { return sqlite3_column_int64(m_stmt, col); }
   sqlite3_stmt* handle() { return m_stmt; }

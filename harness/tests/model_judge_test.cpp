@@ -3,6 +3,7 @@
 
 #include "model/judge.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -35,6 +36,46 @@ TEST(ModelJudge, AllChecksPass) {
   auto o = judge_output(exited(0, "ok a c=int rust=i32 as=i32 expected=0x1 got=0x1\nok b\ndone\n"));
   EXPECT_TRUE(o.passed);
   EXPECT_FALSE(o.stage);
+}
+
+TEST(ModelJudge, AProgramGivenATokenMustPrintRustsEcho) {
+  ProcessSpec spec = kSpec;
+  spec.args = {"/tmp/program", "token=0123456789abcdef"};
+  const auto echo = fmt::format("echo {:#x}", 0x0123456789abcdefULL ^ kEchoKey);
+  auto judge = [&](const std::string& output) {
+    auto r = exited(0, output);
+    return judge_run(r, spec, value_checks(r.output, {}));
+  };
+  EXPECT_TRUE(judge("ok a\n" + echo + "\ndone\n").passed);
+  // A program that prints passing checks and "done" but never reached Rust.
+  auto liar = judge("ok a\ndone\n");
+  EXPECT_FALSE(liar.passed);
+  EXPECT_EQ(liar.reason, "Rust's side did not echo the run's token ('" + echo +
+                             "' expected): the program did not reach Rust and come back");
+  EXPECT_FALSE(judge("ok a\necho 0x123456789abcdef\ndone\n").passed); // the token itself, unchanged
+  EXPECT_NE(run_token(), run_token());
+  EXPECT_TRUE(run_token().starts_with("token="));
+}
+
+TEST(ModelJudge, EachDeclaredCaseOnceAndInOrder) {
+  auto failed = [](const std::string& output) {
+    std::vector<std::string> out;
+    for (const auto& c : value_checks(output, {"one", "two", "three"}))
+      if (!c.held)
+        out.push_back(c.test + ": " + c.detail);
+    return out;
+  };
+  EXPECT_EQ(failed("case one\nok a\ncase two\ncase three\n"), std::vector<std::string>{});
+  EXPECT_EQ(failed("case one\ncase two\ncase one\ncase three\n"),
+            std::vector<std::string>{"one: reported twice: the run protocol allows each case once"});
+  EXPECT_EQ(failed("case one\ncase three\ncase two\n"),
+            std::vector<std::string>{"two: out of the declared order: after three"});
+  EXPECT_EQ(failed("case one\ncase extra\ncase two\ncase three\n"),
+            std::vector<std::string>{"extra: not a case the fixture declares"});
+  // A line without end is read up to the cap, not whole.
+  auto checks = value_checks("ok " + std::string(1 << 20, 'n') + "\n", {});
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_LT(checks[0].property.size(), kMaxProtocolLine);
 }
 
 TEST(ModelJudge, WrongValueReportsTheFirstAndCountsTheRest) {

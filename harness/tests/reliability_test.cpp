@@ -153,6 +153,18 @@ TEST_F(Reliability, KillNineOfTheHarnessLeavesNoDescendant) {
   EXPECT_TRUE(eventually([&] { return descendants_of(harness).empty(); }));
 }
 
+TEST_F(Reliability, ALyingProgramFailsTheRunProtocol) {
+  test::make_fixtures_dir(m_dir.path());
+  test::write_file(m_matrix, "fixtures-dir: fixtures\ntargets: [x86_64]\nc-compilers: [clang-19]\nfixtures: [liar]\n");
+  auto db = m_dir.path() / "r.db";
+  auto r = test::run_abimatrix({"run", m_matrix.string(), "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  auto result = rows(db, "SELECT verdict, reason FROM flat_results");
+  ASSERT_EQ(result.size(), 1u);
+  EXPECT_EQ(result[0][0], "fail");
+  EXPECT_THAT(result[0][1], HasSubstr("Rust's side did not echo the run's token ('echo 0x"));
+}
+
 // SIGINT or kill -9 at a random moment, then --resume: the same verdicts
 // as a run that was never interrupted, and no process left behind.
 TEST_F(Reliability, InterruptedAtRandomMomentsResumeGivesTheSameVerdicts) {

@@ -3,9 +3,11 @@
 
 #include "model/cell.hpp"
 #include "store/database.hpp"
+#include "store/queries.hpp"
 #include "store/schema.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include "store/statement.hpp"
 
@@ -169,7 +171,7 @@ TEST(StoreDatabase, WriterCommitsResultsAndSteps) {
   step.argv = {"/usr/bin/qemu-i386", "/tmp/program"};
   step.result.started = true;
   step.result.exit_code = 1;
-  step.result.output = "fail c_to_rust.u8 expected=165 got=199\ndone\n";
+  step.result.output = std::string("fail c_to_rust.u8 expected=165 got=199\n\0\x1b[2Jdone\n", 49);
   r.steps = {step};
 
   ResultWriter writer(db, run);
@@ -186,6 +188,11 @@ TEST(StoreDatabase, WriterCommitsResultsAndSteps) {
   EXPECT_EQ(test::scalar(h, "SELECT command FROM steps"), "/usr/bin/qemu-i386 /tmp/program");
   EXPECT_THAT(test::scalar(h, "SELECT o.text FROM steps s JOIN outputs o ON o.id = s.output_id"),
               HasSubstr("expected=165 got=199"));
+  // Typed rows carry an output whole, past a NUL.
+  auto shown = Queries(db).show(cell.key, run);
+  ASSERT_EQ(shown.steps.size(), 1u);
+  EXPECT_EQ(shown.steps[0].output, step.result.output);
+  EXPECT_EQ(escape_controls(shown.steps[0].output), "fail c_to_rust.u8 expected=165 got=199\n\\x00\\x1b[2Jdone\n");
   // Normalized: the cell points at its settings, which know their flags.
   EXPECT_EQ(test::scalar(h, "SELECT f.flag || '=' || f.value FROM cells c JOIN setting_flags f ON f.setting_id = "
                       "c.c_setting_id"),
