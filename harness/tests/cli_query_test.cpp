@@ -104,10 +104,7 @@ TEST_F(CliQuery, ReadingCommandsWorkOnAReadOnlyMount) {
 TEST_F(CliQuery, SomeoneElsesDatabaseIsRefusedUnchanged) {
   test::ScopedTempDir dir;
   auto foreign = dir.path() / "foreign.db";
-  sqlite3* raw = nullptr;
-  sqlite3_open(foreign.c_str(), &raw);
-  sqlite3_exec(raw, "CREATE TABLE notes (text TEXT)", nullptr, nullptr, nullptr);
-  sqlite3_close(raw);
+  test::write_foreign_database(foreign);
   auto size = std::filesystem::file_size(foreign);
   for (const char* cmd : {"runs", "query", "report"}) {
     auto r = test::run_abimatrix({cmd, "--db", foreign.string()});

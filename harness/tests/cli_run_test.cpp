@@ -197,21 +197,6 @@ TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   EXPECT_THAT(again.output, HasSubstr("0 of 36 cells left"));
 }
 
-// Processes whose command line mentions both texts.
-std::vector<pid_t> processes_mentioning(const std::string& text, const std::string& also) {
-  std::vector<pid_t> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    auto name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(text) != std::string::npos && cmdline.find(also) != std::string::npos)
-      out.push_back(std::stoi(name));
-  }
-  return out;
-}
-
 TEST_F(CliRun, KillNineTakesRunningProgramsAlong) {
   test::make_fixtures_dir(m_dir.path());
   test::write_file(m_dir.path() / "hang.yaml", "fixtures-dir: fixtures\ntargets: [x86_64]\nc-compilers: [clang-19]\n"
@@ -220,7 +205,7 @@ TEST_F(CliRun, KillNineTakesRunningProgramsAlong) {
   pid_t pid = test::spawn_abimatrix({"run", (m_dir.path() / "hang.yaml").string(), "--db",
                                      (m_dir.path() / "r.db").string(), "--work-dir", work});
   ASSERT_GT(pid, 0);
-  auto qemu_running = [&] { return !processes_mentioning("qemu-x86_64", work).empty(); };
+  auto qemu_running = [&] { return !test::processes_with("cmdline", {"qemu-x86_64", work}).empty(); };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
   while (!qemu_running() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -32,18 +32,9 @@ bool alive(pid_t pid) {
 
 // Processes that carry the token of a harness's children in their environment.
 std::vector<pid_t> descendants_of(pid_t harness) {
-  const std::string token = fmt::format("ABIMATRIX_OWNER={}.", harness);
-  std::vector<pid_t> out;
-  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
-    auto name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    std::ifstream in(e.path() / "environ");
-    std::string env((std::istreambuf_iterator<char>(in)), {});
-    if (env.find(token) != std::string::npos && alive(std::stoi(name)))
-      out.push_back(std::stoi(name));
-  }
-  return out;
+  auto pids = test::processes_with("environ", {fmt::format("ABIMATRIX_OWNER={}.", harness)});
+  std::erase_if(pids, [](pid_t p) { return !alive(p); });
+  return pids;
 }
 
 // Waits up to `limit` for `done`.

@@ -71,10 +71,7 @@ std::string bytes_of(const std::filesystem::path& p) {
 TEST(StoreDatabase, SomeoneElsesDatabaseIsRefusedAndLeftUnchanged) {
   test::ScopedTempDir dir;
   auto path = dir.path() / "foreign.db";
-  sqlite3* raw = nullptr;
-  sqlite3_open(path.c_str(), &raw);
-  sqlite3_exec(raw, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')", nullptr, nullptr, nullptr);
-  sqlite3_close(raw);
+  test::write_foreign_database(path);
   const auto before = bytes_of(path);
   for (auto access : {Access::read, Access::write}) {
     try {

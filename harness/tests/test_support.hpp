@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fcntl.h>
 #include <filesystem>
@@ -102,6 +103,30 @@ inline std::vector<std::vector<std::string>> rows(const std::filesystem::path& d
   }
   sqlite3_finalize(st);
   sqlite3_close(h);
+  return out;
+}
+
+// Someone else's SQLite file: one table of theirs, one row, no abimatrix schema.
+inline void write_foreign_database(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  sqlite3_open(path.c_str(), &raw);
+  sqlite3_exec(raw, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')", nullptr, nullptr, nullptr);
+  sqlite3_close(raw);
+}
+
+// The processes whose /proc/PID/<file> (cmdline, environ) holds every one
+// of the texts.
+inline std::vector<pid_t> processes_with(const std::string& file, const std::vector<std::string>& texts) {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream in(e.path() / file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (std::all_of(texts.begin(), texts.end(), [&](const std::string& t) { return text.find(t) != std::string::npos; }))
+      out.push_back(std::stoi(name));
+  }
   return out;
 }
 
