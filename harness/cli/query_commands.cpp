@@ -85,7 +85,9 @@ QueryCommands::QueryCommands(CLI::App& app) {
   m_query = app.add_subcommand("query", "results of a run, filtered by flag, target, fixture, compiler, verdict");
   common(m_query);
   filters(m_query);
-  m_query->add_option("--verdict", m_filter.verdicts, "pass, fail, xfail, xpass or skip (repeatable)");
+  m_query->add_option("--verdict", m_filter.verdicts,
+                      "pass, fail, xfail, xpass, skip, or a group: unexpected (fail, xpass), broken (fail, xfail) "
+                      "(repeatable)");
   m_query->add_option("--check", m_checks,
                       "list the checks (values, properties, crashed cases) whose name or test case matches this glob "
                       "(repeatable), of the results the other options select");

@@ -1,6 +1,7 @@
 #include "model/verdict.hpp"
 
 #include "model/enum_names.hpp"
+#include "util/text.hpp"
 
 namespace amx {
 
@@ -20,6 +21,18 @@ std::optional<Verdict> parse_verdict(const std::string& s) { return value_named<
 bool is_unexpected(Verdict v) { return v == Verdict::fail || v == Verdict::xpass; }
 bool is_passing(Verdict v) { return v == Verdict::pass || v == Verdict::xpass; }
 bool is_failing(Verdict v) { return v == Verdict::fail || v == Verdict::xfail; }
+
+std::vector<Verdict> verdicts_meant(const std::string& word) {
+  std::vector<Verdict> out;
+  for (auto v : kAllVerdicts)
+    if (word == "unexpected" ? is_unexpected(v) : word == "broken" ? is_failing(v) : glob_match(word, to_string(v)))
+      out.push_back(v);
+  return out;
+}
+
+std::string verdict_words() {
+  return "pass, fail, xfail, xpass, skip, a glob over them, or a group: unexpected (fail, xpass), broken (fail, xfail)";
+}
 
 Verdict decide(const Outcome& o, Expected expected, std::optional<Stage> expected_stage) {
   if (expected == Expected::pass)

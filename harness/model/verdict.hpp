@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace amx {
 
@@ -25,6 +26,12 @@ inline constexpr Verdict kAllVerdicts[] = {Verdict::pass, Verdict::fail, Verdict
 
 // fail and xpass: the verdicts that make a run's exit code 1.
 bool is_unexpected(Verdict v);
+// The verdicts a filter word means: a group ("unexpected": fail and xpass;
+// "broken": fail and xfail), or a glob over the verdicts' names; empty when
+// it means none.
+std::vector<Verdict> verdicts_meant(const std::string& word);
+// What verdicts_meant understands, for a message.
+std::string verdict_words();
 // pass and xpass: the cell's program did what a correct toolchain does.
 bool is_passing(Verdict v);
 // fail and xfail: it did not.

@@ -231,7 +231,7 @@ std::int64_t Queries::run(std::int64_t id) {
   return id;
 }
 
-const ResultFilter& Queries::known_flags(const ResultFilter& filter) {
+ResultFilter Queries::checked(const ResultFilter& filter) {
   Statement q(m_db, "SELECT 1 FROM run_flags WHERE flag = ?1 UNION ALL SELECT 1 FROM setting_flags WHERE flag = ?1 "
                     "LIMIT 1");
   for (const auto* specs : {&filter.flags, &filter.c_flags, &filter.rust_flags})
@@ -249,11 +249,38 @@ const ResultFilter& Queries::known_flags(const ResultFilter& filter) {
       throw FatalError(fmt::format("no flag {} in the database; its runs know {}", name,
                                    names.empty() ? "none" : join(names, ", ")));
     }
-  return filter;
+  // A target, fixture or compiler pattern must match something recorded:
+  // a typo is an error, not an empty answer.
+  auto known = [&](const std::vector<std::string>& patterns, const char* what, const char* sql) {
+    if (patterns.empty())
+      return;
+    std::vector<std::string> names;
+    for (Statement all(m_db, sql); all.next();)
+      names.push_back(all.text(0));
+    for (const auto& p : patterns)
+      if (std::none_of(names.begin(), names.end(), [&](const std::string& n) { return glob_match(p, n); }))
+        throw FatalError(fmt::format("no {} {} in the database; its runs know {}", what, p,
+                                     names.empty() ? "none" : join(names, ", ")));
+  };
+  known(filter.targets, "target", "SELECT name FROM targets ORDER BY 1");
+  known(filter.fixtures, "fixture", "SELECT DISTINCT fixture FROM cells ORDER BY 1");
+  known(filter.compilers, "compiler",
+        "SELECT DISTINCT c_compiler FROM cells UNION SELECT DISTINCT rustc FROM cells ORDER BY 1");
+  ResultFilter out = filter;
+  out.verdicts.clear();
+  for (const auto& word : filter.verdicts) {
+    auto meant = verdicts_meant(word);
+    if (meant.empty())
+      throw FatalError(fmt::format("no verdict {}: expected {}", word, verdict_words()));
+    for (auto v : meant)
+      if (std::find(out.verdicts.begin(), out.verdicts.end(), to_string(v)) == out.verdicts.end())
+        out.verdicts.push_back(to_string(v));
+  }
+  return out;
 }
 
 std::vector<ResultRow> Queries::results(std::int64_t run, const ResultFilter& filter) {
-  auto w = where_for(known_flags(filter));
+  auto w = where_for(checked(filter));
   return select_results(run, w.sql(), w.params);
 }
 
@@ -261,7 +288,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   RunDiff d;
   d.from = from;
   d.to = to;
-  auto w = where_for(known_flags(filter));
+  auto w = where_for(checked(filter));
   auto checks_from = failing_checks(from), checks_to = failing_checks(to);
   std::map<std::string, ResultRow> before;
   for (auto& r : select_results(from, w.sql(), w.params))
@@ -395,7 +422,7 @@ std::optional<std::map<std::string, std::set<std::string>>> Queries::failing_che
 
 std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filter,
                                       const std::vector<std::string>& globs) {
-  auto w = where_for(known_flags(filter));
+  auto w = where_for(checked(filter));
   std::vector<std::string> ors;
   for (std::size_t i = 0; i < globs.size(); i++)
     ors.push_back("ch.property GLOB ? OR ch.test GLOB ?");

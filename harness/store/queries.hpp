@@ -140,9 +140,10 @@ public:
   ShownResult show(const std::string& key, std::int64_t run);
 
 private:
-  // The filter, once each flag it names is one the database knows
-  // (FatalError naming the flags it does know otherwise).
-  const ResultFilter& known_flags(const ResultFilter& filter);
+  // The filter with its verdict words as verdict names; FatalError naming
+  // what the database knows for a flag, target, fixture or compiler it has
+  // never seen, or a verdict word that means no verdict.
+  ResultFilter checked(const ResultFilter& filter);
   // The setting a row of `settings` holds, read from its setting_flags once.
   const Setting& setting(std::int64_t id);
   std::vector<ResultRow> select_results(std::int64_t run, const std::string& where,

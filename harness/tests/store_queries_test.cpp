@@ -140,6 +140,30 @@ TEST(StoreQueries, AFlagTheDatabaseNeverSawIsAnError) {
   }
 }
 
+TEST(StoreQueries, VerdictGroupsAndUnknownNamesInAFilter) {
+  Recorded rec;
+  auto run = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"});
+  Queries q(rec.db);
+  auto count = [&](ResultFilter f) { return q.results(run, f).size(); };
+  EXPECT_EQ(count({.verdicts = {"broken"}}), 1u);     // fail or xfail
+  EXPECT_EQ(count({.verdicts = {"unexpected"}}), 0u); // fail or xpass
+  EXPECT_EQ(count({.verdicts = {"x*"}}), 1u);
+  EXPECT_EQ(count({.targets = {"i386"}, .fixtures = {"scal*"}, .compilers = {"rustc"}}), 1u);
+  auto error = [&](ResultFilter f) {
+    try {
+      q.results(run, f);
+    } catch (const FatalError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error({.verdicts = {"bogus"}}), "no verdict bogus: expected pass, fail, xfail, xpass, skip, a glob over "
+                                            "them, or a group: unexpected (fail, xpass), broken (fail, xfail)");
+  EXPECT_EQ(error({.targets = {"aarch46"}}), "no target aarch46 in the database; its runs know i386");
+  EXPECT_EQ(error({.fixtures = {"scalar"}}), "no fixture scalar in the database; its runs know scalars");
+  EXPECT_EQ(error({.compilers = {"gcc"}}), "no compiler gcc in the database; its runs know clang-19, rustc");
+}
+
 TEST(StoreQueries, TextThatIsNotAbimatrixsIsAnError) {
   Recorded rec;
   auto run = rec.record(Verdict::pass, {});
