@@ -16,6 +16,7 @@ namespace amx {
 namespace {
 
 constexpr int kExitConfig = 2;
+constexpr int kExitEmpty = 4;
 
 // Streams the cells, so a matrix of millions plans in bounded memory; a
 // shard needs the keys of every selected cell first, then a second pass.
@@ -123,6 +124,9 @@ int run_cli(int argc, char** argv) {
     if (auto code = cell.dispatch())
       return *code;
     return *run.dispatch();
+  } catch (const EmptySelection& e) {
+    fmt::print(stderr, "abimatrix: {}\n", e.what());
+    return kExitEmpty;
   } catch (const FatalError& e) {
     std::string msg = e.what();
     if (!msg.empty() && msg.back() == '\n')

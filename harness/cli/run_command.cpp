@@ -49,6 +49,7 @@ RunCommand::RunCommand(CLI::App& app) {
                  ->expected(0, 1);
   m_cmd->add_option("--work-dir", m_work_dir, "where objects and programs go (default: next to the database)");
   m_cmd->add_flag("--keep-work", m_keep_work, "keep objects and programs after the run");
+  m_cmd->add_flag("--allow-empty", m_allow_empty, "record the run even when --filter selects no cell (else exit 4)");
 }
 
 std::optional<int> RunCommand::dispatch() {
@@ -99,6 +100,7 @@ int RunCommand::execute() {
   request.work_dir = m_work_dir;
   request.work_root = std::filesystem::path(m_db).parent_path() / "work";
   request.keep_work = m_keep_work;
+  request.allow_empty = m_allow_empty;
   request.host = host_description();
 
   Console console(stdout, ::isatty(STDOUT_FILENO), m.path.string(), m_db);

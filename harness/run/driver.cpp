@@ -91,7 +91,18 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
 
   // select
   auto cells = expand(m);
-  auto chosen = partition_cells(filter_cells(cells, info.cell_filter), info.partition);
+  auto filtered = filter_cells(cells, info.cell_filter);
+  // An empty shard is a fine part of a sharded run; a selection of nothing is
+  // a mistake, said before anything is recorded.
+  if (filtered.empty() && !resumed && !request.allow_empty)
+    throw EmptySelection(
+        info.cell_filter.empty()
+            ? fmt::format("{} has no cells (its exclude rules take them all); --allow-empty records the run anyway",
+                          m.path.string())
+            : fmt::format("--filter '{}' selects none of the {} cells of {} (`abimatrix plan` lists them); "
+                          "--allow-empty records the run anyway",
+                          info.cell_filter, cells.size(), m.path.string()));
+  auto chosen = partition_cells(std::move(filtered), info.partition);
   // find the tools
   RunDriver driver(m);
   info.jobs = request.jobs;

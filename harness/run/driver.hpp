@@ -105,6 +105,8 @@ struct RunRequest {
   // Where objects and programs go; empty: work_root/run-ID.
   std::filesystem::path work_dir, work_root;
   bool keep_work = false;
+  // Record a run even when the filter selects no cell (else EmptySelection).
+  bool allow_empty = false;
   std::string host;
 };
 

@@ -219,6 +219,17 @@ TEST_F(CliRun, KillNineTakesRunningProgramsAlong) {
   EXPECT_FALSE(qemu_running()) << "the program outlived the harness";
 }
 
+TEST_F(CliRun, AFilterThatSelectsNothingIsExitFourAndRecordsNothing) {
+  auto db = m_dir.path() / "empty.db";
+  auto none = abimatrix({"run", m_matrix.string(), "--filter", "no such cell", "--db", db.string()});
+  EXPECT_EQ(none.exit_code, 4) << none.output;
+  EXPECT_THAT(none.output, HasSubstr("--filter 'no such cell' selects none of the 36 cells of " + m_matrix.string()));
+  EXPECT_FALSE(std::filesystem::exists(db));
+  auto allowed = abimatrix({"run", m_matrix.string(), "--filter", "no such cell", "--allow-empty", "--db", db.string()});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
+  EXPECT_EQ(rows(db, "SELECT cells_planned, status FROM runs"), (std::vector<V>{{"0", "complete"}}));
+}
+
 TEST_F(CliRun, ResumeRefusesAChangedMatrixOrNarrowerSelection) {
   auto db = m_dir.path() / "r.db";
   ASSERT_EQ(abimatrix({"run", m_matrix.string(), "--filter", "x86_64 scalars *", "--db", db.string()}).exit_code, 0);

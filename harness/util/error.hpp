@@ -13,4 +13,11 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+// A selection of no cells (`run --filter` that matches nothing): exit 4, as
+// cargo-nextest exits on an empty selection, and no run is recorded.
+class EmptySelection : public FatalError {
+public:
+  using FatalError::FatalError;
+};
+
 } // namespace amx
