@@ -6,6 +6,7 @@
 #include "matrix/select.hpp"
 #include "store/merge.hpp"
 #include "util/error.hpp"
+#include "util/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -80,6 +81,7 @@ int merge(const std::vector<std::string>& inputs, const std::string& into, const
 int run_cli(int argc, char** argv) {
   CLI::App app{"abimatrix: what happens when C and Rust built with different ABI flags are linked together"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("abimatrix ") + harness_version());
 
   std::string plan_matrix, plan_format = "table", plan_filter, plan_partition;
   auto* plan_cmd = app.add_subcommand("plan", "print the cells of a matrix without building anything");

@@ -145,7 +145,9 @@ int QueryCommands::runs(Queries& q) {
                    {"verdicts", to_json(r.verdicts)},
                    {"tools", r.tools},
                    {"shard", r.shard.empty() ? json() : json(r.shard)},
-                   {"merged_from", r.merged_from}});
+                   {"merged_from", r.merged_from},
+                   {"abimatrix", r.harness_version},
+                   {"fixtures_hash", r.fixtures_hash}});
     fmt::print("{}\n", a.dump(2));
     return 0;
   }
@@ -164,12 +166,16 @@ int QueryCommands::runs(Queries& q) {
     for (Verdict v : kAllVerdicts)
       row.push_back(std::to_string(r.verdicts.count(v) ? r.verdicts.at(v) : 0));
     row.push_back(short_tools(r.tools));
+    row.push_back(r.harness_version);
+    row.push_back(r.fixtures_hash);
     table.push_back(std::move(row));
   }
   std::vector<std::string> header = {"run", "matrix", "part", "status", "started", "cells"};
   for (Verdict v : kAllVerdicts)
     header.push_back(to_string(v));
   header.push_back("tools");
+  header.push_back("abimatrix");
+  header.push_back("fixtures");
   fmt::print("{}", render_table(header, table));
   return 0;
 }

@@ -36,6 +36,9 @@ struct RunInfo {
   std::string cell_filter;            // --filter, "" for all
   std::optional<Partition> partition; // --partition, none for all
   std::vector<FlagFacts> flags;
+  // What else makes two runs comparable: the abimatrix that ran it (git
+  // describe) and a hash of the fixtures, runtime and minicore it built.
+  std::string harness_version, fixtures_hash;
 };
 
 enum class RunStatus { running, complete, interrupted };

@@ -4,10 +4,15 @@
 #include "matrix/expand.hpp"
 #include "matrix/select.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 #include "util/interrupt.hpp"
 #include "util/text.hpp"
+#include "util/version.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace amx {
 
@@ -76,6 +81,28 @@ void check_same_tools(const StoredRun& run, const std::vector<Tool>& now) {
                                  run.id, join(changes, "\n  ")));
 }
 
+// The fixture sources a run builds from, as one hash: runtime, minicore and
+// each fixture's folder, every file by its path and bytes, in path order.
+std::string fixtures_hash(const Matrix& m) {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::string> folders = {"runtime", "minicore"};
+  for (const auto& f : m.fixtures)
+    folders.push_back(f.name);
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(m.fixtures_dir / folder, ec))
+      if (e.is_regular_file())
+        files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::uint64_t h = kFnvOffset;
+  for (const auto& f : files) {
+    h = fnv1a64(f.lexically_relative(m.fixtures_dir).string() + '\0', h);
+    h = fnv1a64(read_file(f), h);
+  }
+  return fmt::format("{:016x}", h);
+}
+
 } // namespace
 
 RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserver& observer) {
@@ -85,9 +112,14 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
     throw FatalError(fmt::format("cannot resume run {}: {} is not the matrix it ran ({} changed since, or is "
                                  "another matrix); start a new run instead",
                                  resumed->id, m.path.string(), resumed->info.matrix_path));
+  if (resumed && !resumed->info.fixtures_hash.empty() && resumed->info.fixtures_hash != fixtures_hash(m))
+    throw FatalError(fmt::format("cannot resume run {}: the fixtures under {} changed since it ran; start a new run "
+                                 "instead",
+                                 resumed->id, m.fixtures_dir.string()));
   RunInfo info = resumed ? resumed->info
                          : RunInfo{std::filesystem::absolute(m.path).string(), m.name, m.hash, request.host, 0, 0, {},
-                                   request.filter, request.partition, flag_facts(m)};
+                                   request.filter, request.partition, flag_facts(m), harness_version(),
+                                   fixtures_hash(m)};
 
   // select
   auto cells = expand(m);

@@ -197,12 +197,13 @@ std::vector<ResultRow> Queries::select_results(std::int64_t run, const std::stri
 
 std::vector<RunRow> Queries::runs(std::size_t limit) {
   Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned, "
-                    "coalesce(shard || '/' || shards, ''), merged_from FROM runs ORDER BY id DESC LIMIT ?");
+                    "coalesce(shard || '/' || shards, ''), merged_from, harness_version, fixtures_hash FROM runs "
+                    "ORDER BY id DESC LIMIT ?");
   q.bind(1, static_cast<std::int64_t>(limit));
   std::vector<RunRow> out;
   while (q.next())
     out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
-                   static_cast<std::size_t>(q.integer(6)), {}, {}, q.text(7), q.text(8)});
+                   static_cast<std::size_t>(q.integer(6)), {}, {}, q.text(7), q.text(8), q.text(9), q.text(10)});
   Statement tools(m_db, "SELECT name || ': ' || version FROM run_tools WHERE run_id = ? AND role IN ('c-compiler', "
                         "'rustc') ORDER BY role DESC, name");
   for (auto& r : out) {
@@ -323,6 +324,17 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   for (auto& [key, r] : before)
     d.gone.push_back({key, r.name, std::move(r), std::nullopt, {}, {}});
   d.tool_changes = tool_differences(run_tools(m_db, from), run_tools(m_db, to));
+  // The harness and the fixtures are tools of a run too: a change in them
+  // can explain a change in verdicts. Runs from before schema 11 know neither.
+  Statement provenance(m_db, "SELECT a.harness_version, b.harness_version, a.fixtures_hash, b.fixtures_hash FROM runs "
+                             "a, runs b WHERE a.id = ? AND b.id = ?");
+  provenance.bind(1, from).bind(2, to);
+  if (provenance.next())
+    for (auto [what, col] : {std::pair{"abimatrix", 0}, std::pair{"fixtures (hash)", 2}})
+      if (auto a = provenance.text(col), b = provenance.text(col + 1); !a.empty() && !b.empty() && a != b) {
+        d.tool_changes.push_back(fmt::format("- {}: {}", what, a));
+        d.tool_changes.push_back(fmt::format("+ {}: {}", what, b));
+      }
   return d;
 }
 

@@ -24,6 +24,7 @@ struct RunRow {
   std::vector<std::string> tools;              // "name: version"
   std::string shard;                           // "K/N" for one shard of a run
   std::string merged_from;                     // the shards a merged run joined
+  std::string harness_version, fixtures_hash;  // "" for runs before schema 11
 };
 
 // Results filters; every list is "any of", globs allowed, empty: anything.

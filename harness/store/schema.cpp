@@ -298,6 +298,11 @@ CREATE TABLE sources (
     R"sql(
 ALTER TABLE runs ADD COLUMN lease TEXT;
 )sql",
+    // 11: the abimatrix and the fixture sources a run used ('' before).
+    R"sql(
+ALTER TABLE runs ADD COLUMN harness_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN fixtures_hash TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -322,7 +327,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr, nullptr, nullptr, nullptr};
+                                            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

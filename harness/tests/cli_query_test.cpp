@@ -83,6 +83,12 @@ TEST_F(CliQuery, RunsListsBothWithCounts) {
   // this fixture in both runs (no expectation override here).
   EXPECT_EQ(j[0]["verdicts"]["fail"], 3);
   EXPECT_EQ(j[1]["verdicts"]["fail"], 2);
+  // Each run records the abimatrix that ran it and the fixtures it built.
+  auto version = test::run_abimatrix({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.output, "abimatrix " + j[0]["abimatrix"].get<std::string>() + "\n");
+  EXPECT_EQ(j[0]["fixtures_hash"].get<std::string>().size(), 16u);
+  EXPECT_EQ(j[0]["fixtures_hash"], j[1]["fixtures_hash"]);
 }
 
 TEST_F(CliQuery, ReadingCommandsWorkOnAReadOnlyMount) {

@@ -232,11 +232,21 @@ TEST_F(CliRun, AFilterThatSelectsNothingIsExitFourAndRecordsNothing) {
 
 TEST_F(CliRun, ResumeRefusesAChangedMatrixOrNarrowerSelection) {
   auto db = m_dir.path() / "r.db";
-  ASSERT_EQ(abimatrix({"run", m_matrix.string(), "--filter", "x86_64 scalars *", "--db", db.string()}).exit_code, 0);
+  ASSERT_EQ(abimatrix({"run", m_matrix.string(), "--filter", "i386 scalars *", "--db", db.string()}).exit_code, 0);
   test::write_file(m_matrix, m_body + "combine: product\n");
   auto changed = abimatrix({"run", "--resume", "--db", db.string()});
   EXPECT_EQ(changed.exit_code, 2);
   EXPECT_THAT(changed.output, HasSubstr("cannot resume run 1: " + m_matrix.string() + " is not the matrix it ran"));
+  test::write_file(m_matrix, m_body);
+  {
+    sqlite3* h = nullptr;
+    sqlite3_open(db.c_str(), &h);
+    sqlite3_exec(h, "UPDATE runs SET fixtures_hash = '0000000000000000'", nullptr, nullptr, nullptr);
+    sqlite3_close(h);
+  }
+  auto other_fixtures = abimatrix({"run", "--resume", "--db", db.string()});
+  EXPECT_EQ(other_fixtures.exit_code, 2);
+  EXPECT_THAT(other_fixtures.output, HasSubstr("cannot resume run 1: the fixtures under "));
   auto narrowed = abimatrix({"run", "--resume", "--filter", "x", "--db", db.string()});
   EXPECT_EQ(narrowed.exit_code, 2);
   EXPECT_THAT(narrowed.output, HasSubstr("--filter and --partition come from that run"));
@@ -296,7 +306,10 @@ TEST_F(CliRun, MergedShardsEqualTheUnshardedRun) {
   EXPECT_EQ(overlap.exit_code, 2);
   EXPECT_THAT(overlap.output, HasSubstr("has a result in both"));
   auto other = m_dir.path() / "other.db";
-  ASSERT_EQ(abimatrix({"run", m_matrix.string(), "--filter", "x86_64 *", "--db", other.string()}).exit_code, 0);
+  // Another filter (one that selects nothing, recorded anyway): another run, not a shard of this one.
+  ASSERT_EQ(abimatrix({"run", m_matrix.string(), "--filter", "x86_64 *", "--allow-empty", "--db", other.string()})
+                .exit_code,
+            0);
   auto foreign = abimatrix({"merge", shards[1], other.string(), "--into", (m_dir.path() / "foreign.db").string()});
   EXPECT_EQ(foreign.exit_code, 2);
   EXPECT_THAT(foreign.output, HasSubstr("not shards of one run (--allow-different-matrices merges them anyway)"));

@@ -3,10 +3,12 @@
 // abimatrix's.
 
 #include "store/queries.hpp"
+#include "store/statement.hpp"
 
 #include "test_support.hpp"
 #include "util/error.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <sqlite3.h>
 
@@ -138,6 +140,21 @@ TEST(StoreQueries, AFlagTheDatabaseNeverSawIsAnError) {
   } catch (const FatalError& e) {
     EXPECT_STREQ(e.what(), "no flag regprm in the database; its runs know patchable-function-entry, regparm");
   }
+}
+
+TEST(StoreQueries, ADiffNamesAChangedHarnessOrFixturesNextToTheTools) {
+  Recorded rec;
+  auto a = rec.record(Verdict::pass, {});
+  auto b = rec.record(Verdict::pass, {});
+  Queries q(rec.db);
+  EXPECT_EQ(q.diff(a, b, {}).tool_changes, std::vector<std::string>{}); // runs from before schema 11 say nothing
+  exec_sql(rec.db.handle(), "UPDATE runs SET harness_version = 'v1', fixtures_hash = 'aaaa'");
+  exec_sql(rec.db.handle(), fmt::format("UPDATE runs SET fixtures_hash = 'bbbb' WHERE id = {}", b).c_str());
+  EXPECT_EQ(q.diff(a, b, {}).tool_changes, (std::vector<std::string>{"- fixtures (hash): aaaa", "+ fixtures (hash): bbbb"}));
+  auto rows = q.runs(10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].harness_version, "v1");
+  EXPECT_EQ(rows[0].fixtures_hash, "bbbb");
 }
 
 TEST(StoreQueries, VerdictGroupsAndUnknownNamesInAFilter) {
