@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <unistd.h>
+#include <thread>
 #include <utility>
 
 namespace amx {
@@ -130,7 +131,16 @@ void Database::open(Access access) {
     migrate_schema(m_db); // refuses a newer schema; changes nothing otherwise
     return;
   }
-  exec("PRAGMA journal_mode=WAL");
+  // Switching a new file to WAL needs an exclusive lock that SQLite does not
+  // wait for while another connection is switching it too: we wait instead.
+  for (int attempt = 0;; attempt++) {
+    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK)
+      break;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 500)
+      throw FatalError(fmt::format("sqlite: {}", sqlite3_errmsg(m_db)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
   migrate_schema(m_db);
