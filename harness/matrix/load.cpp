@@ -1,7 +1,7 @@
 #include "matrix/load.hpp"
 
 #include "matrix/catalogue.hpp"
-#include "matrix/expand.hpp"
+#include "matrix/whole.hpp"
 #include "matrix/fixture_file.hpp"
 #include "matrix/yaml_reader.hpp"
 #include "model/target.hpp"
@@ -107,9 +107,7 @@ public:
     // What follows looks at the matrix as a whole: only once its parts are sound.
     if (!m_diags.empty())
       return;
-    check_flags_vary();
-    if (check_size(root))
-      check_expectations_match();
+    check_as_a_whole(m_m, m_r, m_flag_nodes, root);
   }
 
 private:
@@ -441,69 +439,6 @@ private:
       if (auto v = bounded_number(root["output-cap"], "'output-cap' (bytes)", root, 0, 1024, 1 << 30,
                                   "1024 to 1073741824 (1 KiB to 1 GiB)"))
         m_m.output_cap = static_cast<std::size_t>(*v);
-  }
-
-  // A flag varies in a cell only on a target it applies to, in a fixture
-  // that observes it there: a flag with no such pair would add no cell.
-  void check_flags_vary() {
-    for (const auto& used : m_m.flags) {
-      const Flag& f = m_m.catalogue.at(used.name);
-      std::vector<std::string> targets, observers;
-      for (const auto& t : m_m.targets)
-        if (f.applies_to(t.name))
-          targets.push_back(t.name);
-      bool varies = false;
-      for (const auto& fx : m_m.fixtures) {
-        if (std::find(fx.flags.begin(), fx.flags.end(), used.name) == fx.flags.end())
-          continue;
-        observers.push_back(fx.name);
-        varies = varies || std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
-                   return fx.targets.empty() || std::find(fx.targets.begin(), fx.targets.end(), t) != fx.targets.end();
-                 });
-      }
-      if (varies)
-        continue;
-      std::string why =
-          targets.empty()      ? fmt::format("it applies to {}, none of the matrix's targets", join(f.targets, ", "))
-          : observers.empty() ? "no fixture of the matrix observes it (a fixture lists the flags it observes)"
-                              : fmt::format("the fixtures that observe it ({}) run on none of {}", join(observers, ", "),
-                                            join(targets, ", "));
-      m_r.error(m_flag_nodes.at(used.name), fmt::format("flag '{}' varies in no cell: {}", used.name, why));
-    }
-  }
-
-  // Refused before expansion: the estimate is an upper bound, cheap to get.
-  bool check_size(const YAML::Node& root) {
-    const double estimate = estimated_cells(m_m);
-    if (estimate <= static_cast<double>(m_m.max_cells))
-      return true;
-    m_r.error(root["flags"].IsDefined() ? root["flags"] : root,
-              fmt::format("the matrix would expand to up to {:.0f} cells, more than max-cells ({}): narrow its "
-                          "flags, fixtures or pairings, or raise max-cells",
-                          estimate, m_m.max_cells),
-              root);
-    return false;
-  }
-
-  // An expectation must expect something of some cell: each of its keys
-  // matching something (load_rule) is not enough when together they match
-  // no cell, or the pairing it names never produces them.
-  void check_expectations_match() {
-    std::vector<bool> matched(m_m.expectations.size(), false);
-    std::size_t left = matched.size();
-    visit_cells(m_m, [&](const Cell& cell) {
-      for (std::size_t i = 0; i < matched.size(); i++)
-        if (!matched[i] && rule_matches(m_m.expectations[i].match, cell)) {
-          matched[i] = true;
-          left--;
-        }
-      return left > 0;
-    });
-    for (std::size_t i = 0; i < matched.size(); i++)
-      if (!matched[i])
-        m_r.error(m_m.expectations[i].match.at,
-                  "this expectation matches no cell of the matrix: its keys match cells one by one, but no cell "
-                  "has them all (see `abimatrix plan`)");
   }
 
   Matrix& m_m;
