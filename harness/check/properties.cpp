@@ -1,6 +1,5 @@
 #include "check/properties.hpp"
 
-#include "compile/step.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -65,8 +64,8 @@ bool is_call(const Target& t, const Instruction& i) {
 } // namespace
 
 LlvmElfReader::LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout,
-                             std::vector<StepRecord>& steps)
-    : m_readelf(readelf), m_objdump(objdump), m_timeout(timeout), m_steps(steps) {}
+                             Builder& builder, std::vector<StepRecord>& steps)
+    : m_readelf(readelf), m_objdump(objdump), m_timeout(timeout), m_builder(builder), m_steps(steps) {}
 
 std::string LlvmElfReader::inspect(const Tool& tool, std::vector<std::string> args) {
   ProcessSpec spec;
@@ -74,14 +73,15 @@ std::string LlvmElfReader::inspect(const Tool& tool, std::vector<std::string> ar
   spec.args = std::move(args);
   spec.timeout = m_timeout;
   spec.output_cap = 64u << 20; // a disassembly is large, and it is ours
-  auto rec = run_step(Stage::check, tool.name, spec);
-  if (!rec.result.ok())
+  auto ref = m_builder.inspect(Stage::check, tool.name, tool, spec);
+  const auto& result = ref.built->record.result;
+  if (!result.ok())
     throw FatalError(fmt::format("{} failed on {}: {}", tool.name, spec.args.back(),
-                                 rec.result.started ? first_error_line(rec.result.output) : rec.result.spawn_error));
-  std::string out = std::move(rec.result.output);
-  rec.result.output = fmt::format("({} bytes of output read by the check stage)", out.size());
+                                 result.started ? first_error_line(result.output) : result.spawn_error));
+  StepRecord rec = ref.records().front();
+  rec.result.output = fmt::format("({} bytes of output read by the check stage)", result.output.size());
   m_steps.push_back(std::move(rec));
-  return out;
+  return result.output;
 }
 
 std::set<std::string> LlvmElfReader::global_functions(const std::filesystem::path& file) {

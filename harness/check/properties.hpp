@@ -6,6 +6,7 @@
 // CommandRunner).
 
 #include "check/elf_facts.hpp"
+#include "compile/builder.hpp"
 #include "model/result.hpp"
 
 #include <chrono>
@@ -39,10 +40,11 @@ public:
 };
 
 // The real reader: llvm-readelf and llvm-objdump, each run recorded as a
-// check step of the cell.
+// check step of the cell. The builder reads each file's facts once per run
+// and keeps them across runs, by the file's bytes.
 class LlvmElfReader : public ElfReader {
 public:
-  LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout,
+  LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout, Builder& builder,
                 std::vector<StepRecord>& steps);
 
   std::set<std::string> global_functions(const std::filesystem::path& file) override;
@@ -59,6 +61,7 @@ private:
   const Tool& m_readelf;
   const Tool& m_objdump;
   std::chrono::milliseconds m_timeout;
+  Builder& m_builder;
   std::vector<StepRecord>& m_steps;
 };
 

@@ -198,7 +198,11 @@ int CellCommands::minimize() {
   auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
                                                                  ("minimize-" + rec.key)
                                                            : std::filesystem::path(m_work_dir));
-  driver.prepare(db, work, 1);
+  // The cell's steps as earlier runs left them: each try changes only the
+  // Rust side, so the C side's are reused.
+  auto steps = step_cache(m, work, CacheUse::all);
+  ProbeFolder probes(default_cache_dir() / "probes");
+  driver.prepare(probes, steps, work, 1);
 
   const std::string wanted = failure_signature(*rec.stage, rec.reason, rc.shown.checks);
   fmt::print("cell {} ({}), run {}: fail at {}: {}\n", rec.key, rec.name, rec.run, to_string(*rec.stage),

@@ -345,8 +345,10 @@ int QueryCommands::show(Queries& q) {
                          : st.signal  ? fmt::format("signal {}", *st.signal)
                          : st.exit_code ? fmt::format("exit {}", *st.exit_code)
                                         : "did not start";
-    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}\n$ {}\n", to_string(st.stage), st.step, status, st.duration_ms,
-               st.shared ? ", built once for several cells" : "", st.output_capped ? ", output capped" : "", st.command);
+    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}{}\n$ {}\n", to_string(st.stage), st.step, status, st.duration_ms,
+               st.shared ? ", done once for several cells" : "",
+               st.reused ? fmt::format(", reused from the step cache ({})", st.cache_key) : "",
+               st.output_capped ? ", output capped" : "", st.command);
     // As text, never as terminal input: NULs and escape sequences shown.
     if (!st.output.empty())
       fmt::print("{}{}", escape_controls(st.output), st.output.back() == '\n' ? "" : "\n");

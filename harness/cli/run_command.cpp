@@ -50,6 +50,13 @@ RunCommand::RunCommand(CLI::App& app) {
   m_cmd->add_option("--work-dir", m_work_dir, "where objects and programs go (default: next to the database)");
   m_cmd->add_flag("--keep-work", m_keep_work, "keep objects and programs after the run");
   m_cmd->add_flag("--allow-empty", m_allow_empty, "record the run even when --filter selects no cell (else exit 4)");
+  auto no_cache = m_cmd->add_flag("--no-cache", m_no_cache,
+                                  "do every step again, reusing nothing an earlier run kept (in $ABIMATRIX_CACHE)");
+  m_cmd->add_flag("--rerun", m_rerun, "run the programs again (for a suspected flaky result); reuse built objects")
+      ->excludes(no_cache);
+  m_cmd->add_option("--cache-size", m_cache_size,
+                    "bound of the step cache: the least recently used steps go when it is larger (K, M, G)")
+      ->capture_default_str();
 }
 
 std::optional<int> RunCommand::dispatch() {
@@ -60,6 +67,10 @@ std::optional<int> RunCommand::dispatch() {
 
 int RunCommand::execute() {
   InterruptWatcher watcher; // before any other thread exists
+  auto bound = StepCache::parse_size(m_cache_size);
+  if (!bound)
+    throw FatalError(fmt::format("--cache-size '{}': expected a size such as 4G, 500M or 100000 (bytes)",
+                                 m_cache_size));
   const bool resume = m_resume->count() > 0;
   // `run --resume m.yaml` means the latest run of m.yaml: CLI11 hands the
   // path to --resume, whose value is otherwise a run id.
@@ -101,6 +112,8 @@ int RunCommand::execute() {
   request.work_root = std::filesystem::path(m_db).parent_path() / "work";
   request.keep_work = m_keep_work;
   request.allow_empty = m_allow_empty;
+  request.cache_use = m_no_cache ? CacheUse::none : m_rerun ? CacheUse::rerun_programs : CacheUse::all;
+  request.cache_max_bytes = *bound;
   request.host = host_description();
 
   Console console(stdout, ::isatty(STDOUT_FILENO), m.path.string(), m_db);

@@ -30,7 +30,8 @@ private:
   CLI::Option* m_resume;
   std::string m_matrix, m_db = kDefaultDatabase, m_work_dir, m_filter, m_partition, m_resume_arg;
   unsigned m_jobs = 0;
-  bool m_keep_work = false, m_allow_empty = false;
+  bool m_keep_work = false, m_allow_empty = false, m_no_cache = false, m_rerun = false;
+  std::string m_cache_size = "4G";
 };
 
 // The commands that read the results database: runs, query, diff,

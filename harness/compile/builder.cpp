@@ -29,6 +29,17 @@ std::string crate_name(const std::string& fixture) {
 
 } // namespace
 
+std::vector<StepRecord> BuiltRef::records() const {
+  std::vector<StepRecord> out = {built->record};
+  if (built->companion)
+    out.push_back(*built->companion);
+  for (auto& r : out)
+    r.shared = shared;
+  if (!argv.empty())
+    out.front().argv = argv;
+  return out;
+}
+
 std::filesystem::path default_cache_dir() {
   if (const char* dir = std::getenv("ABIMATRIX_CACHE"); dir && *dir)
     return dir;
@@ -38,9 +49,10 @@ std::filesystem::path default_cache_dir() {
   return std::filesystem::path(home && *home ? home : "/tmp") / ".cache" / "abimatrix";
 }
 
-Builder::Builder(const Matrix& m, std::filesystem::path work_dir, std::filesystem::path cache_dir)
-    : m_matrix(m), m_work(std::move(work_dir)),
-      m_cache_dir(cache_dir.empty() ? default_cache_dir() : std::move(cache_dir)) {}
+Builder::Builder(const Matrix& m, std::filesystem::path work_dir, StepCache* steps, std::filesystem::path cache_dir)
+    : m_no_cache({}, CacheUse::none, 0, {{"$W", work_dir}, {"$F", m.fixtures_dir}}), m_matrix(m),
+      m_work(std::move(work_dir)), m_cache_dir(cache_dir.empty() ? default_cache_dir() : std::move(cache_dir)),
+      m_steps(steps ? *steps : m_no_cache) {}
 
 BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags) {
   auto runtime_dir = m_matrix.fixtures_dir / "runtime";
@@ -51,7 +63,7 @@ BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const s
   s.args.push_back("-c");
   s.args.push_back((part == CPart::runtime ? runtime_dir / "runtime.c" : fixture_source(cell, true)).string());
   s.output_name = part == CPart::runtime ? "runtime.o" : cell.fixture->name + ".o";
-  return once(cc.path, std::move(s));
+  return once(cc, std::move(s));
 }
 
 std::optional<BuiltRef> Builder::thunks(const Cell& cell, const Tool& cc) {
@@ -62,7 +74,7 @@ std::optional<BuiltRef> Builder::thunks(const Cell& cell, const Tool& cc) {
              m_matrix.timeouts.compile};
   s.args.push_back("-c");
   s.args.push_back(source.string());
-  return once(cc.path, std::move(s));
+  return once(cc, std::move(s));
 }
 
 BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags, Stage stage) {
@@ -70,7 +82,7 @@ BuiltRef Builder::minicore(const Cell& cell, const Tool& rustc, const std::vecto
              "libminicore.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back(
       (m_matrix.fixtures_dir / "minicore" / (m_matrix.core_source.empty() ? "minicore.rs" : "real_core.rs")).string());
-  return once(rustc.path, std::move(s));
+  return once(rustc, std::move(s));
 }
 
 const std::string& Builder::core_source_hash() {
@@ -117,8 +129,10 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
   // The run's folder (where a target specification is) is no part of the key.
   auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" +
                       replace_all(render_command(args), m_work.string(), "$W") + "\n" + core_source_hash());
+  // Without the cache (--no-cache) it is built for this run alone.
+  const auto base = m_steps.used() ? m_cache_dir : m_work;
   return once_by("core:" + key, [&] {
-    auto dir = m_cache_dir / "core" / key;
+    auto dir = base / "core" / key;
     // The commands as if built in place, whether built now or reused.
     auto in_place = [&](StepRecord& r, const std::filesystem::path& from) {
       for (auto& a : r.argv)
@@ -146,7 +160,7 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
       return b;
     }
     // Built aside and renamed into place, so another run never sees half of it.
-    auto tmp = m_cache_dir / "core" / fmt::format("{}.tmp-{}", key, ::getpid());
+    auto tmp = base / "core" / fmt::format("{}.tmp-{}", key, ::getpid());
     std::filesystem::remove_all(tmp);
     Built b = build_core(cell, rustc, flags, args, tmp);
     in_place(b.record, tmp);
@@ -171,7 +185,7 @@ BuiltRef Builder::rust_lib(const Cell& cell, const Tool& rustc, const std::vecto
              "lib" + name + ".a", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back("--extern=minicore=" + minicore.string());
   s.args.push_back(fixture_source(cell, false).string());
-  return once(rustc.path, std::move(s));
+  return once(rustc, std::move(s));
 }
 
 BuiltRef Builder::mix_crate(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
@@ -180,7 +194,7 @@ BuiltRef Builder::mix_crate(const Cell& cell, const Tool& rustc, const std::vect
              "libamx_mix.rlib", {"RUSTC_BOOTSTRAP=1"}, m_matrix.timeouts.compile};
   s.args.push_back("--extern=minicore=" + minicore.string());
   s.args.push_back((m_matrix.fixtures_dir / "minicore" / "mix.rs").string());
-  return once(rustc.path, std::move(s));
+  return once(rustc, std::move(s));
 }
 
 std::filesystem::path Builder::fixture_source(const Cell& cell, bool c_side) {
@@ -201,7 +215,7 @@ void Builder::write_once(const SourceFile& f, const char* what) {
   }
 }
 
-Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
+BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
   StepSpec s{Stage::link, "link", cc.name, {}, "program", {}, m_matrix.timeouts.link};
   if (cell.c_compiler->family == Family::clang) {
     s.args.push_back("--target=" + cell.target->clang_triple);
@@ -211,16 +225,71 @@ Built Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::fil
   s.args.push_back("-nostdlib");
   for (const auto& in : inputs)
     s.args.push_back(in.string());
-  return execute(cc.path, s, m_work / "cells" / cell.key);
+  return once(cc, std::move(s));
 }
 
-BuiltRef Builder::once(const std::filesystem::path& exe, StepSpec spec) {
-  // The command line (with the tool's path) says everything that goes into
-  // the object, so it is the object's address.
-  std::vector<std::string> argv = {exe.string()};
-  argv.insert(argv.end(), spec.args.begin(), spec.args.end());
-  auto key = hash_hex(render_command(argv));
-  return once_by(key, [&] { return execute(exe, spec, m_work / "obj" / key); });
+BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,
+                          const std::vector<std::string>& unkeyed) {
+  auto key = m_steps.key(tool, spec.args, spec.extra_env);
+  const bool keep = stage == Stage::run ? m_steps.used_for_programs() : m_steps.used();
+  auto ref = once_by(key, [&] {
+    Built b;
+    std::optional<CachedStep> hit;
+    if (keep)
+      hit = m_steps.find(key, {});
+    if (hit && hit->argv.size() >= unkeyed.size()) {
+      spec.args.insert(spec.args.end(), hit->argv.end() - static_cast<std::ptrdiff_t>(unkeyed.size()), hit->argv.end());
+      b.record = reused_step(stage, step, spec, std::move(hit->result), key);
+    } else {
+      spec.args.insert(spec.args.end(), unkeyed.begin(), unkeyed.end());
+      b.record = run_step(stage, step, spec);
+      if (keep)
+        m_steps.store(key, {b.record.argv, b.record.result}, {}, {});
+    }
+    b.record.cache_key = key;
+    b.outcome.passed = b.record.result.ok();
+    return b;
+  });
+  // This cell's own arguments, with the unkeyed ones the step ran with.
+  const auto& ran = ref.built->record.argv;
+  ref.argv = {spec.exe.string()};
+  ref.argv.insert(ref.argv.end(), spec.args.begin(), spec.args.end());
+  ref.argv.insert(ref.argv.end(), ran.end() - static_cast<std::ptrdiff_t>(std::min(unkeyed.size(), ran.size())),
+                  ran.end());
+  return ref;
+}
+
+BuiltRef Builder::once(const Tool& tool, StepSpec spec) {
+  // Everything that goes into the output is its address: the tool, the
+  // command line and the bytes of what it reads.
+  auto keyed = spec.args;
+  keyed.insert(keyed.end(), {"-o", spec.output_name});
+  auto key = m_steps.key(tool, keyed, spec.env);
+  const auto dir = m_work / "obj" / key;
+  auto ref = once_by(key, [&] {
+    if (m_steps.used())
+      if (auto hit = m_steps.find(key, dir)) {
+        auto ps = process(tool.path, spec, dir);
+        Built b;
+        b.output = dir / spec.output_name;
+        b.record = reused_step(spec.stage, spec.step, ps, std::move(hit->result), key);
+        b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
+        return b;
+      }
+    Built b = execute(tool.path, spec, dir);
+    b.record.cache_key = key;
+    if (m_steps.used()) {
+      std::vector<std::string> files;
+      if (std::filesystem::exists(b.output))
+        files.push_back(spec.output_name);
+      m_steps.store(key, {b.record.argv, b.record.result}, dir, files);
+    }
+    return b;
+  });
+  auto ps = process(tool.path, spec, dir);
+  ref.argv = {ps.exe.string()};
+  ref.argv.insert(ref.argv.end(), ps.args.begin(), ps.args.end());
+  return ref;
 }
 
 BuiltRef Builder::once_by(const std::string& key, const std::function<Built()>& build) {
@@ -235,30 +304,36 @@ BuiltRef Builder::once_by(const std::string& key, const std::function<Built()>& 
       m_cache.emplace(key, promise.get_future().share());
   }
   if (earlier.valid())
-    return {earlier.get(), true}; // waits, outside the lock, if it is still being built
+    return {earlier.get(), true, {}}; // waits, outside the lock, if it is still being built
   try {
     auto built = std::make_shared<const Built>(build());
     promise.set_value(built);
-    return {built, false};
+    return {built, false, {}};
   } catch (...) {
     promise.set_exception(std::current_exception()); // cells waiting for it must not hang
     throw;
   }
 }
 
-Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  Built b;
-  b.output = dir / spec.output_name;
+ProcessSpec Builder::process(const std::filesystem::path& exe, const StepSpec& spec,
+                             const std::filesystem::path& dir) const {
   ProcessSpec ps;
   ps.exe = exe;
   ps.args = spec.args;
   ps.args.push_back("-o");
-  ps.args.push_back(b.output.string());
+  ps.args.push_back((dir / spec.output_name).string());
   ps.extra_env = spec.env;
   ps.cwd = dir;
   ps.timeout = spec.timeout;
   ps.output_cap = m_matrix.output_cap;
+  return ps;
+}
+
+Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  Built b;
+  b.output = dir / spec.output_name;
+  auto ps = process(exe, spec, dir);
   b.record = run_step(spec.stage, spec.step, ps);
   b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
   return b;

@@ -3,6 +3,7 @@
 // built once per run, whichever cell asks first, and shared by the others:
 // compiler processes are most of a run's cost.
 
+#include "compile/step_cache.hpp"
 #include "model/result.hpp"
 
 #include <filesystem>
@@ -28,6 +29,11 @@ struct Built {
 struct BuiltRef {
   std::shared_ptr<const Built> built;
   bool shared = false;
+  // The command as this cell asked for it: a step shared for the same bytes
+  // may have been asked for with other paths. Empty: the built record's.
+  std::vector<std::string> argv;
+  // The step (and its companion) as this cell records it.
+  std::vector<StepRecord> records() const;
 };
 
 // Where builds that outlive a run are kept (the real core): $ABIMATRIX_CACHE,
@@ -37,7 +43,11 @@ std::filesystem::path default_cache_dir();
 class Builder {
 public:
   // cache_dir holds what is reused across runs; empty: default_cache_dir().
-  Builder(const Matrix& m, std::filesystem::path work_dir, std::filesystem::path cache_dir = {});
+  // Steps are kept in `steps` when given; without it nothing is kept, but a
+  // step is still built once per run for the cells whose inputs are the
+  // same bytes.
+  Builder(const Matrix& m, std::filesystem::path work_dir, StepCache* steps = nullptr,
+          std::filesystem::path cache_dir = {});
 
   // The folders the commands name.
   Layout layout() const { return {m_matrix.fixtures_dir, m_work, m_cache_dir}; }
@@ -67,8 +77,15 @@ public:
   // The target's runtime/arch/<target>-thunks.S, built without the cell's
   // flags, when the target has one (x86_64: the kernel's thunks).
   std::optional<BuiltRef> thunks(const Cell& cell, const Tool& cc);
-  // Not shared: each cell links its own program.
-  Built link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
+  // Shared by the cells whose objects are the same bytes.
+  BuiltRef link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
+  // A step that writes no file (a program's run under QEMU, an ELF read),
+  // done once for the cells that ask the same of the same bytes, and kept
+  // across runs (a program's run unless the cache is for builds only).
+  // `unkeyed` are arguments that differ each time (a run's token): appended
+  // to spec's, left out of the key; a reused step brings its own.
+  BuiltRef inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,
+                   const std::vector<std::string>& unkeyed = {});
 
   // A fixture's C or Rust source for the cell's target: the hand-written
   // file, or the generated one, written once into the work folder under
@@ -87,17 +104,22 @@ private:
     std::vector<std::string> env;
     std::chrono::milliseconds timeout;
   };
-  BuiltRef once(const std::filesystem::path& exe, StepSpec spec);
+  // A step that writes spec.output_name, once per run and kept across runs.
+  BuiltRef once(const Tool& tool, StepSpec spec);
   // Builds once per key in this run, waiting for a build under way.
   BuiltRef once_by(const std::string& key, const std::function<Built()>& build);
   // core_args: rust_args() for the core crate, without its source.
   Built build_core(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags,
                    std::vector<std::string> core_args, const std::filesystem::path& into);
   const std::string& core_source_hash();
+  ProcessSpec process(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) const;
   Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
+
+  StepCache m_no_cache; // when no StepCache is given: nothing kept
 
   const Matrix& m_matrix;
   std::filesystem::path m_work, m_cache_dir;
+  StepCache& m_steps;
   std::once_flag m_source_hashed;
   std::string m_source_hash;
   std::mutex m_mutex;

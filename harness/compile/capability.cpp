@@ -1,15 +1,19 @@
 #include "compile/capability.hpp"
 
 #include "compile/commands.hpp"
+#include "util/content_hash.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
 #include "util/thread_pool.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <mutex>
 #include <set>
+#include <unistd.h>
 
 namespace amx {
 
@@ -38,7 +42,7 @@ std::string Capabilities::key(const Tool& tool, const Target& t, const std::vect
 
 Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCache& cache,
                                  const std::filesystem::path& work, std::chrono::milliseconds timeout,
-                                 unsigned jobs) {
+                                 unsigned jobs, const Progress& progress) {
   Capabilities caps;
   caps.m_work = work.string();
   std::vector<const ProbeQuestion*> questions;
@@ -69,6 +73,8 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
 
   // Unset for a probe that did not run to its end.
   std::vector<std::optional<ProbeAnswer>> answers(questions.size());
+  std::mutex told;
+  std::size_t done = 0;
   parallel_for(questions.size(), jobs, [&](std::size_t i) {
       const ProbeQuestion& q = *questions[i];
       ProcessSpec spec;
@@ -100,6 +106,10 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
       if (said.empty())
         said = fmt::format("exit {} without a message", r.exit_code);
       answers[i] = ProbeAnswer{q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said};
+      if (progress) {
+        std::lock_guard lock(told);
+        progress(++done, questions.size());
+      }
   });
 
   std::map<const Tool*, std::vector<ProbeAnswer>> by_tool;
@@ -113,6 +123,50 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
   for (const auto& [tool, list] : by_tool)
     cache.store_probes(tool->path.string(), tool->version, list);
   return caps;
+}
+
+std::filesystem::path ProbeFolder::file(const std::string& tool_path, const std::string& tool_version) const {
+  return m_dir / (content_hash(tool_path + "\n" + tool_version) + ".json");
+}
+
+std::vector<ProbeAnswer> ProbeFolder::probes(const std::string& tool_path, const std::string& tool_version) {
+  std::ifstream in(file(tool_path, tool_version));
+  std::vector<ProbeAnswer> out;
+  if (!in)
+    return out;
+  try {
+    const auto kept = nlohmann::json::parse(in);
+    for (const auto& a : kept.at("answers"))
+      out.push_back({a.at("target").get<std::string>(), a.at("args").get<std::string>(),
+                     a.at("accepted").get<bool>(), a.at("message").get<std::string>()});
+  } catch (const std::exception&) {
+    return {};
+  }
+  return out;
+}
+
+void ProbeFolder::store_probes(const std::string& tool_path, const std::string& tool_version,
+                               const std::vector<ProbeAnswer>& answers) {
+  std::map<std::pair<std::string, std::string>, ProbeAnswer> all;
+  for (auto& a : probes(tool_path, tool_version))
+    all[{a.target, a.args}] = a;
+  for (const auto& a : answers)
+    all[{a.target, a.args}] = a;
+  nlohmann::json j = {{"tool", tool_path}, {"version", tool_version}, {"answers", nlohmann::json::array()}};
+  for (const auto& [k, a] : all)
+    j["answers"].push_back({{"target", a.target}, {"args", a.args}, {"accepted", a.accepted}, {"message", a.message}});
+  std::error_code ec;
+  std::filesystem::create_directories(m_dir, ec);
+  auto to = file(tool_path, tool_version);
+  auto tmp = to;
+  tmp += fmt::format(".tmp-{}", ::getpid());
+  std::ofstream out(tmp);
+  out << j.dump(1) << "\n";
+  out.close();
+  // A cache we cannot write costs only the asking again.
+  if (out)
+    std::filesystem::rename(tmp, to, ec);
+  std::filesystem::remove(tmp, ec);
 }
 
 std::optional<std::string> Capabilities::refusal(const Tool& tool, const Target& t,

@@ -1,7 +1,7 @@
 #pragma once
 // Which command lines each compiler accepts for each target: each side of
 // each cell as it will be built, asked once per compiler binary and version
-// (the answers are kept by a ProbeCache, the results database in a run),
+// (the answers are kept by a ProbeCache, a folder of the cache in a run),
 // before the cells run, so a combination a compiler cannot build makes its
 // cells skip in the compiler's own words instead of failing.
 
@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,23 @@ public:
   virtual std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) = 0;
   virtual void store_probes(const std::string& tool_path, const std::string& tool_version,
                             const std::vector<ProbeAnswer>& answers) = 0;
+};
+
+// Probe answers in a folder shared by every database and shard
+// ($ABIMATRIX_CACHE/probes): a JSON file per tool path and version, replaced
+// whole (written aside, renamed), so a reader never sees half of one. Two
+// runs storing at once may lose one's new answers: they are asked again.
+class ProbeFolder : public ProbeCache {
+public:
+  explicit ProbeFolder(std::filesystem::path dir) : m_dir(std::move(dir)) {}
+  // An unreadable file knows nothing (and is replaced by the next store).
+  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) override;
+  void store_probes(const std::string& tool_path, const std::string& tool_version,
+                    const std::vector<ProbeAnswer>& answers) override;
+
+private:
+  std::filesystem::path file(const std::string& tool_path, const std::string& tool_version) const;
+  std::filesystem::path m_dir;
 };
 
 // One command line a compiler is asked to accept: a side of a cell, the
@@ -41,8 +59,11 @@ public:
   // together as a cell passes them, unless the cache knows the answer.
   // `work` is where the cells' files are (a Rust target specification): it
   // is named "$W" in the cache, so the answers outlive the run's folder.
+  // `progress` hears (answered, asked) after each answer, one at a time.
+  using Progress = std::function<void(std::size_t, std::size_t)>;
   static Capabilities probe(const std::vector<ProbeQuestion>& questions, ProbeCache& cache,
-                            const std::filesystem::path& work, std::chrono::milliseconds timeout, unsigned jobs);
+                            const std::filesystem::path& work, std::chrono::milliseconds timeout, unsigned jobs,
+                            const Progress& progress = {});
 
   // Why `tool` refuses these arguments for target t; nullopt if it accepts
   // them (or they were never probed: nothing to say).

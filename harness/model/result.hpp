@@ -20,6 +20,8 @@ struct StepRecord {
   std::filesystem::path cwd; // where it ran; empty: the harness's own folder
   ProcessResult result;
   bool shared = false; // built for an earlier cell of this run and reused
+  bool reused = false; // taken from the step cache: an earlier run did it
+  std::string cache_key; // its address in the step cache; "" if it has none
 };
 
 // What a check looked at: a value passed across the boundary, a property

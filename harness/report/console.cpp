@@ -33,9 +33,17 @@ void Console::started(const RunStart& s) {
   std::fflush(m_out);
 }
 
+void Console::probing(std::size_t answered, std::size_t asked) {
+  if (!m_terminal)
+    return;
+  clear_progress();
+  fmt::print(m_out, "  asking the compilers which flags they accept: {}/{}", answered, asked);
+  std::fflush(m_out);
+}
+
 void Console::probed(std::size_t command_lines) {
-  fmt::print(m_out, "  asked the compilers about {} command lines (answers kept in {} for the next run)\n",
-             command_lines, m_destination);
+  clear_progress();
+  fmt::print(m_out, "  asked the compilers about {} command lines (answers kept for the next run)\n", command_lines);
   std::fflush(m_out);
 }
 

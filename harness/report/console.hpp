@@ -17,6 +17,7 @@ public:
   Console(std::FILE* out, bool terminal, std::string matrix = "", std::string destination = "");
 
   void started(const RunStart& s) override;
+  void probing(std::size_t answered, std::size_t asked) override;
   void probed(std::size_t command_lines) override;
   void finished(const CellResult& r) override;
   // Counts by verdict per target, and the closing line.

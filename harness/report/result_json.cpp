@@ -88,6 +88,8 @@ json to_json(const ShownResult& s) {
                           {"timed_out", st.timed_out},
                           {"output_capped", st.output_capped},
                           {"shared", st.shared},
+                          {"reused", st.reused},
+                          {"cache_key", st.cache_key},
                           {"duration_ms", st.duration_ms},
                           {"output", st.output}});
   return j;

@@ -16,13 +16,19 @@
 
 namespace amx {
 
+StepCache step_cache(const Matrix& m, const std::filesystem::path& work, CacheUse use, std::uintmax_t max_bytes) {
+  const auto dir = default_cache_dir();
+  return StepCache(dir / "steps", use, max_bytes,
+                   {{"$W", work}, {"$F", std::filesystem::absolute(m.fixtures_dir)}, {"$C", dir}});
+}
+
 RunDriver::RunDriver(const Matrix& m) : m_matrix(m), m_tc(Toolchain::probe(m)) {}
 
-void RunDriver::prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs) {
+void RunDriver::prepare(ProbeCache& cache, StepCache& steps, const std::filesystem::path& work, unsigned jobs) {
   m_cache = &cache;
   m_work = work;
   m_jobs = jobs;
-  m_builder = std::make_unique<Builder>(m_matrix, work);
+  m_builder = std::make_unique<Builder>(m_matrix, work, &steps);
   m_runner = std::make_unique<Runner>(m_matrix, *m_builder, Inspectors{m_tc.readelf(), m_tc.objdump()});
 }
 
@@ -32,7 +38,7 @@ CellPlan RunDriver::plan_one(const Cell& cell) const {
   return p;
 }
 
-std::size_t RunDriver::probe(Planned& planned) {
+std::size_t RunDriver::probe(Planned& planned, const Capabilities::Progress& progress) {
   std::vector<ProbeQuestion> questions;
   for (const auto& [cell, p] : planned) {
     if (p.skip)
@@ -44,19 +50,19 @@ std::size_t RunDriver::probe(Planned& planned) {
     if (!p.rust_args.empty())
       questions.push_back({p.rustc, cell->target, nullptr, p.rust_args});
   }
-  auto caps = Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs);
+  auto caps = Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs, progress);
   for (auto& [cell, p] : planned)
     if (auto why = refusal(p, *cell->target, caps))
       p.skip = why;
   return caps.probed();
 }
 
-std::size_t RunDriver::plan(const std::vector<const Cell*>& cells) {
+std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress) {
   m_planned.clear();
   m_planned.reserve(cells.size());
   for (const Cell* c : cells)
     m_planned.emplace_back(c, plan_one(*c));
-  return probe(m_planned);
+  return probe(m_planned, progress);
 }
 
 CellResult RunDriver::run_cell(const Cell& cell) {
@@ -163,10 +169,14 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   auto work = std::filesystem::absolute(request.work_dir.empty()
                                             ? request.work_root / fmt::format("run-{}", start.run)
                                             : request.work_dir);
-  driver.prepare(recorder, work, info.jobs);
+  auto steps = step_cache(m, work, request.cache_use, request.cache_max_bytes);
+  // What compilers accept is kept with the steps, for every database; a
+  // run without the cache asks again.
+  ProbeFolder probes(request.cache_use == CacheUse::none ? work / "probe-answers" : default_cache_dir() / "probes");
+  driver.prepare(probes, steps, work, info.jobs);
   RunSummary summary{start.run, false, info.cells_planned, 0, 0};
   try {
-    if (auto probed = driver.plan(chosen))
+    if (auto probed = driver.plan(chosen, [&](std::size_t done, std::size_t asked) { observer.probing(done, asked); }))
       observer.probed(probed);
     summary.complete = driver.run_planned(info.jobs, [&](CellResult&& r) {
       observer.finished(r);
@@ -183,6 +193,8 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
     throw;
   }
   recorder.finish(start.run, summary.complete ? RunStatus::complete : RunStatus::interrupted);
+  if (steps.used())
+    steps.trim();
   if (!request.keep_work) {
     std::error_code ec;
     std::filesystem::remove_all(work, ec);

@@ -39,14 +39,17 @@ class RunObserver {
 public:
   virtual ~RunObserver() = default;
   virtual void started(const RunStart&) {}
+  // Each answer while the compilers are asked about command lines.
+  virtual void probing(std::size_t /*answered*/, std::size_t /*asked*/) {}
   virtual void probed(std::size_t /*command_lines*/) {}
   virtual void finished(const CellResult& r) = 0;
 };
 
 // Where a run's results are kept. Results go in as cells finish, so an
 // interrupted run keeps what it finished.
-class RunRecorder : public ProbeCache {
+class RunRecorder {
 public:
+  virtual ~RunRecorder() = default;
   virtual std::int64_t begin(const RunInfo& info) = 0;
   // The keys of the cells `run` has a result for, and marks it running.
   virtual std::set<std::string> reopen(std::int64_t run) = 0;
@@ -57,6 +60,10 @@ public:
   virtual std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) = 0;
 };
 
+// The step cache of a run of m in `work`: default_cache_dir()/steps.
+StepCache step_cache(const Matrix& m, const std::filesystem::path& work, CacheUse use,
+                     std::uintmax_t max_bytes = kDefaultCacheBytes);
+
 // One matrix's tools, spellings and builder, ready to run its cells.
 class RunDriver {
 public:
@@ -66,13 +73,14 @@ public:
 
   const Matrix& matrix() const { return m_matrix; }
   std::vector<Tool> tools() const { return m_tc.tools(); }
-  // Makes the builder; the cache keeps what compilers accept across runs.
-  void prepare(ProbeCache& cache, const std::filesystem::path& work, unsigned jobs);
+  // Makes the builder; the probe cache keeps what compilers accept across
+  // runs, `steps` (which must outlive the driver) the steps.
+  void prepare(ProbeCache& cache, StepCache& steps, const std::filesystem::path& work, unsigned jobs);
 
   // Plans the cells and asks each compiler about the command lines of their
   // sides that the cache does not know (in work/probe); a refused one skips
   // its cells. Returns how many command lines were asked.
-  std::size_t plan(const std::vector<const Cell*>& cells);
+  std::size_t plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress = {});
   // Plans (and probes) one cell and runs it.
   CellResult run_cell(const Cell& cell);
   // Runs the cells plan() planned on `jobs` threads; true unless interrupted.
@@ -82,7 +90,7 @@ private:
   using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
   CellPlan plan_one(const Cell& cell) const;
   // Writes the plans' specifications, probes their sides, skips the refused.
-  std::size_t probe(Planned& planned);
+  std::size_t probe(Planned& planned, const Capabilities::Progress& progress = {});
 
   const Matrix& m_matrix;
   Toolchain m_tc;
@@ -108,6 +116,9 @@ struct RunRequest {
   // Record a run even when the filter selects no cell (else EmptySelection).
   bool allow_empty = false;
   std::string host;
+  // What the step cache (default_cache_dir()/steps) is used for, and its bound.
+  CacheUse cache_use = CacheUse::all;
+  std::uintmax_t cache_max_bytes = kDefaultCacheBytes;
 };
 
 struct RunSummary {

@@ -1,7 +1,6 @@
 #include "run/runner.hpp"
 
 #include "check/properties.hpp"
-#include "compile/step.hpp"
 #include "model/judge.hpp"
 #include "util/interrupt.hpp"
 #include "util/text.hpp"
@@ -31,13 +30,10 @@ std::vector<std::string> mismatched_options(const std::string& output) {
 // it first, under the given stage (a shared object keeps the stage of the
 // cell that built it); true if it passed.
 bool record_step(std::vector<StepRecord>& steps, const BuiltRef& ref, std::optional<Stage> stage = std::nullopt) {
-  for (const auto* rec : {&ref.built->record, ref.built->companion ? &*ref.built->companion : nullptr}) {
-    if (!rec)
-      continue;
-    steps.push_back(*rec);
+  for (auto& rec : ref.records()) {
     if (stage)
-      steps.back().stage = *stage;
-    steps.back().shared = ref.shared;
+      rec.stage = *stage;
+    steps.push_back(std::move(rec));
   }
   return ref.built->outcome.passed;
 }
@@ -132,25 +128,27 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
     inputs.push_back(thunks->built->output);
   }
   auto linked = m_builder.link(cell, cc, inputs);
-  res.steps.push_back(linked.record);
-  if (!linked.outcome.passed)
-    return finish(linked.outcome);
+  if (failed(linked))
+    return finish(linked.built->outcome);
+  const auto& program = linked.built->output;
 
   ProcessSpec run;
   run.exe = p.qemu->path;
   run.args = cell.target->qemu_args;
-  run.args.push_back(linked.output.string());
+  run.args.push_back(program.string());
   // The program is told what it is built for, so its own checks know what
   // to expect (a thunk used, NOPs at an entry) without a build per setting.
   for (const auto& [flag, value] : p.intended)
     run.args.push_back(flag + "=" + value);
   run.args.push_back(fmt::format("case-timeout-ms={}", m_matrix.timeouts.test_case.count()));
-  run.args.push_back(run_token());
-  run.cwd = linked.output.parent_path();
+  run.cwd = program.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
-  res.steps.push_back(run_step(Stage::run, "run", run));
+  auto ran_step = m_builder.inspect(Stage::run, "run", *p.qemu, run, {run_token()});
+  record_step(res.steps, ran_step);
   const ProcessResult& ran_result = res.steps.back().result;
+  // The arguments it ran with: a reused run's token is its own.
+  run.args.assign(res.steps.back().argv.begin() + 1, res.steps.back().argv.end());
   res.checks = value_checks(ran_result.output, cell.fixture->cases_on(cell.target->name));
   const Outcome ran = judge_run(ran_result, run, res.checks);
   if (auto program = program_check(ran_result, run, res.checks))
@@ -158,9 +156,9 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   auto props = run_properties(ran_result.output);
   res.checks.insert(res.checks.end(), props.begin(), props.end());
   if (m_inspectors.readelf && m_inspectors.objdump) {
-    LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, res.steps);
+    LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, m_builder, res.steps);
     auto more = check_properties(cell, p.intended,
-                                 {runtime.built->output, c_obj.built->output, rust_lib.built->output, linked.output},
+                                 {runtime.built->output, c_obj.built->output, rust_lib.built->output, program},
                                  reader);
     res.checks.insert(res.checks.end(), more.begin(), more.end());
   }

@@ -204,7 +204,7 @@ StoredRun Database::stored_run(std::int64_t run) {
   StoredRun s;
   s.id = run;
   s.info = {q.text(0), q.text(1), q.text(2), q.text(3), static_cast<unsigned>(q.integer(4)),
-            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt, {}};
+            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt, {}, {}, {}};
   if (sqlite3_column_type(q.handle(), 7) != SQLITE_NULL)
     s.info.partition = Partition{static_cast<unsigned>(q.integer(7)), static_cast<unsigned>(q.integer(8))};
   s.status = q.text(9);
@@ -276,8 +276,9 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
                       "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
-                       "timed_out, output_capped, duration_ms, output_id, cwd) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)), ?)");
+                       "timed_out, output_capped, duration_ms, output_id, cwd, reused, cache_key) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)), "
+                       "?, ?, ?)");
   Statement source(m_db, "INSERT INTO sources (run_id, cell_key, path, output_id) "
                          "VALUES (?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?4)))");
   const auto finished = now_utc();
@@ -350,6 +351,8 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
           .bind(12, s.result.elapsed.count() * 1000.0)
           .bind(13, text)
           .bind(14, s.cwd.string())
+          .bind(15, static_cast<std::int64_t>(s.reused))
+          .bind(16, s.cache_key)
           .run();
     }
   }
@@ -448,25 +451,5 @@ void DatabaseRecorder::close() {
 
 void DatabaseRecorder::finish(std::int64_t run, RunStatus status) { db().finish_run(run, status); }
 
-std::vector<ProbeAnswer> Database::probes(const std::string& tool_path, const std::string& tool_version) {
-  Statement q(m_db, "SELECT target, args, accepted, message FROM probes WHERE tool_path = ? AND tool_version = ?");
-  q.bind(1, tool_path).bind(2, tool_version);
-  std::vector<ProbeAnswer> out;
-  while (q.next())
-    out.push_back({q.text(0), q.text(1), q.integer(2) != 0, q.text(3)});
-  return out;
-}
-
-void Database::store_probes(const std::string& tool_path, const std::string& tool_version,
-                            const std::vector<ProbeAnswer>& answers) {
-  Transaction tx(m_db);
-  Statement ins(m_db, "INSERT OR REPLACE INTO probes (tool_path, tool_version, target, args, accepted, message, "
-                      "probed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  auto at = now_utc();
-  for (const auto& a : answers)
-    ins.bind(1, tool_path).bind(2, tool_version).bind(3, a.target).bind(4, a.args)
-        .bind(5, static_cast<std::int64_t>(a.accepted)).bind(6, a.message).bind(7, at).run();
-  tx.commit();
-}
 
 } // namespace amx

@@ -33,12 +33,12 @@ std::vector<Tool> run_tools(sqlite3* db, std::int64_t run);
 // write: creates the file and its folder when missing.
 enum class Access { read, write };
 
-class Database : public ProbeCache {
+class Database {
 public:
   // Opens and migrates. Throws FatalError when the file is unusable, is not
   // an abimatrix database, or was written by a newer abimatrix.
   explicit Database(const std::filesystem::path& path, Access access = Access::write);
-  ~Database() override;
+  ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -56,11 +56,6 @@ public:
   // One BEGIN IMMEDIATE transaction for the whole batch.
   void record(std::int64_t run, const std::vector<CellResult>& batch);
   std::map<Verdict, std::size_t> verdict_counts(std::int64_t run);
-
-  // The capability cache, per compiler binary and version.
-  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) override;
-  void store_probes(const std::string& tool_path, const std::string& tool_version,
-                    const std::vector<ProbeAnswer>& answers) override;
 
   sqlite3* handle() { return m_db; }
 
@@ -111,13 +106,6 @@ public:
   void close() override;
   void finish(std::int64_t run, RunStatus status) override;
   std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) override { return db().verdict_counts(run); }
-  std::vector<ProbeAnswer> probes(const std::string& tool_path, const std::string& tool_version) override {
-    return db().probes(tool_path, tool_version);
-  }
-  void store_probes(const std::string& tool_path, const std::string& tool_version,
-                    const std::vector<ProbeAnswer>& answers) override {
-    db().store_probes(tool_path, tool_version, answers);
-  }
 
 private:
   Database& db();

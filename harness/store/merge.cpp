@@ -125,18 +125,15 @@ const char* const kCopy[] = {
     "INSERT OR IGNORE INTO main.outputs (hash, text) "
     "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.steps WHERE run_id = ?2)",
     "INSERT INTO main.steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, "
-    "output_capped, duration_ms, output_id, cwd) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, s.command, s.shared, "
-    "s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id FROM main.outputs m WHERE "
-    "m.hash = o.hash), s.cwd FROM src.steps s JOIN src.outputs o ON o.id = s.output_id WHERE s.run_id = ?2",
+    "output_capped, duration_ms, output_id, cwd, reused, cache_key) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, "
+    "s.command, s.shared, s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id FROM "
+    "main.outputs m WHERE m.hash = o.hash), s.cwd, s.reused, s.cache_key FROM src.steps s JOIN src.outputs o ON "
+    "o.id = s.output_id WHERE s.run_id = ?2",
     "INSERT OR IGNORE INTO main.outputs (hash, text) "
     "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.sources WHERE run_id = ?2)",
     "INSERT INTO main.sources (run_id, cell_key, path, output_id) SELECT ?1, s.cell_key, s.path, "
     "(SELECT id FROM main.outputs m WHERE m.hash = o.hash) FROM src.sources s JOIN src.outputs o ON "
     "o.id = s.output_id WHERE s.run_id = ?2",
-    // The capability cache comes along: the merged database knows what the
-    // shards' compilers accept.
-    "INSERT OR IGNORE INTO main.probes (tool_path, tool_version, target, args, accepted, message, probed_at) "
-    "SELECT tool_path, tool_version, target, args, accepted, message, probed_at FROM src.probes",
 };
 
 void copy_run(sqlite3* db, const Input& in, std::int64_t run) {

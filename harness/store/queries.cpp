@@ -497,14 +497,15 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   }
 
   Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "
-                        "s.output_capped, s.shared, s.duration_ms, s.cwd FROM steps s JOIN outputs o ON o.id = s.output_id "
+                        "s.output_capped, s.shared, s.duration_ms, s.cwd, s.reused, s.cache_key FROM steps s JOIN outputs o ON o.id = s.output_id "
                         "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.seq");
   steps.bind(1, run).bind(2, key);
   while (steps.next())
     s.steps.push_back({enum_column(steps, 0, parse_stage, "stage"), steps.text(1), steps.text(2), steps.text(3),
                        optional_int(steps, 4),
                        optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
-                       sqlite3_column_double(steps.handle(), 9), steps.text(10)});
+                       sqlite3_column_double(steps.handle(), 9), steps.text(10), steps.integer(11) != 0,
+                       steps.text(12)});
   Statement sources(m_db, "SELECT s.path, o.text FROM sources s JOIN outputs o ON o.id = s.output_id "
                           "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.path");
   sources.bind(1, run).bind(2, key);

@@ -96,6 +96,8 @@ struct StepRow {
   bool timed_out = false, output_capped = false, shared = false;
   double duration_ms = 0;
   std::filesystem::path cwd; // where it ran
+  bool reused = false;       // from the step cache: an earlier run did it
+  std::string cache_key;
 };
 
 struct ShownResult {

@@ -303,6 +303,14 @@ ALTER TABLE runs ADD COLUMN lease TEXT;
 ALTER TABLE runs ADD COLUMN harness_version TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN fixtures_hash TEXT NOT NULL DEFAULT '';
 )sql",
+    // 12: a step taken from the step cache (an earlier run did it), and its
+    // address there ('' for a step with none). What compilers accept is
+    // kept in the cache folder, shared by every database, no longer here.
+    R"sql(
+DROP TABLE probes;
+ALTER TABLE steps ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE steps ADD COLUMN cache_key TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -327,7 +335,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+                                            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -38,6 +38,16 @@ protected:
   }
 
   ProcessResult abimatrix(const std::vector<std::string>& args) { return test::run_abimatrix(args); }
+  // abimatrix with a step cache of the test's own.
+  ProcessResult abimatrix_cached(const std::vector<std::string>& args) {
+    ProcessSpec spec;
+    spec.exe = "/usr/bin/env";
+    spec.args = {"ABIMATRIX_CACHE=" + (m_dir.path() / "cache").string(), test::kBinary.string()};
+    spec.args.insert(spec.args.end(), args.begin(), args.end());
+    spec.timeout = std::chrono::minutes(10);
+    spec.output_cap = 16 << 20;
+    return run_process(spec);
+  }
 
   // Every cell key the matrix plans.
   std::set<std::string> planned() {
@@ -112,13 +122,7 @@ TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
                                  "fixtures: [scalars, thunks]\nflags:\n  return-thunk:\npairings: [matched]\n");
   auto cache = m_dir.path() / "cache";
   auto run = [&](const std::string& db) {
-    ProcessSpec spec;
-    spec.exe = "/usr/bin/env";
-    spec.args = {"ABIMATRIX_CACHE=" + cache.string(), test::kBinary.string(), "run", m_matrix.string(), "--db",
-                 (m_dir.path() / db).string()};
-    spec.timeout = std::chrono::minutes(10);
-    spec.output_cap = 16 << 20;
-    return run_process(spec);
+    return abimatrix_cached({"run", m_matrix.string(), "--db", (m_dir.path() / db).string()});
   };
   auto first = run("a.db");
   EXPECT_EQ(first.exit_code, 0) << first.output;
@@ -149,9 +153,55 @@ TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
             rows(a, "SELECT count(DISTINCT command) FROM steps WHERE step = 'core'")[0][0]);
 }
 
+TEST_F(CliRun, ASecondRunReusesEveryStepAndAnotherRustcRunsOnlyItsOwn) {
+  auto db = [&](const std::string& name) { return m_dir.path() / name; };
+  auto run = [&](const std::string& name, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {"run", m_matrix.string(), "--filter", "i386 scalars *", "--db", db(name)};
+    args.insert(args.end(), more.begin(), more.end());
+    return abimatrix_cached(args);
+  };
+  auto first = run("a.db");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(rows(db("a.db"), "SELECT count(*) FROM steps WHERE reused")[0][0], "0");
+  // Nothing changed: every step comes from the cache, and so do the answers
+  // of the compilers; the evidence is the same.
+  auto second = run("b.db");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_THAT(second.output, ::testing::Not(HasSubstr("asked the compilers")));
+  EXPECT_EQ(rows(db("b.db"), "SELECT count(*) FROM steps WHERE NOT reused OR length(cache_key) != 32")[0][0], "0");
+  EXPECT_EQ(results(db("a.db"), "1"), results(db("b.db"), "1"));
+  // A reused step names this run's folder: it can be replayed as recorded.
+  EXPECT_EQ(rows(db("b.db"), "SELECT count(*) FROM steps WHERE stage = 'link' AND command NOT LIKE '%" +
+                                 (m_dir.path() / "work" / "run-1").string() + "/obj/%'")[0][0],
+            "0");
+  // --rerun runs the programs again and reuses the rest.
+  ASSERT_EQ(run("c.db", {"--rerun"}).exit_code, 0);
+  EXPECT_EQ(rows(db("c.db"), "SELECT DISTINCT stage FROM steps WHERE NOT reused"), (std::vector<V>{{"run"}}));
+  // --no-cache reuses nothing.
+  ASSERT_EQ(run("d.db", {"--no-cache"}).exit_code, 0);
+  EXPECT_EQ(rows(db("d.db"), "SELECT count(*) FROM steps WHERE reused")[0][0], "0");
+  // Another rustc (the same one under another path): its compiles run
+  // again, the C side's do not.
+  auto rustc = find_program("rustc");
+  std::filesystem::create_directories(m_dir.path() / "bin");
+  std::filesystem::create_symlink(rustc, m_dir.path() / "bin" / "rustc");
+  test::write_file(m_matrix, m_body + "rustc: {rustc: " + (m_dir.path() / "bin" / "rustc").string() + "}\n");
+  auto other = run("e.db");
+  ASSERT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_EQ(rows(db("e.db"), "SELECT stage, min(reused), max(reused) FROM steps WHERE stage LIKE 'compile-%' "
+                             "GROUP BY stage ORDER BY stage"),
+            (std::vector<V>{{"compile-c", "1", "1"}, {"compile-rust", "0", "0"}}));
+  EXPECT_EQ(results(db("a.db"), "1"), results(db("e.db"), "1"));
+
+  auto bad = run("f.db", {"--cache-size", "lots"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("--cache-size 'lots': expected a size such as 4G"));
+}
+
 TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   auto db = m_dir.path() / "r.db";
-  pid_t pid = test::spawn_abimatrix({"run", m_matrix.string(), "--db", db.string(), "-j1"});
+  // Without the step cache: an earlier test's steps would end it too soon.
+  pid_t pid = test::spawn_abimatrix({"run", m_matrix.string(), "--db", db.string(), "-j1", "--no-cache"});
   ASSERT_GT(pid, 0);
   bool started = test::wait_for_count(db, "SELECT count(*) FROM results", 3);
   // What a reader saw committed just before the kill.
@@ -170,7 +220,8 @@ TEST_F(CliRun, KillNineKeepsCommittedResultsAndResumeFinishesTheRun) {
   ASSERT_LT(after.size(), 36u) << "the run finished before the kill; the test needs it cut short";
   EXPECT_EQ(rows(db, "SELECT status FROM runs"), (std::vector<V>{{"running"}})); // no one marked it
 
-  auto resuming = std::async(std::launch::async, [&] { return abimatrix({"run", "--resume", "--db", db.string()}); });
+  auto resuming =
+      std::async(std::launch::async, [&] { return abimatrix({"run", "--resume", "--db", db.string(), "--no-cache"}); });
   // While it runs, a second resume of the run is refused: it holds the lease.
   const std::string killed_lease = fmt::format(" {}", pid);
   bool leased = test::wait_for_count(

@@ -128,5 +128,28 @@ TEST(CompileCapability, AStoppedProbeIsNoAnswer) {
   EXPECT_EQ(calls, (std::multiset<std::string>{"-DSLEEP", "-DSLEEP", "-DKILLED", "-DKILLED", "-DSILENT", "-DFINE"}));
 }
 
+TEST(CompileCapability, AProbeFolderKeepsAnswersForEveryDatabase) {
+  test::ScopedTempDir dir;
+  ProbeFolder folder(dir.path() / "probes");
+  EXPECT_TRUE(folder.probes("/usr/bin/gcc", "12").empty());
+  folder.store_probes("/usr/bin/gcc", "12", {{"x86_64", "-fsanitize=kcfi", false, "unrecognized"}});
+  folder.store_probes("/usr/bin/gcc", "12", {{"i386", "-mregparm=3", true, ""}});
+  // Another process, the same folder: both answers, and none for another version.
+  ProbeFolder again(dir.path() / "probes");
+  auto answers = again.probes("/usr/bin/gcc", "12");
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].target, "i386");
+  EXPECT_TRUE(answers[0].accepted);
+  EXPECT_EQ(answers[1].args, "-fsanitize=kcfi");
+  EXPECT_EQ(answers[1].message, "unrecognized");
+  EXPECT_TRUE(again.probes("/usr/bin/gcc", "13").empty());
+  // A damaged file knows nothing, and the next store replaces it.
+  for (const auto& f : std::filesystem::directory_iterator(dir.path() / "probes"))
+    test::write_file(f.path(), "{\"answers\": [");
+  EXPECT_TRUE(again.probes("/usr/bin/gcc", "12").empty());
+  again.store_probes("/usr/bin/gcc", "12", {{"i386", "-mregparm=3", true, ""}});
+  EXPECT_EQ(again.probes("/usr/bin/gcc", "12").size(), 1u);
+}
+
 } // namespace
 } // namespace amx

@@ -43,8 +43,6 @@ public:
       out[r.verdict]++;
     return out;
   }
-  std::vector<ProbeAnswer> probes(const std::string&, const std::string&) override { return {}; }
-  void store_probes(const std::string&, const std::string&, const std::vector<ProbeAnswer>&) override {}
 };
 
 class MemoryObserver : public RunObserver {

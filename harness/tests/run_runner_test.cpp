@@ -42,7 +42,9 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
   RunDriver driver(m);
   Database db(dir.path() / "r.db");
   auto run = db.begin_run({m.path.string(), m.name, m.hash, "test", 2, cells.size(), driver.tools()});
-  driver.prepare(db, dir.path() / "work", 2);
+  auto steps = step_cache(m, dir.path() / "work", CacheUse::none);
+  ProbeFolder probes(dir.path() / "probes");
+  driver.prepare(probes, steps, dir.path() / "work", 2);
   ResultWriter writer(db, run);
   std::size_t n = 0;
   driver.plan(all);
@@ -104,7 +106,9 @@ TEST(RunRunner, MissingCompilerSkipsWithReason) {
   RunDriver driver(m);
   test::ScopedTempDir work;
   Database db(work.path() / "r.db");
-  driver.prepare(db, work.path() / "work", 1);
+  auto steps = step_cache(m, work.path() / "work", CacheUse::none);
+  ProbeFolder probes(work.path() / "probes");
+  driver.prepare(probes, steps, work.path() / "work", 1);
   auto r = driver.run_cell(cells[0]);
   EXPECT_EQ(r.verdict, Verdict::skip);
   EXPECT_EQ(r.outcome.reason, "i686-linux-gnu-gcc-99 not found on PATH");
