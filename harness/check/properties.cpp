@@ -1,5 +1,7 @@
 #include "check/properties.hpp"
 
+#include "check/elf_file.hpp"
+
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -63,11 +65,11 @@ bool is_call(const Target& t, const Instruction& i) {
 
 } // namespace
 
-LlvmElfReader::LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout,
-                             Builder& builder, std::vector<StepRecord>& steps)
-    : m_readelf(readelf), m_objdump(objdump), m_timeout(timeout), m_builder(builder), m_steps(steps) {}
+RealElfReader::RealElfReader(const Tool& objdump, std::chrono::milliseconds timeout, Builder& builder,
+                             std::vector<StepRecord>& steps)
+    : m_objdump(objdump), m_timeout(timeout), m_builder(builder), m_steps(steps) {}
 
-std::string LlvmElfReader::inspect(const Tool& tool, std::vector<std::string> args) {
+std::string RealElfReader::inspect(const Tool& tool, std::vector<std::string> args) {
   ProcessSpec spec;
   spec.exe = tool.path;
   spec.args = std::move(args);
@@ -84,26 +86,45 @@ std::string LlvmElfReader::inspect(const Tool& tool, std::vector<std::string> ar
   return result.output;
 }
 
-std::set<std::string> LlvmElfReader::global_functions(const std::filesystem::path& file) {
-  return amx::global_functions(inspect(m_readelf, {"--syms", "--wide", file.string()}));
+std::set<std::string> RealElfReader::global_functions(const std::filesystem::path& file) {
+  std::set<std::string> out;
+  for (auto& part : read_elf_parts(file, file.filename().string()))
+    out.merge(part.global_functions);
+  return out;
 }
 
-std::map<std::string, FunctionSymbol> LlvmElfReader::function_symbols(const std::filesystem::path& file) {
-  return amx::function_symbols(inspect(m_readelf, {"--syms", "--wide", file.string()}));
+std::map<std::string, FunctionSymbol> RealElfReader::function_symbols(const std::filesystem::path& file) {
+  std::map<std::string, FunctionSymbol> out;
+  for (auto& part : read_elf_parts(file, file.filename().string()))
+    out.merge(part.functions);
+  return out;
 }
 
-std::map<std::string, std::vector<Instruction>> LlvmElfReader::disassembly(const std::filesystem::path& file) {
+std::map<std::string, std::vector<Instruction>> RealElfReader::disassembly(const std::filesystem::path& file) {
   return amx::disassembly(inspect(m_objdump, {"-d", file.string()}));
 }
 
-std::map<std::string, std::set<std::string>> LlvmElfReader::gnu_features(const std::filesystem::path& file,
+std::map<std::string, std::set<std::string>> RealElfReader::gnu_features(const std::filesystem::path& file,
                                                                          const std::string& label) {
-  return amx::gnu_features(inspect(m_readelf, {"-n", file.string()}), label);
+  // The file itself is listed even when it is an archive, whose members
+  // carry the notes.
+  std::map<std::string, std::set<std::string>> out = {{label, {}}};
+  for (auto& part : read_elf_parts(file, label))
+    out[part.label] = std::move(part.features);
+  return out;
 }
 
-std::vector<std::uint64_t> LlvmElfReader::section_words(const std::filesystem::path& file, const std::string& section,
+std::vector<std::uint64_t> RealElfReader::section_words(const std::filesystem::path& file, const std::string& section,
                                                         unsigned word_size) {
-  return amx::section_words(inspect(m_readelf, {"-x", section, file.string()}), word_size);
+  auto bytes = read_elf_section(file, section);
+  std::vector<std::uint64_t> out;
+  for (std::size_t i = 0; i + word_size <= bytes.size(); i += word_size) {
+    std::uint64_t v = 0;
+    for (unsigned b = 0; b < word_size; b++)
+      v |= std::uint64_t(static_cast<unsigned char>(bytes[i + b])) << (8 * b);
+    out.push_back(v);
+  }
+  return out;
 }
 
 std::vector<CheckResult> check_properties(const Cell& cell, const Setting& intended, const CheckInputs& in,

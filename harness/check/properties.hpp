@@ -39,12 +39,13 @@ public:
                                                    unsigned word_size) = 0;
 };
 
-// The real reader: llvm-readelf and llvm-objdump, each run recorded as a
-// check step of the cell. The builder reads each file's facts once per run
-// and keeps them across runs, by the file's bytes.
-class LlvmElfReader : public ElfReader {
+// The real reader: symbols, notes and sections read in this process
+// (check/elf_file), the disassembly by llvm-objdump, recorded as a check
+// step of the cell; the builder runs it once per run for a file's bytes and
+// keeps its output across runs.
+class RealElfReader : public ElfReader {
 public:
-  LlvmElfReader(const Tool& readelf, const Tool& objdump, std::chrono::milliseconds timeout, Builder& builder,
+  RealElfReader(const Tool& objdump, std::chrono::milliseconds timeout, Builder& builder,
                 std::vector<StepRecord>& steps);
 
   std::set<std::string> global_functions(const std::filesystem::path& file) override;
@@ -58,7 +59,6 @@ public:
 private:
   std::string inspect(const Tool& tool, std::vector<std::string> args);
 
-  const Tool& m_readelf;
   const Tool& m_objdump;
   std::chrono::milliseconds m_timeout;
   Builder& m_builder;

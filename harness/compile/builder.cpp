@@ -6,6 +6,7 @@
 
 #include "util/error.hpp"
 #include "util/hash.hpp"
+#include "util/interrupt.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -49,10 +50,11 @@ std::filesystem::path default_cache_dir() {
   return std::filesystem::path(home && *home ? home : "/tmp") / ".cache" / "abimatrix";
 }
 
-Builder::Builder(const Matrix& m, std::filesystem::path work_dir, StepCache* steps, std::filesystem::path cache_dir)
+Builder::Builder(const Matrix& m, std::filesystem::path work_dir, StepCache* steps, std::filesystem::path cache_dir,
+                 unsigned jobs)
     : m_no_cache({}, CacheUse::none, 0, {{"$W", work_dir}, {"$F", m.fixtures_dir}}), m_matrix(m),
       m_work(std::move(work_dir)), m_cache_dir(cache_dir.empty() ? default_cache_dir() : std::move(cache_dir)),
-      m_steps(steps ? *steps : m_no_cache) {}
+      m_steps(steps ? *steps : m_no_cache), m_slots(jobs) {}
 
 BuiltRef Builder::c_object(const Cell& cell, CPart part, const Tool& cc, const std::vector<std::string>& flags) {
   auto runtime_dir = m_matrix.fixtures_dir / "runtime";
@@ -242,7 +244,7 @@ BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool
       b.record = reused_step(stage, step, spec, std::move(hit->result), key);
     } else {
       spec.args.insert(spec.args.end(), unkeyed.begin(), unkeyed.end());
-      b.record = run_step(stage, step, spec);
+      b.record = run(stage, step, spec);
       if (keep)
         m_steps.store(key, {b.record.argv, b.record.result}, {}, {});
     }
@@ -329,12 +331,25 @@ ProcessSpec Builder::process(const std::filesystem::path& exe, const StepSpec& s
   return ps;
 }
 
+StepRecord Builder::run(Stage stage, const std::string& step, const ProcessSpec& spec) {
+  if (interrupted()) {
+    // Its cell is dropped; nothing new starts after Ctrl-C.
+    StepRecord r;
+    r.stage = stage;
+    r.step = step;
+    r.result.spawn_error = "interrupted before it started";
+    return r;
+  }
+  JobSlots::Held slot(m_slots);
+  return run_step(stage, step, spec);
+}
+
 Built Builder::execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   Built b;
   b.output = dir / spec.output_name;
   auto ps = process(exe, spec, dir);
-  b.record = run_step(spec.stage, spec.step, ps);
+  b.record = run(spec.stage, spec.step, ps);
   b.outcome = judge_build(spec.stage, spec.tool, b.record.result, ps);
   return b;
 }

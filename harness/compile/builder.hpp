@@ -5,6 +5,7 @@
 
 #include "compile/step_cache.hpp"
 #include "model/result.hpp"
+#include "util/thread_pool.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -46,8 +47,9 @@ public:
   // Steps are kept in `steps` when given; without it nothing is kept, but a
   // step is still built once per run for the cells whose inputs are the
   // same bytes.
+  // At most `jobs` of its steps run at once, whichever threads ask.
   Builder(const Matrix& m, std::filesystem::path work_dir, StepCache* steps = nullptr,
-          std::filesystem::path cache_dir = {});
+          std::filesystem::path cache_dir = {}, unsigned jobs = 1);
 
   // The folders the commands name.
   Layout layout() const { return {m_matrix.fixtures_dir, m_work, m_cache_dir}; }
@@ -113,6 +115,8 @@ private:
                    std::vector<std::string> core_args, const std::filesystem::path& into);
   const std::string& core_source_hash();
   ProcessSpec process(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) const;
+  // Runs a step in a job slot; once interrupted, none starts.
+  StepRecord run(Stage stage, const std::string& step, const ProcessSpec& spec);
   Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
 
   StepCache m_no_cache; // when no StepCache is given: nothing kept
@@ -120,6 +124,7 @@ private:
   const Matrix& m_matrix;
   std::filesystem::path m_work, m_cache_dir;
   StepCache& m_steps;
+  JobSlots m_slots;
   std::once_flag m_source_hashed;
   std::string m_source_hash;
   std::mutex m_mutex;

@@ -28,8 +28,8 @@ void RunDriver::prepare(ProbeCache& cache, StepCache& steps, const std::filesyst
   m_cache = &cache;
   m_work = work;
   m_jobs = jobs;
-  m_builder = std::make_unique<Builder>(m_matrix, work, &steps);
-  m_runner = std::make_unique<Runner>(m_matrix, *m_builder, Inspectors{m_tc.readelf(), m_tc.objdump()});
+  m_builder = std::make_unique<Builder>(m_matrix, work, &steps, std::filesystem::path(), jobs);
+  m_runner = std::make_unique<Runner>(m_matrix, *m_builder, m_tc.objdump());
 }
 
 CellPlan RunDriver::plan_one(const Cell& cell) const {

@@ -155,8 +155,8 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
     res.checks.push_back(std::move(*program));
   auto props = run_properties(ran_result.output);
   res.checks.insert(res.checks.end(), props.begin(), props.end());
-  if (m_inspectors.readelf && m_inspectors.objdump) {
-    LlvmElfReader reader(*m_inspectors.readelf, *m_inspectors.objdump, m_matrix.timeouts.link, m_builder, res.steps);
+  if (m_objdump) {
+    RealElfReader reader(*m_objdump, m_matrix.timeouts.link, m_builder, res.steps);
     auto more = check_properties(cell, p.intended,
                                  {runtime.built->output, c_obj.built->output, rust_lib.built->output, program},
                                  reader);
@@ -168,8 +168,10 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
 bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
                      const std::function<void(CellResult&&)>& on_result) {
   std::mutex report;
+  // Twice as many cells as job slots (the builder's): a cell waiting for a
+  // step another cell is running leaves its slot to a third.
   parallel_for(
-      cells.size(), jobs,
+      cells.size(), 2 * jobs,
       [&](std::size_t i) {
         CellResult r = run_cell(*cells[i].first, cells[i].second);
         if (interrupted())

@@ -11,21 +11,15 @@
 
 namespace amx {
 
-// llvm-readelf and llvm-objdump for the check stage.
-struct Inspectors {
-  const Tool* readelf = nullptr;
-  const Tool* objdump = nullptr;
-};
-
 class Runner {
 public:
-  // Without inspectors no property is checked.
-  Runner(const Matrix& m, Builder& builder, Inspectors inspectors = {})
-      : m_matrix(m), m_builder(builder), m_inspectors(inspectors) {}
+  // Without llvm-objdump no property is checked.
+  Runner(const Matrix& m, Builder& builder, const Tool* objdump = nullptr)
+      : m_matrix(m), m_builder(builder), m_objdump(objdump) {}
 
   CellResult run_cell(const Cell& cell, CellPlan plan);
 
-  // Runs the planned cells on `jobs` threads and hands each result to
+  // Runs the planned cells, `jobs` steps at once, and hands each result to
   // on_result, one at a time. Stops starting cells once interrupted(); a
   // cell cut short by the interrupt is dropped, not reported. Returns true
   // if it ran them all.
@@ -38,7 +32,7 @@ private:
 
   const Matrix& m_matrix;
   Builder& m_builder;
-  Inspectors m_inspectors;
+  const Tool* m_objdump;
 };
 
 } // namespace amx

@@ -40,13 +40,7 @@ protected:
   ProcessResult abimatrix(const std::vector<std::string>& args) { return test::run_abimatrix(args); }
   // abimatrix with a step cache of the test's own.
   ProcessResult abimatrix_cached(const std::vector<std::string>& args) {
-    ProcessSpec spec;
-    spec.exe = "/usr/bin/env";
-    spec.args = {"ABIMATRIX_CACHE=" + (m_dir.path() / "cache").string(), test::kBinary.string()};
-    spec.args.insert(spec.args.end(), args.begin(), args.end());
-    spec.timeout = std::chrono::minutes(10);
-    spec.output_cap = 16 << 20;
-    return run_process(spec);
+    return test::run_abimatrix(args, {}, {"ABIMATRIX_CACHE=" + (m_dir.path() / "cache").string()});
   }
 
   // Every cell key the matrix plans.

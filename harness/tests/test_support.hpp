@@ -131,10 +131,13 @@ inline std::vector<pid_t> processes_with(const std::string& file, const std::vec
 }
 
 // Runs the abimatrix binary itself.
-inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) {
+// env: "KEY=VALUE" added to its environment (ABIMATRIX_CACHE=...).
+inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
+                                   const std::vector<std::string>& env = {}) {
   ProcessSpec spec;
   spec.exe = kBinary;
   spec.args = args;
+  spec.extra_env = env;
   spec.cwd = cwd.empty() ? kSourceDir : cwd;
   spec.timeout = std::chrono::minutes(5);
   spec.output_cap = 16 << 20;

@@ -45,7 +45,7 @@ TEST(Toolchain, FindsEachToolOnceWithItsVersion) {
   EXPECT_EQ(tc.rustc("nightly"), nullptr);
   EXPECT_THAT(tc.rustc_missing("nightly"), StartsWith("rustc +no-such-toolchain-abimatrix: "));
   EXPECT_THAT(tc.qemu(i386).version, HasSubstr("qemu-i386 version"));
-  EXPECT_EQ(tc.readelf(), nullptr); // no fixture checks properties
+  EXPECT_EQ(tc.objdump(), nullptr); // no fixture checks properties
 }
 
 TEST(Toolchain, AMissingQemuStopsTheRun) {

@@ -105,15 +105,15 @@ Toolchain Toolchain::probe(const Matrix& m) {
     }
   }
   bool checks = std::any_of(m.fixtures.begin(), m.fixtures.end(), [](const Fixture& f) { return !f.checks.empty(); });
-  // The LLVM 19 tools, matching the clang and lld the matrices use; they read
-  // every target's objects, gcc's included.
-  for (auto name : {"llvm-readelf-19", "llvm-objdump-19"}) {
-    if (!checks)
-      break;
+  // LLVM 19's disassembler, matching the clang and lld the matrices use; it
+  // reads every target's objects, gcc's included. (Symbols, notes and
+  // sections are read in process.)
+  if (checks) {
+    const char* name = "llvm-objdump-19";
     auto path = find_program(name);
     if (path.empty())
-      throw FatalError(fmt::format("{} not found on PATH: the check stage reads objects with it (Debian package "
-                                   "llvm-19; scripts/setup installs it)",
+      throw FatalError(fmt::format("{} not found on PATH: the check stage disassembles objects with it (Debian "
+                                   "package llvm-19; scripts/setup installs it)",
                                    name));
     tc.m_tools[std::string("inspector:") + name] = {"inspector", name, path, first_line(ask_version(path, {"--version"}))};
   }
@@ -126,11 +126,6 @@ Toolchain Toolchain::of(const std::vector<Tool>& tools, const std::string& why) 
     tc.m_tools[t.role + ":" + t.name] = t;
   tc.m_missing_by_default = why;
   return tc;
-}
-
-const Tool* Toolchain::readelf() const {
-  auto it = m_tools.find("inspector:llvm-readelf-19");
-  return it == m_tools.end() ? nullptr : &it->second;
 }
 
 const Tool* Toolchain::objdump() const {

@@ -30,9 +30,8 @@ public:
   const Tool* rustc(const std::string& name) const;
   std::string rustc_missing(const std::string& name) const;
   const Tool& qemu(const Target& t) const;
-  // llvm-readelf and llvm-objdump for the check stage; nullptr when no
-  // fixture of the matrix checks properties (they are required otherwise).
-  const Tool* readelf() const;
+  // llvm-objdump for the check stage; nullptr when no fixture of the
+  // matrix checks properties (it is required otherwise).
   const Tool* objdump() const;
 
   // Every tool found, for the run record.

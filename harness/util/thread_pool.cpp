@@ -50,4 +50,18 @@ std::size_t parallel_for(std::size_t n, unsigned jobs, const std::function<void(
   return started;
 }
 
+void JobSlots::take() {
+  std::unique_lock lock(m_mutex);
+  m_freed.wait(lock, [&] { return m_free > 0; });
+  m_free--;
+}
+
+void JobSlots::give() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_free++;
+  }
+  m_freed.notify_one();
+}
+
 } // namespace amx
