@@ -18,13 +18,18 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
+// scalars on i386 with clang-19, and `more` of the matrix.
+Matrix scalars_matrix(const std::filesystem::path& dir, const std::string& more = "") {
+  test::make_fixtures_dir(dir);
+  test::write_file(dir / "m.yaml", "fixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
+                                   "fixtures: [scalars]\n" + more);
+  return load_matrix(dir / "m.yaml");
+}
+
 TEST(CompileBuilder, EachObjectOnceAndSharedByTheCellsThatNeedIt) {
   AMX_REQUIRE_TOOLS("clang-19", "qemu-i386", "rustc");
   test::ScopedTempDir dir;
-  test::make_fixtures_dir(dir.path());
-  test::write_file(dir.path() / "m.yaml", "fixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
-                                          "fixtures: [scalars]\nrustc: {a: rustc, b: rustc}\n");
-  Matrix m = load_matrix(dir.path() / "m.yaml");
+  Matrix m = scalars_matrix(dir.path(), "rustc: {a: rustc, b: rustc}\n");
   auto cells = expand(m);
   ASSERT_EQ(cells.size(), 2u); // the same C side for two rustc names
   Toolchain tc = Toolchain::probe(m);
@@ -54,10 +59,7 @@ TEST(CompileBuilder, EachObjectOnceAndSharedByTheCellsThatNeedIt) {
 TEST(CompileBuilder, LinksOfTheSameBytesAreOneAndAnotherRunReusesTheSteps) {
   AMX_REQUIRE_TOOLS("clang-19", "qemu-i386", "rustc");
   test::ScopedTempDir dir;
-  test::make_fixtures_dir(dir.path());
-  test::write_file(dir.path() / "m.yaml", "fixtures-dir: fixtures\ntargets: [i386]\nc-compilers: [clang-19]\n"
-                                          "fixtures: [scalars]\n");
-  Matrix m = load_matrix(dir.path() / "m.yaml");
+  Matrix m = scalars_matrix(dir.path());
   auto cells = expand(m);
   Toolchain tc = Toolchain::probe(m);
   const Tool& cc = *tc.c_compiler(m.c_compilers[0], m.targets[0]);

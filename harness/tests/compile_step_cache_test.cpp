@@ -35,14 +35,6 @@ struct CacheTest : ::testing::Test {
   }
 };
 
-ProcessResult exited(int code, std::string output) {
-  ProcessResult r;
-  r.started = true;
-  r.exit_code = code;
-  r.output = std::move(output);
-  return r;
-}
-
 TEST_F(CacheTest, AKeyIsTheToolTheArgumentsAndTheBytesTheyName) {
   const auto key = key_of_source(cache, work);
   EXPECT_EQ(key.size(), 32u);
@@ -87,7 +79,7 @@ TEST_F(CacheTest, AKeptStepIsFoundWithItsFiles) {
   const auto key = key_of_source(cache, work);
   EXPECT_FALSE(cache.find(key, work / "out"));
   test::write_file(work / "a.o", "object bytes");
-  cache.store(key, {{"/bin/true", "-O2"}, exited(0, "a warning\n")}, work, {"a.o"});
+  cache.store(key, {{"/bin/true", "-O2"}, test::exited(0, "a warning\n")}, work, {"a.o"});
   auto hit = cache.find(key, work / "elsewhere");
   ASSERT_TRUE(hit);
   EXPECT_EQ(hit->result.exit_code, 0);
@@ -98,11 +90,11 @@ TEST_F(CacheTest, AKeptStepIsFoundWithItsFiles) {
 }
 
 TEST_F(CacheTest, AStepCutShortIsNotKept) {
-  auto timed_out = exited(-1, "");
+  auto timed_out = test::exited(-1, "");
   timed_out.timed_out = true;
-  auto killed = exited(-1, "");
+  auto killed = test::exited(-1, "");
   killed.signal = SIGKILL;
-  auto capped = exited(-1, "");
+  auto capped = test::exited(-1, "");
   capped.output_capped = true;
   int n = 0;
   for (const auto& r : {timed_out, killed, capped}) {
@@ -111,7 +103,7 @@ TEST_F(CacheTest, AStepCutShortIsNotKept) {
     EXPECT_FALSE(cache.find(key, work)) << n;
   }
   // A crash is a result: an ABI mismatch often ends that way.
-  auto crashed = exited(-1, "");
+  auto crashed = test::exited(-1, "");
   crashed.signal = SIGSEGV;
   cache.store(fmt::format("{:032x}", 9), {{"/bin/true"}, crashed}, work, {});
   auto hit = cache.find(fmt::format("{:032x}", 9), work);
@@ -121,7 +113,7 @@ TEST_F(CacheTest, AStepCutShortIsNotKept) {
 
 TEST_F(CacheTest, ADamagedEntryIsAMissAndGoes) {
   const auto key = key_of_source(cache, work);
-  cache.store(key, {{"/bin/true"}, exited(0, "")}, work, {});
+  cache.store(key, {{"/bin/true"}, test::exited(0, "")}, work, {});
   auto entry = dir.path() / "steps" / key.substr(0, 2) / key;
   ASSERT_TRUE(fs::exists(entry / "entry.json"));
   test::write_file(entry / "entry.json", "{\"argv\": [\"/bin/tr"); // cut short
@@ -129,7 +121,7 @@ TEST_F(CacheTest, ADamagedEntryIsAMissAndGoes) {
   EXPECT_FALSE(fs::exists(entry));
   // A file the entry lists but lacks: a miss too.
   test::write_file(work / "a.o", "x");
-  cache.store(key, {{"/bin/true"}, exited(0, "")}, work, {"a.o"});
+  cache.store(key, {{"/bin/true"}, test::exited(0, "")}, work, {"a.o"});
   fs::remove(entry / "a.o");
   EXPECT_FALSE(cache.find(key, work / "o"));
 }
@@ -139,7 +131,7 @@ TEST_F(CacheTest, ConcurrentStoresOfOneKeyLeaveOneWholeEntry) {
   test::write_file(work / "a.o", std::string(1 << 20, 'x'));
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; i++)
-    threads.emplace_back([&] { cache.store(key, {{"/bin/true"}, exited(0, "")}, work, {"a.o"}); });
+    threads.emplace_back([&] { cache.store(key, {{"/bin/true"}, test::exited(0, "")}, work, {"a.o"}); });
   for (auto& t : threads)
     t.join();
   ASSERT_TRUE(cache.find(key, work / "o"));
@@ -153,7 +145,7 @@ TEST_F(CacheTest, TrimKeepsTheRecentlyUsedWithinTheBound) {
   for (int i = 0; i < 4; i++) {
     keys.push_back(fmt::format("{:032x}", i + 1));
     test::write_file(work / "a.o", std::string(1000, 'x'));
-    small.store(keys.back(), {{"/bin/true"}, exited(0, "")}, work, {"a.o"});
+    small.store(keys.back(), {{"/bin/true"}, test::exited(0, "")}, work, {"a.o"});
     // Older entries were used longer ago.
     fs::last_write_time(dir.path() / "steps" / keys.back().substr(0, 2) / keys.back() / "entry.json",
                         fs::file_time_type::clock::now() - std::chrono::minutes(10 - i));

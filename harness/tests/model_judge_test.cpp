@@ -3,6 +3,8 @@
 
 #include "model/judge.hpp"
 
+#include "test_support.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -10,14 +12,6 @@
 
 namespace amx {
 namespace {
-
-ProcessResult exited(int code, std::string output) {
-  ProcessResult r;
-  r.started = true;
-  r.exit_code = code;
-  r.output = std::move(output);
-  return r;
-}
 
 const ProcessSpec kSpec = [] {
   ProcessSpec s;
@@ -33,7 +27,7 @@ Outcome judge_output(const ProcessResult& r, const std::vector<std::string>& cas
 }
 
 TEST(ModelJudge, AllChecksPass) {
-  auto o = judge_output(exited(0, "ok a c=int rust=i32 as=i32 expected=0x1 got=0x1\nok b\ndone\n"));
+  auto o = judge_output(test::exited(0, "ok a c=int rust=i32 as=i32 expected=0x1 got=0x1\nok b\ndone\n"));
   EXPECT_TRUE(o.passed);
   EXPECT_FALSE(o.stage);
 }
@@ -43,7 +37,7 @@ TEST(ModelJudge, AProgramGivenATokenMustPrintRustsEcho) {
   spec.args = {"/tmp/program", "token=0123456789abcdef"};
   const auto echo = fmt::format("echo {:#x}", 0x0123456789abcdefULL ^ kEchoKey);
   auto judge = [&](const std::string& output) {
-    auto r = exited(0, output);
+    auto r = test::exited(0, output);
     return judge_run(r, spec, value_checks(r.output, {}));
   };
   EXPECT_TRUE(judge("ok a\n" + echo + "\ndone\n").passed);
@@ -79,7 +73,7 @@ TEST(ModelJudge, EachDeclaredCaseOnceAndInOrder) {
 }
 
 TEST(ModelJudge, WrongValueReportsTheFirstAndCountsTheRest) {
-  auto o = judge_output(exited(1, "ok a\nfail c_to_rust.u8 c=uint8_t rust=u8 as=u8 expected=0xa5 got=0xc7\n"
+  auto o = judge_output(test::exited(1, "ok a\nfail c_to_rust.u8 c=uint8_t rust=u8 as=u8 expected=0xa5 got=0xc7\n"
                                   "fail b c=int16_t rust=i16 as=i16 expected=0xffffffffffffffff got=0x2\ndone\n"));
   EXPECT_FALSE(o.passed);
   EXPECT_EQ(o.stage, Stage::run);
@@ -87,34 +81,34 @@ TEST(ModelJudge, WrongValueReportsTheFirstAndCountsTheRest) {
 }
 
 TEST(ModelJudge, SignalNamesTheLastPassingCheck) {
-  auto r = exited(-1, "ok first\nok second\n");
+  auto r = test::exited(-1, "ok first\nok second\n");
   r.signal = SIGSEGV;
   EXPECT_EQ(judge_output(r).reason, "killed by SIGSEGV after 2 passing checks (last: second)");
 }
 
 TEST(ModelJudge, Timeout) {
-  auto r = exited(-1, "ok before_the_loop\n");
+  auto r = test::exited(-1, "ok before_the_loop\n");
   r.signal = SIGKILL;
   r.timed_out = true;
   EXPECT_EQ(judge_output(r).reason, "timeout after 10s after 1 passing check (last: before_the_loop)");
 }
 
 TEST(ModelJudge, OutputCap) {
-  auto r = exited(-1, "flood\n");
+  auto r = test::exited(-1, "flood\n");
   r.signal = SIGKILL;
   r.output_capped = true;
   EXPECT_EQ(judge_output(r).reason, "output exceeded 4096 bytes before any check passed");
 }
 
 TEST(ModelJudge, ExitCodeWithoutFailLinesQuotesTheOutput) {
-  EXPECT_EQ(judge_output(exited(255, "qemu-riscv64: Could not open './program'\n")).reason,
+  EXPECT_EQ(judge_output(test::exited(255, "qemu-riscv64: Could not open './program'\n")).reason,
             "exit code 255: qemu-riscv64: Could not open './program'");
 }
 
 TEST(ModelJudge, MustFinishAndMustCheckSomething) {
-  EXPECT_EQ(judge_output(exited(0, "ok a\n")).reason,
+  EXPECT_EQ(judge_output(test::exited(0, "ok a\n")).reason,
             "exited 0 without printing 'done' after 1 passing check (last: a)");
-  EXPECT_EQ(judge_output(exited(0, "done\n")).reason, "no checks ran");
+  EXPECT_EQ(judge_output(test::exited(0, "done\n")).reason, "no checks ran");
 }
 
 TEST(ModelJudge, NotStarted) {
@@ -125,10 +119,10 @@ TEST(ModelJudge, NotStarted) {
 
 TEST(ModelJudge, BuildErrorsQuoteTheErrorLine) {
   auto o = judge_build(Stage::compile_rust, "rustc",
-                       exited(1, "warning: unused\nerror: mixing `-Zregparm` will cause an ABI mismatch\n"), kSpec);
+                       test::exited(1, "warning: unused\nerror: mixing `-Zregparm` will cause an ABI mismatch\n"), kSpec);
   EXPECT_EQ(o.stage, Stage::compile_rust);
   EXPECT_EQ(o.reason, "rustc error: error: mixing `-Zregparm` will cause an ABI mismatch");
-  EXPECT_TRUE(judge_build(Stage::link, "ld", exited(0, ""), kSpec).passed);
+  EXPECT_TRUE(judge_build(Stage::link, "ld", test::exited(0, ""), kSpec).passed);
 }
 
 TEST(ModelJudge, DecideAgainstExpectation) {
@@ -212,7 +206,7 @@ TEST(ModelJudge, ACheckSaysWhichWayItsCallCrossed) {
 
 TEST(ModelJudge, AHungCaseAndCasesNeverReachedAreChecksThatFailed) {
   const std::vector<std::string> cases = {"first", "hangs", "after", "never"};
-  auto r = exited(-1, "case first\nok a c=int rust=i32 as=i32 expected=0x1 got=0x1\ncase hangs\n"
+  auto r = test::exited(-1, "case first\nok a c=int rust=i32 as=i32 expected=0x1 got=0x1\ncase hangs\n"
                       "timeout hangs 2000\ncase after\n");
   r.signal = SIGKILL;
   r.timed_out = true;
@@ -228,12 +222,12 @@ TEST(ModelJudge, AHungCaseAndCasesNeverReachedAreChecksThatFailed) {
 }
 
 TEST(ModelJudge, TheReasonListsEachDistinctFailureCrashesIncluded) {
-  auto o = judge_output(exited(1, kCased));
+  auto o = judge_output(test::exited(1, kCased));
   EXPECT_EQ(o.reason, "wrong value in rs_structs_take: c_to_rust.small.a expected 195 (0xc3), got 8 (0x8) "
                       "(+1 more); SIGSEGV in rs_ret_two64 (+1 more case)");
-  EXPECT_FALSE(program_check(exited(1, kCased), kSpec, value_checks(kCased, {}))); // every failure is a check already
+  EXPECT_FALSE(program_check(test::exited(1, kCased), kSpec, value_checks(kCased, {}))); // every failure is a check already
   // A crash of the program itself after wrong values is a second finding, and a check.
-  auto r = exited(-1, "ok a\nfail b c=int rust=i32 as=i32 expected=0x1 got=0x2\n");
+  auto r = test::exited(-1, "ok a\nfail b c=int rust=i32 as=i32 expected=0x1 got=0x2\n");
   r.signal = SIGSEGV;
   o = judge_output(r);
   EXPECT_EQ(o.reason, "wrong value: b expected 1 (0x1), got 2 (0x2); killed by SIGSEGV after 1 passing check (last: a)");

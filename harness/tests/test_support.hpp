@@ -131,6 +131,15 @@ inline std::vector<pid_t> processes_with(const std::string& file, const std::vec
 }
 
 // Runs the abimatrix binary itself.
+// A process that ran and exited with code, having printed output.
+inline ProcessResult exited(int code, std::string output) {
+  ProcessResult r;
+  r.started = true;
+  r.exit_code = code;
+  r.output = std::move(output);
+  return r;
+}
+
 // env: "KEY=VALUE" added to its environment (ABIMATRIX_CACHE=...).
 inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
                                    const std::vector<std::string>& env = {}) {
