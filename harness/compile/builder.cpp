@@ -1,6 +1,7 @@
 #include "compile/builder.hpp"
 
 #include "compile/commands.hpp"
+#include "compile/linker.hpp"
 #include "compile/step.hpp"
 #include "model/judge.hpp"
 
@@ -217,17 +218,72 @@ void Builder::write_once(const SourceFile& f, const char* what) {
   }
 }
 
+namespace {
+
+// The stand-ins a driver is asked to link (an empty file must exist for
+// clang to print the command).
+constexpr const char* kStandInInput = "stand-in.o";
+constexpr const char* kStandInOutput = "stand-in-program";
+
+} // namespace
+
+std::string Builder::query(const Tool& tool, std::vector<std::string> args) {
+  ProcessSpec spec;
+  spec.exe = tool.path;
+  spec.args = std::move(args);
+  spec.timeout = m_matrix.timeouts.link;
+  spec.output_cap = 1 << 20;
+  auto ref = inspect(Stage::link, "link-query", tool, spec);
+  return ref.built->record.result.ok() ? ref.built->record.result.output : "";
+}
+
+std::optional<Builder::DriverLink> Builder::driver_link(const Tool& cc, const std::vector<std::string>& driver_args) {
+  std::lock_guard lock(m_links_mutex);
+  auto key = cc.path.string() + "\n" + render_command(driver_args);
+  if (auto it = m_links.find(key); it != m_links.end())
+    return it->second;
+  auto& found = m_links[key];
+  auto dir = m_work / "linker";
+  write_once({dir / kStandInInput, ""}, "a stand-in object");
+  auto args = driver_args;
+  args.insert(args.end(), {(dir / kStandInInput).string(), "-o", (dir / kStandInOutput).string(), "-###"});
+  auto command = last_driver_command(query(cc, args));
+  if (!command || command->empty())
+    return found;
+  std::filesystem::path exe = command->front();
+  // gcc runs collect2, which runs the linker the driver names for `ld`
+  // (a bare name is looked up on PATH, as collect2 does). Not resolved
+  // further: ld.lld is a link to lld, which acts on the name it is run by.
+  if (exe.filename() == "collect2")
+    exe = find_program(first_line(query(cc, {"-print-prog-name=ld"})));
+  exe = exe.lexically_normal();
+  if (!exe.is_absolute())
+    return found;
+  Tool linker{"linker", exe.filename().string(), exe, ""};
+  linker.version = first_line(query(linker, {"--version"}));
+  (*command)[0] = exe.string();
+  found = DriverLink{linker, *command};
+  return found;
+}
+
 BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
-  StepSpec s{Stage::link, "link", cc.name, {}, "program", {}, m_matrix.timeouts.link};
+  std::vector<std::string> driver_args;
   if (cell.c_compiler->family == Family::clang) {
-    s.args.push_back("--target=" + cell.target->clang_triple);
-    s.args.push_back("-fuse-ld=lld");
+    driver_args.push_back("--target=" + cell.target->clang_triple);
+    driver_args.push_back("-fuse-ld=lld");
   }
-  s.args.push_back("-static");
-  s.args.push_back("-nostdlib");
+  driver_args.push_back("-static");
+  driver_args.push_back("-nostdlib");
+  std::vector<std::string> files;
   for (const auto& in : inputs)
-    s.args.push_back(in.string());
-  return once(cc, std::move(s));
+    files.push_back(in.string());
+  if (auto d = driver_link(cc, driver_args)) {
+    auto dir = m_work / "linker";
+    if (auto args = linker_args(d->command, (dir / kStandInInput).string(), (dir / kStandInOutput).string(), files))
+      return once(d->linker, {Stage::link, "link", d->linker.name, *args, "program", {}, m_matrix.timeouts.link});
+  }
+  driver_args.insert(driver_args.end(), files.begin(), files.end());
+  return once(cc, {Stage::link, "link", cc.name, driver_args, "program", {}, m_matrix.timeouts.link});
 }
 
 BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,

@@ -79,7 +79,9 @@ public:
   // The target's runtime/arch/<target>-thunks.S, built without the cell's
   // flags, when the target has one (x86_64: the kernel's thunks).
   std::optional<BuiltRef> thunks(const Cell& cell, const Tool& cc);
-  // Shared by the cells whose objects are the same bytes.
+  // Runs the linker the C compiler's driver would run, with the driver's
+  // arguments (the driver itself when it does not say); shared by the
+  // cells whose objects are the same bytes.
   BuiltRef link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs);
   // A step that writes no file (a program's run under QEMU, an ELF read),
   // done once for the cells that ask the same of the same bytes, and kept
@@ -115,6 +117,16 @@ private:
                    std::vector<std::string> core_args, const std::filesystem::path& into);
   const std::string& core_source_hash();
   ProcessSpec process(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir) const;
+  // The linker a driver runs for driver_args and its command line for a
+  // stand-in input and output (linker.hpp); nullopt when it does not say.
+  struct DriverLink {
+    Tool linker;
+    std::vector<std::string> command;
+  };
+  std::optional<DriverLink> driver_link(const Tool& cc, const std::vector<std::string>& driver_args);
+  // The output of a query a link needs (-###, -print-prog-name, --version),
+  // kept like any step; "" when it failed.
+  std::string query(const Tool& tool, std::vector<std::string> args);
   // Runs a step in a job slot; once interrupted, none starts.
   StepRecord run(Stage stage, const std::string& step, const ProcessSpec& spec);
   Built execute(const std::filesystem::path& exe, const StepSpec& spec, const std::filesystem::path& dir);
@@ -130,6 +142,8 @@ private:
   std::mutex m_mutex;
   std::map<std::string, std::shared_future<std::shared_ptr<const Built>>> m_cache;
   std::set<std::filesystem::path> m_written; // files written by write_once, under m_mutex
+  std::mutex m_links_mutex;
+  std::map<std::string, std::optional<DriverLink>> m_links; // by driver path and arguments
 };
 
 } // namespace amx

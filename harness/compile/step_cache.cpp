@@ -185,7 +185,12 @@ std::string StepCache::key(const Tool& tool, const std::vector<std::string>& arg
         if (is_source(p))
           h.add(tree_hash(p.parent_path()));
       } else if (fs::is_directory(status)) {
-        h.add(named(p.string())).add(tree_hash(p));
+        // Our own folders by their content (a real core's sysroot, the
+        // runtime's headers); another (--sysroot=/) by its name.
+        auto name = named(p.string());
+        h.add(name);
+        if (name.starts_with("$"))
+          h.add(tree_hash(p));
       }
     }
   return h.hex();

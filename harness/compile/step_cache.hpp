@@ -3,8 +3,9 @@
 // under QEMU or an ELF read is addressed by all that decides its result: the
 // tool (path, version and a hash of its binary), its arguments with the
 // run's folders named ($W, $F, $C), the environment a compiler or QEMU
-// reads, and the bytes of every file and folder its arguments name (a
-// source's whole folder, for the headers it includes). A file of the run's
+// reads, and the bytes of every file its arguments name and of every folder
+// of the run, fixtures or cache they name (a source's whole folder, for the
+// headers it includes). A file of the run's
 // own named by an argument (an object, a program) counts by its bytes only. An entry keeps the
 // captured result and the files the step wrote; it is written aside and
 // renamed into place, so a run killed mid-write leaves no half entry, and

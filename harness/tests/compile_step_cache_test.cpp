@@ -50,6 +50,15 @@ TEST_F(CacheTest, AKeyIsTheToolTheArgumentsAndTheBytesTheyName) {
   EXPECT_NE(header_changed, key_of_source(cache, work));
 }
 
+TEST_F(CacheTest, OurFoldersCountByContentOthersByName) {
+  auto with_dir = [&](const fs::path& d) { return cache.key(tool(), {"-I" + d.string()}, {}); };
+  const auto before = with_dir(work / "src");
+  test::write_file(work / "src" / "b.h", "");
+  EXPECT_NE(before, with_dir(work / "src"));
+  // The whole file system is no input to hash (the driver's --sysroot=/).
+  EXPECT_EQ(cache.key(tool(), {"--sysroot=/"}, {}), cache.key(tool(), {"--sysroot=/"}, {}));
+}
+
 TEST_F(CacheTest, TheSameBytesInAnotherRunsFolderHaveTheSameKey) {
   const auto key = key_of_source(cache, work);
   auto other = dir.path() / "run-2";
