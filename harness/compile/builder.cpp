@@ -221,11 +221,14 @@ void Builder::write_once(const SourceFile& f, const char* what) {
 namespace {
 
 // The stand-ins a driver is asked to link (an empty file must exist for
-// clang to print the command).
+// clang to print the command). They live in the cache folder, so the
+// answer, which names them, serves every run.
 constexpr const char* kStandInInput = "stand-in.o";
 constexpr const char* kStandInOutput = "stand-in-program";
 
 } // namespace
+
+std::filesystem::path Builder::stand_in_dir() const { return (m_steps.used() ? m_cache_dir : m_work) / "linker"; }
 
 std::string Builder::query(const Tool& tool, std::vector<std::string> args) {
   ProcessSpec spec;
@@ -243,7 +246,7 @@ std::optional<Builder::DriverLink> Builder::driver_link(const Tool& cc, const st
   if (auto it = m_links.find(key); it != m_links.end())
     return it->second;
   auto& found = m_links[key];
-  auto dir = m_work / "linker";
+  auto dir = stand_in_dir();
   write_once({dir / kStandInInput, ""}, "a stand-in object");
   auto args = driver_args;
   args.insert(args.end(), {(dir / kStandInInput).string(), "-o", (dir / kStandInOutput).string(), "-###"});
@@ -278,7 +281,7 @@ BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::
   for (const auto& in : inputs)
     files.push_back(in.string());
   if (auto d = driver_link(cc, driver_args)) {
-    auto dir = m_work / "linker";
+    auto dir = stand_in_dir();
     if (auto args = linker_args(d->command, (dir / kStandInInput).string(), (dir / kStandInOutput).string(), files))
       return once(d->linker, {Stage::link, "link", d->linker.name, *args, "program", {}, m_matrix.timeouts.link});
   }

@@ -124,6 +124,7 @@ private:
     std::vector<std::string> command;
   };
   std::optional<DriverLink> driver_link(const Tool& cc, const std::vector<std::string>& driver_args);
+  std::filesystem::path stand_in_dir() const;
   // The output of a query a link needs (-###, -print-prog-name, --version),
   // kept like any step; "" when it failed.
   std::string query(const Tool& tool, std::vector<std::string> args);

@@ -158,15 +158,15 @@ TEST_F(CliRun, ASecondRunReusesEveryStepAndAnotherRustcRunsOnlyItsOwn) {
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_EQ(rows(db("a.db"), "SELECT count(*) FROM steps WHERE reused")[0][0], "0");
   // Nothing changed: every step comes from the cache, and so do the answers
-  // of the compilers; the evidence is the same.
-  auto second = run("b.db");
+  // of the compilers; the evidence is the same, in another work folder too.
+  auto second = run("b.db", {"--work-dir", (m_dir.path() / "elsewhere").string()});
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_THAT(second.output, ::testing::Not(HasSubstr("asked the compilers")));
   EXPECT_EQ(rows(db("b.db"), "SELECT count(*) FROM steps WHERE NOT reused OR length(cache_key) != 32")[0][0], "0");
   EXPECT_EQ(results(db("a.db"), "1"), results(db("b.db"), "1"));
   // A reused step names this run's folder: it can be replayed as recorded.
   EXPECT_EQ(rows(db("b.db"), "SELECT count(*) FROM steps WHERE stage = 'link' AND command NOT LIKE '%" +
-                                 (m_dir.path() / "work" / "run-1").string() + "/obj/%'")[0][0],
+                                 (m_dir.path() / "elsewhere").string() + "/obj/%'")[0][0],
             "0");
   // --rerun runs the programs again and reuses the rest.
   ASSERT_EQ(run("c.db", {"--rerun"}).exit_code, 0);
