@@ -256,8 +256,7 @@ int QueryCommands::regressions(Queries& q) {
   auto to = q.latest_run(m_matrix);
   if (m_since_change)
     return print_diff(q.diff(q.baseline(to, true), to, m_filter), true);
-  auto from = q.previous_run(to, false);
-  if (!from) {
+  if (!q.previous_run(to, false)) {
     // The first night of a matrix: nothing can have regressed.
     if (m_format == "json")
       fmt::print("{}\n", json{{"from", nullptr}, {"to", to}, {"tool_changes", json::array()},
@@ -267,7 +266,7 @@ int QueryCommands::regressions(Queries& q) {
       fmt::print("run {} is the first run of its matrix: nothing to compare with\n", to);
     return 0;
   }
-  return print_diff(q.diff(*from, to, m_filter), true);
+  return print_diff(q.diff(q.baseline(to, false), to, m_filter), true);
 }
 
 int QueryCommands::history(Queries& q) {

@@ -352,8 +352,17 @@ std::optional<std::int64_t> Queries::previous_run(std::int64_t to, bool since_to
 }
 
 std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
-  if (auto id = previous_run(to, since_toolchain_change))
+  if (auto id = previous_run(to, since_toolchain_change)) {
+    Statement q(m_db, "SELECT status, cells_planned, (SELECT count(*) FROM results WHERE run_id = runs.id) "
+                      "FROM runs WHERE id = ?");
+    q.bind(1, *id).next();
+    auto planned = q.integer(1), recorded = q.integer(2);
+    if (recorded == 0 || recorded < planned || q.text(0) != "complete")
+      throw FatalError(fmt::format("the run to compare run {} with, run {}, is {}: {} of {} cells recorded, status {}; "
+                                   "finish it (abimatrix run --resume {}) or compare two runs with diff",
+                                   to, *id, recorded == 0 ? "empty" : "partial", recorded, planned, q.text(0), *id));
     return *id;
+  }
   throw FatalError(since_toolchain_change
                        ? fmt::format("no earlier run of run {}'s matrix used other tools than it", to)
                        : fmt::format("run {} is the first run of its matrix: nothing to compare with", to));

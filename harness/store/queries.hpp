@@ -131,6 +131,8 @@ public:
   RunDiff diff(std::int64_t from, std::int64_t to, const ResultFilter& filter);
   // The run to compare `to` with: the previous run of its matrix, or with
   // since_toolchain_change the newest earlier one whose tools differ.
+  // FatalError when that run is empty or partial: against it every missing
+  // cell would look gone, and nothing could look regressed.
   std::int64_t baseline(std::int64_t to, bool since_toolchain_change);
   // The same, or nullopt when there is no such run (the first of its matrix).
   std::optional<std::int64_t> previous_run(std::int64_t to, bool since_toolchain_change);

@@ -244,53 +244,63 @@ TEST(CliQueryChecks, TwoDefectsInOneCellEachWithItsChecks) {
 TEST(CliQueryChecks, ChangesInsideACellWhoseVerdictStays) {
   test::ScopedTempDir dir;
   auto path = dir.path() / "r.db";
-  {
-    Database db(path);
-    Fixture fixture{"structs", "", {}, {}, {}, {}, {}};
-    CCompiler cc{"clang-19", Family::clang};
-    Cell cell;
-    cell.target = find_target("i386");
-    cell.fixture = &fixture;
-    cell.c_compiler = &cc;
-    cell.rustc = "rustc";
-    cell.c = cell.rust = {{"regparm", "3"}};
-    cell.expected = Expected::fail;
-    identify(cell);
-    // One night's output of the program, as the runner records it.
-    auto night = [&](const std::string& output) {
-      auto run = db.begin_run({"m.yaml", "m", "0123", "host", 1, 1, {}});
-      CellResult r;
-      r.cell = &cell;
-      r.verdict = Verdict::xfail;
-      r.checks = value_checks(output, {"take", "rs_ret_two64"});
-      r.outcome = {false, Stage::run, "r"};
+  Database db(path); // committed nights are what the commands read
+  Fixture fixture{"structs", "", {}, {}, {}, {}, {}};
+  CCompiler cc{"clang-19", Family::clang};
+  Cell cell;
+  cell.target = find_target("i386");
+  cell.fixture = &fixture;
+  cell.c_compiler = &cc;
+  cell.rustc = "rustc";
+  cell.c = cell.rust = {{"regparm", "3"}};
+  cell.expected = Expected::fail;
+  identify(cell);
+  // One night's output of the program, as the runner records it; an
+  // empty output: a night that recorded nothing.
+  auto night = [&](const std::string& output, RunStatus status = RunStatus::complete) {
+    auto run = db.begin_run({"m.yaml", "m", "0123", "host", 1, 1, {}});
+    CellResult r;
+    r.cell = &cell;
+    r.verdict = Verdict::xfail;
+    r.checks = value_checks(output, {"take", "rs_ret_two64"});
+    r.outcome = {false, Stage::run, "r"};
+    if (!output.empty())
       db.record(run, {r});
-      db.finish_run(run, RunStatus::complete);
-    };
-    const std::string a = "case take\nfail c_to_rust.a c=int rust=i32 as=i32 expected=0x1 got=0x2\n";
-    const std::string b = "fail c_to_rust.b c=int rust=i32 as=i32 expected=0x3 got=0x4\n";
-    const std::string held = "case rs_ret_two64\nok rust_returns.two64.a c=int rust=i32 as=i32 expected=0x5 got=0x5\n";
-    night(a + "case rs_ret_two64\ncrash rs_ret_two64 11\ndone\n");
-    night(a + held + "done\n");
-    night(a + b + held + "done\n");
-  }
-  auto db = path.string();
-  auto fixed = test::run_abimatrix({"diff", "1", "2", "--db", db});
+    db.finish_run(run, status);
+  };
+  const std::string a = "case take\nfail c_to_rust.a c=int rust=i32 as=i32 expected=0x1 got=0x2\n";
+  const std::string b = "fail c_to_rust.b c=int rust=i32 as=i32 expected=0x3 got=0x4\n";
+  const std::string held = "case rs_ret_two64\nok rust_returns.two64.a c=int rust=i32 as=i32 expected=0x5 got=0x5\n";
+  night(a + "case rs_ret_two64\ncrash rs_ret_two64 11\ndone\n");
+  night(a + held + "done\n");
+  night(a + b + held + "done\n");
+  auto db_path = path.string();
+  auto fixed = test::run_abimatrix({"diff", "1", "2", "--db", db_path});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   EXPECT_THAT(fixed.output, HasSubstr("fixes (1):"));
   EXPECT_THAT(fixed.output, HasSubstr("now holding: rs_ret_two64"));
   EXPECT_THAT(fixed.output, HasSubstr("0 regressed, 1 fixed"));
 
-  auto broke = test::run_abimatrix({"regressions", "--db", db});
+  auto broke = test::run_abimatrix({"regressions", "--db", db_path, "--matrix", "m"});
   EXPECT_EQ(broke.exit_code, 1) << broke.output;
   EXPECT_THAT(broke.output, HasSubstr("before: xfail (run: r)"));
   EXPECT_THAT(broke.output, HasSubstr("now failing: take: c_to_rust.b"));
 
-  auto json = nlohmann::json::parse(test::run_abimatrix({"diff", "2", "3", "--format", "json", "--db", db}).output);
+  auto json = nlohmann::json::parse(test::run_abimatrix({"diff", "2", "3", "--format", "json", "--db", db_path}).output);
   EXPECT_EQ(json["regressions"][0]["now_failing"], nlohmann::json::array({"take: c_to_rust.b"}));
 
-  auto history = test::run_abimatrix({"history", json["regressions"][0]["key"].get<std::string>(), "--db", db});
+  auto history = test::run_abimatrix({"history", json["regressions"][0]["key"].get<std::string>(), "--db", db_path});
   EXPECT_THAT(history.output, HasSubstr("run 2: now holding: rs_ret_two64\nrun 3: now failing: take: c_to_rust.b\n"));
+
+  night("", RunStatus::interrupted); // 4: cut short before any cell
+  night(a + b + held + "done\n");
+  // Against an empty night everything would look gone: refused.
+  auto empty = test::run_abimatrix({"regressions", "--db", db_path});
+  EXPECT_EQ(empty.exit_code, 2) << empty.output;
+  EXPECT_THAT(empty.output, HasSubstr("the run to compare run 5 with, run 4, is empty: 0 of 1 cells recorded, "
+                                      "status interrupted; finish it (abimatrix run --resume 4)"));
+  auto since = test::run_abimatrix({"regressions", "--since-toolchain-change", "--db", db_path});
+  EXPECT_EQ(since.exit_code, 2) << since.output; // no run with other tools
 }
 
 } // namespace
