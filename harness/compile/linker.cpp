@@ -9,38 +9,10 @@ namespace amx {
 std::optional<std::vector<std::string>> last_driver_command(std::string_view output) {
   // A command line starts with a space: ` "/usr/bin/ld.lld" "-m" ...`.
   std::optional<std::vector<std::string>> last;
-  for (const auto& line : split_lines(output)) {
-    if (!line.starts_with(' '))
-      continue;
-    std::vector<std::string> words;
-    std::string word;
-    bool in_word = false, quoted = false;
-    for (std::size_t i = 0; i < line.size(); i++) {
-      char c = line[i];
-      if (quoted) {
-        if (c == '\\' && i + 1 < line.size())
-          word += line[++i];
-        else if (c == '"')
-          quoted = false;
-        else
-          word += c;
-      } else if (c == '"') {
-        quoted = in_word = true;
-      } else if (c == ' ') {
-        if (in_word)
-          words.push_back(std::move(word));
-        word.clear();
-        in_word = false;
-      } else {
-        word += c;
-        in_word = true;
-      }
-    }
-    if (in_word)
-      words.push_back(std::move(word));
-    if (!words.empty() && !quoted)
-      last = std::move(words);
-  }
+  for (const auto& line : split_lines(output))
+    if (line.starts_with(' '))
+      if (auto words = split_command(line); words && !words->empty())
+        last = std::move(words);
   return last;
 }
 

@@ -15,7 +15,7 @@ TEST(UtilText, SplitCommandReadsBackWhatRenderCommandWrote) {
   std::vector<std::vector<std::string>> commands = {
       {"/usr/bin/clang-19", "--target=i686-linux-gnu", "-fpatchable-function-entry=4,2", "-c", "/a/b.c"},
       {"/usr/bin/rustc", "-Zbranch-protection=bti,pac-ret", "--extern=minicore=/w/obj/1/libminicore.rlib"},
-      {"/bin/tool", "with space", "it's", "", "'", "a'b'c", "$HOME", "*.c", "back\\slash", "tab\there"},
+      {"/bin/tool", "with space", "it's", "", "'", "a'b'c", "$HOME", "*.c", "back\\slash", "tab\there", "\"q\""},
   };
   for (const auto& argv : commands)
     EXPECT_THAT(split_command(render_command(argv)), Optional(argv)) << render_command(argv);
@@ -24,6 +24,10 @@ TEST(UtilText, SplitCommandReadsBackWhatRenderCommandWrote) {
 TEST(UtilText, SplitCommandRefusesBrokenQuoting) {
   EXPECT_EQ(split_command("a 'b"), std::nullopt);
   EXPECT_EQ(split_command("a b\\"), std::nullopt);
+  EXPECT_EQ(split_command("a \"b"), std::nullopt);
+  // A driver's -### line: double quotes, with backslash escapes inside.
+  EXPECT_THAT(split_command(R"( "/usr/bin/ld" "-L/a b" "x\"y" "z\\w" plain)"),
+              Optional(ElementsAre("/usr/bin/ld", "-L/a b", "x\"y", "z\\w", "plain")));
   EXPECT_THAT(split_command("  a   b  "), Optional(ElementsAre("a", "b")));
 }
 

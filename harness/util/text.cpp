@@ -119,6 +119,14 @@ std::optional<std::vector<std::string>> split_command(std::string_view text) {
       cur += text.substr(i + 1, end - i - 1);
       i = end;
       in_word = true;
+    } else if (c == '"') {
+      // As sh reads it (and a compiler driver's -### writes it): a
+      // backslash escapes the next character.
+      for (i++; i < text.size() && text[i] != '"'; i++)
+        cur += text[i] == '\\' && i + 1 < text.size() ? text[++i] : text[i];
+      if (i == text.size())
+        return std::nullopt;
+      in_word = true;
     } else {
       cur += c;
       in_word = true;

@@ -27,8 +27,8 @@ std::string shell_quote(const std::string& arg);
 // shell-like rendering of a command line, for logs and the database.
 std::string render_command(const std::vector<std::string>& argv);
 
-// The argv a render_command() string came from; nullopt when the quoting is
-// broken.
+// The argv a render_command() string (or a compiler driver's -### line,
+// which double-quotes) came from; nullopt when the quoting is broken.
 std::optional<std::vector<std::string>> split_command(std::string_view text);
 
 // fnmatch(3) glob match.
