@@ -67,6 +67,8 @@ QueryCommands::QueryCommands(CLI::App& app) {
   auto common = [&](CLI::App* cmd) {
     cmd->add_option("--db", m_db, "results database")->capture_default_str();
     cmd->add_option("--format", m_format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+    cmd->add_option("--matrix", m_matrix,
+                    "matrix name: only its runs; the default run is its latest (default: any matrix's latest)");
   };
   auto filters = [&](CLI::App* cmd) {
     cmd->add_option("--flag", m_filter.flags, "NAME or NAME=VALUE on either side (repeatable; all must hold)");
@@ -103,7 +105,6 @@ QueryCommands::QueryCommands(CLI::App& app) {
       "regressions", "the latest run of a matrix against the one before it; exits 1 when something regressed");
   common(m_regressions);
   filters(m_regressions);
-  m_regressions->add_option("--matrix", m_matrix, "matrix name (default: that of the latest run)");
   m_regressions->add_flag("--since-toolchain-change", m_since_change,
                           "compare with the newest earlier run that used other tools or versions");
 
@@ -131,7 +132,7 @@ std::optional<int> QueryCommands::dispatch() {
 }
 
 int QueryCommands::runs(Queries& q) {
-  auto rows = q.runs(m_limit);
+  auto rows = q.runs(m_limit, m_matrix);
   if (m_format == "json") {
     json a = json::array();
     for (const auto& r : rows)
@@ -181,7 +182,7 @@ int QueryCommands::runs(Queries& q) {
 }
 
 int QueryCommands::query(Queries& q) {
-  auto run = m_run_a ? q.run(*m_run_a) : q.latest_run();
+  auto run = q.run(m_run_a, m_matrix);
   if (!m_checks.empty())
     return query_checks(q, run);
   auto rows = q.results(run, m_filter);
@@ -248,7 +249,7 @@ int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
 }
 
 int QueryCommands::diff(Queries& q) {
-  print_diff(q.diff(q.run(*m_run_a), q.run(*m_run_b), m_filter), false);
+  print_diff(q.diff(q.run(*m_run_a, m_matrix), q.run(*m_run_b, m_matrix), m_filter), false);
   return 0;
 }
 
@@ -271,7 +272,7 @@ int QueryCommands::regressions(Queries& q) {
 
 int QueryCommands::history(Queries& q) {
   auto key = q.cell(m_cell);
-  auto rows = q.history(key);
+  auto rows = q.history(key, m_matrix);
   if (m_format == "json") {
     json a = json::array();
     for (const auto& h : rows)
@@ -310,7 +311,7 @@ int QueryCommands::history(Queries& q) {
 
 int QueryCommands::show(Queries& q) {
   auto key = q.cell(m_cell);
-  auto run = m_run_a ? q.run(*m_run_a) : q.latest_run();
+  auto run = q.run(m_run_a, m_matrix);
   auto s = q.show(key, run);
   const auto& r = s.result;
   if (m_format == "json") {

@@ -18,6 +18,7 @@ ReportCommand::ReportCommand(CLI::App& app) {
   m_cmd = app.add_subcommand("report", "a run as Markdown evidence, JSON, JUnit XML or a self-contained HTML page");
   m_cmd->add_option("run", m_run, "run id (default: the latest)");
   m_cmd->add_option("--db", m_db, "results database")->capture_default_str();
+  m_cmd->add_option("--matrix", m_matrix, "matrix name: the default run is its latest (default: any matrix's latest)");
   m_cmd->add_option("--format", m_format, "markdown, json, junit or html")
       ->check(CLI::IsMember({"markdown", "json", "junit", "html"}))
       ->capture_default_str();
@@ -42,7 +43,7 @@ std::optional<int> ReportCommand::dispatch() {
   require_database(m_db);
   Database db(m_db, Access::read);
   Queries q(db);
-  auto report = load_report(db, m_db, m_run ? q.run(*m_run) : q.latest_run(), m_history);
+  auto report = load_report(db, m_db, q.run(m_run, m_matrix), m_history);
   std::string text;
   if (m_format == "markdown")
     text = render_markdown(report, m_limit ? m_limit : kGithubCommentLimit, m_link_base);

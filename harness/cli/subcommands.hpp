@@ -35,7 +35,8 @@ private:
 };
 
 // The commands that read the results database: runs, query, diff,
-// regressions, history and show, each with --db and --format table|json.
+// regressions, history and show, each with --db, --format table|json and
+// --matrix NAME.
 class QueryCommands {
 public:
   // Adds the subcommands to app; their options are parsed into this object.
@@ -73,7 +74,7 @@ public:
 
 private:
   CLI::App* m_cmd;
-  std::string m_db = kDefaultDatabase, m_format = "markdown", m_output, m_link_base;
+  std::string m_db = kDefaultDatabase, m_format = "markdown", m_output, m_link_base, m_matrix;
   std::optional<std::int64_t> m_run;
   std::size_t m_limit = 0, m_history = 0;
 };

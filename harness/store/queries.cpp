@@ -2,6 +2,7 @@
 
 #include "model/cell.hpp"
 #include "model/target.hpp"
+#include "store/columns.hpp"
 #include "store/statement.hpp"
 #include "toolchain/toolchain.hpp"
 #include "util/error.hpp"
@@ -85,53 +86,6 @@ Where where_for(const ResultFilter& f) {
   return w;
 }
 
-constexpr const char* kResultColumns =
-    "r.run_id, c.key, c.name, tg.name, c.fixture, c.c_compiler, c.rustc, c.c_setting_id, c.rust_setting_id, "
-    "c.pairing, r.verdict, r.expected, coalesce(r.stage, ''), r.reason";
-constexpr int kResultColumnCount = 14;
-
-// What kResultColumns reads from.
-constexpr const char* kResultTables =
-    "results r JOIN cells c ON c.key = r.cell_key JOIN targets tg ON tg.id = c.target_id";
-
-// A column that holds one of an enum's names; anything else means the
-// file was not written by abimatrix.
-template <typename E>
-E enum_column(Statement& q, int col, std::optional<E> (*parse)(const std::string&), const char* what) {
-  auto text = q.text(col);
-  if (auto e = parse(text))
-    return *e;
-  throw FatalError(fmt::format("the database holds an unknown {} '{}'", what, text));
-}
-
-// A JSON array of strings, as the plan's arguments are kept.
-std::vector<std::string> string_list(Statement& q, int col) {
-  auto j = nlohmann::json::parse(q.text(col), nullptr, false);
-  if (!j.is_array())
-    throw FatalError(fmt::format("the database holds an argument list that is not a JSON array: {}", q.text(col)));
-  std::vector<std::string> out;
-  for (const auto& e : j) {
-    if (!e.is_string())
-      throw FatalError(fmt::format("the database holds an argument list with a non-string: {}", q.text(col)));
-    out.push_back(e.get<std::string>());
-  }
-  return out;
-}
-
-// property, flag, held, detail, kind, test, expected, received
-CheckResult check_row(Statement& q, int at = 0) {
-  return {q.text(at),     q.text(at + 1), q.integer(at + 2) != 0, q.text(at + 3),
-          enum_column(q, at + 4, parse_check_kind, "check kind"),
-          q.text(at + 5), q.text(at + 6), q.text(at + 7), q.text(at + 8), q.text(at + 9)};
-}
-
-std::optional<Stage> stage_column(Statement& q, int col) {
-  if (q.text(col).empty())
-    return std::nullopt;
-  return enum_column(q, col, parse_stage, "stage");
-}
-
-
 // The tools of a run, as "role name version" lines: what "the toolchain
 // changed" compares.
 std::set<std::string> tool_set(sqlite3* db, std::int64_t run) {
@@ -139,12 +93,6 @@ std::set<std::string> tool_set(sqlite3* db, std::int64_t run) {
   for (const auto& t : run_tools(db, run))
     out.insert(t.role + " " + t.name + " " + t.version);
   return out;
-}
-
-std::optional<std::int64_t> optional_int(Statement& q, int col) {
-  if (sqlite3_column_type(q.handle(), col) == SQLITE_NULL)
-    return std::nullopt;
-  return q.integer(col);
 }
 
 } // namespace
@@ -195,11 +143,14 @@ std::vector<ResultRow> Queries::select_results(std::int64_t run, const std::stri
   return out;
 }
 
-std::vector<RunRow> Queries::runs(std::size_t limit) {
+std::vector<RunRow> Queries::runs(std::size_t limit, const std::string& matrix_name) {
+  if (!matrix_name.empty())
+    latest_run(matrix_name);
   Statement q(m_db, "SELECT id, matrix_name, matrix_path, started_at, coalesce(finished_at, ''), status, cells_planned, "
                     "coalesce(shard || '/' || shards, ''), merged_from, harness_version, fixtures_hash FROM runs "
-                    "ORDER BY id DESC LIMIT ?");
+                    "WHERE ?2 = '' OR matrix_name = ?2 ORDER BY id DESC LIMIT ?1");
   q.bind(1, static_cast<std::int64_t>(limit));
+  q.bind(2, matrix_name);
   std::vector<RunRow> out;
   while (q.next())
     out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5),
@@ -219,17 +170,32 @@ std::int64_t Queries::latest_run(const std::string& matrix_name) {
   Statement q(m_db, "SELECT max(id) FROM runs WHERE ?1 = '' OR matrix_name = ?1");
   q.bind(1, matrix_name);
   if (!q.next() || sqlite3_column_type(q.handle(), 0) == SQLITE_NULL)
-    throw FatalError(matrix_name.empty() ? "the database has no runs yet"
-                                         : fmt::format("no run of matrix '{}' in the database", matrix_name));
+    throw FatalError(matrix_name.empty()
+                         ? "the database has no runs yet"
+                         : fmt::format("no run of matrix '{}' in the database{}", matrix_name, known_matrices()));
   return q.integer(0);
 }
 
-std::int64_t Queries::run(std::int64_t id) {
-  Statement q(m_db, "SELECT count(*) FROM runs WHERE id = ?");
+std::string Queries::known_matrices() {
+  Statement q(m_db, "SELECT DISTINCT matrix_name FROM runs ORDER BY matrix_name");
+  std::vector<std::string> names;
+  while (q.next())
+    names.push_back(q.text(0));
+  return names.empty() ? "" : "; its runs are of: " + join(names, ", ");
+}
+
+std::int64_t Queries::run(std::int64_t id, const std::string& matrix_name) {
+  Statement q(m_db, "SELECT matrix_name FROM runs WHERE id = ?");
   q.bind(1, id);
-  if (q.single_int() == 0)
+  if (!q.next())
     throw FatalError(fmt::format("no run {} in the database (`abimatrix runs` lists them)", id));
+  if (!matrix_name.empty() && q.text(0) != matrix_name)
+    throw FatalError(fmt::format("run {} is a run of matrix '{}', not '{}'", id, q.text(0), matrix_name));
   return id;
+}
+
+std::int64_t Queries::run(const std::optional<std::int64_t>& id, const std::string& matrix_name) {
+  return id ? run(*id, matrix_name) : latest_run(matrix_name);
 }
 
 ResultFilter Queries::checked(const ResultFilter& filter) {
@@ -382,14 +348,17 @@ std::string Queries::cell(const std::string& prefix) {
   return keys[0];
 }
 
-std::vector<HistoryRow> Queries::history(const std::string& key) {
+std::vector<HistoryRow> Queries::history(const std::string& key, const std::string& matrix_name) {
+  if (!matrix_name.empty())
+    latest_run(matrix_name);
   auto sql = fmt::format("SELECT r.run_id, runs.started_at, r.verdict, coalesce(r.stage, ''), r.reason, c.c_compiler, "
                          "tg.name, (SELECT version FROM run_tools t WHERE t.run_id = r.run_id AND t.role = 'rustc' AND "
                          "t.name = c.rustc) FROM {} JOIN runs ON runs.id = r.run_id "
-                         "WHERE r.cell_key = ? ORDER BY r.run_id",
+                         "WHERE r.cell_key = ?1 AND (?2 = '' OR runs.matrix_name = ?2) ORDER BY r.run_id",
                          kResultTables);
   Statement q(m_db, sql.c_str());
   q.bind(1, key);
+  q.bind(2, matrix_name);
   Statement cc(m_db, "SELECT version FROM run_tools WHERE run_id = ? AND role = 'c-compiler' AND name = ?");
   std::vector<HistoryRow> out;
   while (q.next()) {
@@ -465,62 +434,6 @@ std::vector<CheckRow> Queries::checks(std::int64_t run, const ResultFilter& filt
   while (q.next())
     out.push_back({q.text(0), q.text(1), check_row(q, 2)});
   return out;
-}
-
-ShownResult Queries::show(const std::string& key, std::int64_t run) {
-  auto sql = fmt::format("SELECT {}, r.expect_reason, coalesce(r.expected_stage, ''), r.duration_ms, r.exit_code, "
-                         "r.signal, r.c_args, r.rust_args, r.fixtures_dir, r.work_dir, r.cache_dir FROM {} "
-                         "WHERE r.run_id = ? AND r.cell_key = ?",
-                         kResultColumns, kResultTables);
-  Statement q(m_db, sql.c_str());
-  q.bind(1, run).bind(2, key);
-  if (!q.next())
-    throw FatalError(fmt::format("cell {} has no result in run {} (`abimatrix history {}` lists its runs)", key, run, key));
-  ShownResult s;
-  s.result = result_row(q);
-  s.expect_reason = q.text(kResultColumnCount);
-  s.expected_stage = stage_column(q, kResultColumnCount + 1);
-  s.duration_ms = sqlite3_column_double(q.handle(), kResultColumnCount + 2);
-  s.exit_code = optional_int(q, kResultColumnCount + 3);
-  s.signal = optional_int(q, kResultColumnCount + 4);
-  s.c_args = string_list(q, kResultColumnCount + 5);
-  s.rust_args = string_list(q, kResultColumnCount + 6);
-  s.layout = {q.text(kResultColumnCount + 7), q.text(kResultColumnCount + 8), q.text(kResultColumnCount + 9)};
-  q.reset();
-
-  Statement checks(m_db, "SELECT property, flag, held, detail, kind, test, expected, received, c_type, rust_type FROM checks "
-                         "WHERE run_id = ? AND cell_key = ? ORDER BY seq");
-  checks.bind(1, run).bind(2, key);
-  while (checks.next())
-    s.checks.push_back(check_row(checks));
-
-  Statement mix(m_db, "SELECT NULL, NULL, refused, message, allow_flag, allowed FROM rust_mix "
-                      "WHERE run_id = ? AND cell_key = ?");
-  mix.bind(1, run).bind(2, key);
-  if (mix.next()) {
-    auto allowed = optional_int(mix, 5);
-    // The experiment mixes the cell's own two settings.
-    s.rust_mix = RustMix{s.result.c, s.result.rust, mix.integer(2) != 0, mix.text(3), mix.text(4),
-                         allowed ? std::optional<bool>(*allowed != 0) : std::nullopt};
-    mix.reset();
-  }
-
-  Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "
-                        "s.output_capped, s.shared, s.duration_ms, s.cwd, s.reused, s.cache_key FROM steps s JOIN outputs o ON o.id = s.output_id "
-                        "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.seq");
-  steps.bind(1, run).bind(2, key);
-  while (steps.next())
-    s.steps.push_back({enum_column(steps, 0, parse_stage, "stage"), steps.text(1), steps.text(2), steps.text(3),
-                       optional_int(steps, 4),
-                       optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
-                       sqlite3_column_double(steps.handle(), 9), steps.text(10), steps.integer(11) != 0,
-                       steps.text(12)});
-  Statement sources(m_db, "SELECT s.path, o.text FROM sources s JOIN outputs o ON o.id = s.output_id "
-                          "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.path");
-  sources.bind(1, run).bind(2, key);
-  while (sources.next())
-    s.sources.push_back({sources.text(0), sources.text(1)});
-  return s;
 }
 
 } // namespace amx

@@ -119,11 +119,16 @@ class Queries {
 public:
   explicit Queries(Database& db) : m_database(db), m_db(db.handle()) {}
 
-  std::vector<RunRow> runs(std::size_t limit);
-  // The newest run, of one matrix when a name is given; FatalError if none.
+  // The newest runs, of one matrix when a name is given.
+  std::vector<RunRow> runs(std::size_t limit, const std::string& matrix_name = "");
+  // The newest run, of one matrix when a name is given; FatalError if none,
+  // naming the matrices the database has runs of.
   std::int64_t latest_run(const std::string& matrix_name = "");
-  // Checks that a run exists.
-  std::int64_t run(std::int64_t id);
+  // Checks that a run exists, and is a run of the named matrix when one is.
+  std::int64_t run(std::int64_t id, const std::string& matrix_name = "");
+  // The run a command asked for: `id` when given, else the latest run (of
+  // the named matrix when one is).
+  std::int64_t run(const std::optional<std::int64_t>& id, const std::string& matrix_name);
   std::vector<ResultRow> results(std::int64_t run, const ResultFilter& filter);
   // The checks of a run's results whose name or test case matches one of
   // the globs, within the results the filter selects.
@@ -138,7 +143,8 @@ public:
   std::optional<std::int64_t> previous_run(std::int64_t to, bool since_toolchain_change);
   // A cell key from a unique prefix of it.
   std::string cell(const std::string& prefix);
-  std::vector<HistoryRow> history(const std::string& key);
+  // A cell's result in every run (of the named matrix when one is).
+  std::vector<HistoryRow> history(const std::string& key, const std::string& matrix_name = "");
   // For every cell of a run, its trail over the runs of the same matrix up
   // to that run, keeping the last `n` verdicts.
   std::map<std::string, CellTrail> trails(std::int64_t run, std::size_t n);
@@ -149,6 +155,8 @@ private:
   // what the database knows for a flag, target, fixture or compiler it has
   // never seen, or a verdict word that means no verdict.
   ResultFilter checked(const ResultFilter& filter);
+  // "; its runs are of: a, b": the matrices the database has runs of.
+  std::string known_matrices();
   // The setting a row of `settings` holds, read from its setting_flags once.
   const Setting& setting(std::int64_t id);
   std::vector<ResultRow> select_results(std::int64_t run, const std::string& where,

@@ -132,6 +132,16 @@ TEST_F(CliQuery, QueryFiltersByFlagSideAndVerdict) {
   EXPECT_EQ(j["results"][0]["name"], kMatched);
   j = nlohmann::json::parse(q({"query", "--run", "1", "--c-flag", "shadow-call-stack=off", "--format", "json"}).output);
   EXPECT_EQ(j["count"], 5); // every cell without SCS on the C side
+  // --matrix names whose runs a command reads, and the default run.
+  j = nlohmann::json::parse(q({"report", "--matrix", "nightly", "--format", "json"}).output);
+  EXPECT_EQ(j["run"]["id"], 2);
+  auto other = q({"query", "--matrix", "smoke"});
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_THAT(other.output, HasSubstr("no run of matrix 'smoke' in the database; its runs are of: nightly"));
+  auto report = q({"report", "--matrix", "smoke"});
+  EXPECT_EQ(report.exit_code, 2);
+  EXPECT_THAT(report.output, HasSubstr("no run of matrix 'smoke'"));
+  EXPECT_EQ(q({"show", "0", "--run", "1", "--matrix", "smoke"}).exit_code, 2);
   auto missing = q({"query", "--run", "7"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.output, HasSubstr("no run 7 in the database"));

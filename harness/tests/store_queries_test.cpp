@@ -126,6 +126,36 @@ TEST(StoreQueries, TrailsKeepTheLastVerdictsOfTheMatrixAndTheRunOfTheChange) {
   EXPECT_FALSE(at_start.changed_in);
 }
 
+TEST(StoreQueries, AMatrixNameChoosesItsRunsAndTheDefaultRun) {
+  Recorded rec;
+  auto nightly = rec.record(Verdict::pass, {}, "nightly");
+  auto smoke = rec.record(Verdict::xfail, {false, Stage::run, "wrong value: x"}, "smoke");
+  Queries q(rec.db);
+  EXPECT_EQ(q.run(std::nullopt, ""), smoke);
+  EXPECT_EQ(q.run(std::nullopt, "nightly"), nightly);
+  EXPECT_EQ(q.run(nightly, "nightly"), nightly);
+  try {
+    q.run(smoke, "nightly");
+    FAIL() << "a run of another matrix was taken";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("run 2 is a run of matrix 'smoke', not 'nightly'"));
+  }
+  try {
+    q.run(std::nullopt, "nigthly");
+    FAIL() << "a misspelt matrix was taken";
+  } catch (const FatalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("no run of matrix 'nigthly' in the database; its runs are of: nightly, smoke"));
+  }
+  auto runs = q.runs(10, "nightly");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].id, nightly);
+  EXPECT_EQ(q.runs(10).size(), 2u);
+  auto history = q.history(rec.cell.key, "smoke");
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].run, smoke);
+  EXPECT_EQ(q.history(rec.cell.key).size(), 2u);
+}
+
 TEST(StoreQueries, AFlagTheDatabaseNeverSawIsAnError) {
   Recorded rec;
   auto run = rec.record(Verdict::pass, {});
