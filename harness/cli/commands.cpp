@@ -22,13 +22,13 @@ constexpr int kExitEmpty = 4;
 // Streams the cells, so a matrix of millions plans in bounded memory; a
 // shard needs the keys of every selected cell first, then a second pass.
 int plan(const std::string& matrix_path, const std::string& format, const std::string& filter,
-         const std::string& partition) {
+         const std::vector<std::string>& filter_out, const std::string& partition) {
   Matrix m = load_matrix(matrix_path);
   std::optional<std::set<std::string>> shard;
   if (!partition.empty()) {
     std::vector<std::string> keys;
     for_each_cell(m, [&](const Cell& c) {
-      if (selected(c, filter))
+      if (selected(c, filter, filter_out))
         keys.push_back(c.key);
     });
     shard = partition_keys(std::move(keys), parse_partition(partition));
@@ -38,7 +38,7 @@ int plan(const std::string& matrix_path, const std::string& format, const std::s
   if (json)
     fmt::print(stdout, "{{\n  \"cells\": [");
   for_each_cell(m, [&](const Cell& c) {
-    if (!selected(c, filter) || (shard && !shard->count(c.key)))
+    if (!selected(c, filter, filter_out) || (shard && !shard->count(c.key)))
       return;
     if (!json) {
       fmt::print(stdout, "{}  {:<9}  expect {}  {}\n", c.key, to_string(c.pairing), to_string(c.expected), c.name);
@@ -84,10 +84,13 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("abimatrix ") + harness_version());
 
   std::string plan_matrix, plan_format = "table", plan_filter, plan_partition;
+  std::vector<std::string> plan_filter_out;
   auto* plan_cmd = app.add_subcommand("plan", "print the cells of a matrix without building anything");
   plan_cmd->add_option("matrix", plan_matrix, "matrix YAML file")->required();
   plan_cmd->add_option("--format", plan_format, "table or json")->check(CLI::IsMember({"table", "json"}));
   plan_cmd->add_option("--filter", plan_filter, "only cells whose name contains this glob, or whose key starts with it");
+  plan_cmd->add_option("--filter-out", plan_filter_out,
+                       "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)");
   plan_cmd->add_option("--partition", plan_partition, "only shard K of N (K/N), as `run --partition` runs it");
 
   std::vector<std::string> merge_inputs;
@@ -114,7 +117,7 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*plan_cmd)
-      return plan(plan_matrix, plan_format, plan_filter, plan_partition);
+      return plan(plan_matrix, plan_format, plan_filter, plan_filter_out, plan_partition);
     if (*merge_cmd)
       return merge(merge_inputs, merge_into,
                    {merge_other_matrices ? AllowDifferent::yes : AllowDifferent::no,

@@ -41,6 +41,8 @@ RunCommand::RunCommand(CLI::App& app) {
   m_cmd->add_option("--db", m_db, "results database")->capture_default_str();
   m_cmd->add_option("-j,--jobs", m_jobs, "cells run in parallel (default: number of cores)");
   m_cmd->add_option("--filter", m_filter, "only cells whose name contains this glob, or whose key starts with it");
+  m_cmd->add_option("--filter-out", m_filter_out,
+                    "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)");
   m_cmd->add_option("--partition", m_partition,
                     "only shard K of N (K/N): every N-th cell by key; `abimatrix merge` joins the shards");
   m_resume = m_cmd->add_option("--resume", m_resume_arg,
@@ -86,8 +88,9 @@ int RunCommand::execute() {
   }
   if (!resume && m_matrix.empty())
     throw FatalError("run: a matrix file is required (or --resume to finish a run)");
-  if (resume && (!m_filter.empty() || !m_partition.empty()))
-    throw FatalError("--resume runs the cells of the run it resumes; --filter and --partition come from that run");
+  if (resume && (!m_filter.empty() || !m_filter_out.empty() || !m_partition.empty()))
+    throw FatalError("--resume runs the cells of the run it resumes; --filter, --filter-out and --partition come "
+                     "from that run");
 
   Matrix m;
   if (!m_matrix.empty())
@@ -103,6 +106,7 @@ int RunCommand::execute() {
       m = load_matrix(request.resume->info.matrix_path);
   } else {
     request.filter = m_filter;
+    request.filter_out = m_filter_out;
     if (!m_partition.empty())
       request.partition = parse_partition(m_partition);
   }

@@ -32,6 +32,7 @@ private:
   unsigned m_jobs = 0;
   bool m_keep_work = false, m_allow_empty = false, m_no_cache = false, m_rerun = false;
   std::string m_cache_size = "4G";
+  std::vector<std::string> m_filter_out;
 };
 
 // The commands that read the results database: runs, query, diff,

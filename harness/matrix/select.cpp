@@ -22,16 +22,24 @@ Partition parse_partition(const std::string& text) {
   return {static_cast<unsigned>(*k), static_cast<unsigned>(*n)};
 }
 
-bool selected(const Cell& c, const std::string& filter) {
-  return filter.empty() || glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter);
+namespace {
+bool matches(const Cell& c, const std::string& filter) {
+  return glob_match("*" + filter + "*", c.name) || c.key.starts_with(filter);
+}
+} // namespace
+
+bool selected(const Cell& c, const std::string& filter, const std::vector<std::string>& out) {
+  return (filter.empty() || matches(c, filter)) &&
+         std::none_of(out.begin(), out.end(), [&](const std::string& f) { return matches(c, f); });
 }
 
-std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter) {
-  std::vector<const Cell*> out;
+std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter,
+                                      const std::vector<std::string>& out) {
+  std::vector<const Cell*> chosen;
   for (const auto& c : cells)
-    if (selected(c, filter))
-      out.push_back(&c);
-  return out;
+    if (selected(c, filter, out))
+      chosen.push_back(&c);
+  return chosen;
 }
 
 std::set<std::string> partition_keys(std::vector<std::string> keys, const Partition& p) {

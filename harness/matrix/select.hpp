@@ -15,11 +15,12 @@ namespace amx {
 // "K/N" with 1 <= K <= N; FatalError naming the text otherwise.
 Partition parse_partition(const std::string& text);
 
-// Whether a cell's name contains the glob `filter`, or its key starts with
-// it; every cell is when it is empty.
-bool selected(const Cell& c, const std::string& filter);
+// Whether a cell matches `filter` (its name contains the glob, or its key
+// starts with it; every cell matches an empty one) and none of `out`.
+bool selected(const Cell& c, const std::string& filter, const std::vector<std::string>& out = {});
 // The cells selected(), in matrix order.
-std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter);
+std::vector<const Cell*> filter_cells(const std::vector<Cell>& cells, const std::string& filter,
+                                      const std::vector<std::string>& out = {});
 
 // Shard p of the cells: with the cells sorted by key, every count-th one
 // starting at index - 1. Depends only on the keys, so every CI job that

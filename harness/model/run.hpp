@@ -39,6 +39,7 @@ struct RunInfo {
   // What else makes two runs comparable: the abimatrix that ran it (git
   // describe) and a hash of the fixtures, runtime and minicore it built.
   std::string harness_version, fixtures_hash;
+  std::vector<std::string> cell_filter_out; // --filter-out, each a glob or key prefix
 };
 
 enum class RunStatus { running, complete, interrupted };

@@ -58,6 +58,7 @@ json report_json(const RunReport& r) {
               {"finished_at", r.run.finished_at.empty() ? json() : json(r.run.finished_at)},
               {"cells_planned", info.cells_planned},
               {"cell_filter", info.cell_filter},
+              {"cell_filter_out", info.cell_filter_out},
               {"shard", info.partition ? json(to_string(*info.partition)) : json()},
               {"verdicts", to_json(r.verdicts)}};
   j["tools"] = json::array();

@@ -125,21 +125,27 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   RunInfo info = resumed ? resumed->info
                          : RunInfo{std::filesystem::absolute(m.path).string(), m.name, m.hash, request.host, 0, 0, {},
                                    request.filter, request.partition, flag_facts(m), harness_version(),
-                                   fixtures_hash(m)};
+                                   fixtures_hash(m), request.filter_out};
 
   // select
   auto cells = expand(m);
-  auto filtered = filter_cells(cells, info.cell_filter);
+  auto filtered = filter_cells(cells, info.cell_filter, info.cell_filter_out);
   // An empty shard is a fine part of a sharded run; a selection of nothing is
   // a mistake, said before anything is recorded.
-  if (filtered.empty() && !resumed && !request.allow_empty)
+  if (filtered.empty() && !resumed && !request.allow_empty) {
+    std::vector<std::string> options;
+    if (!info.cell_filter.empty())
+      options.push_back(fmt::format("--filter '{}'", info.cell_filter));
+    for (const auto& f : info.cell_filter_out)
+      options.push_back(fmt::format("--filter-out '{}'", f));
     throw EmptySelection(
-        info.cell_filter.empty()
+        options.empty()
             ? fmt::format("{} has no cells (its exclude rules take them all); --allow-empty records the run anyway",
                           m.path.string())
-            : fmt::format("--filter '{}' selects none of the {} cells of {} (`abimatrix plan` lists them); "
+            : fmt::format("{} select{} none of the {} cells of {} (`abimatrix plan` lists them); "
                           "--allow-empty records the run anyway",
-                          info.cell_filter, cells.size(), m.path.string()));
+                          join(options, " "), options.size() == 1 ? "s" : "", cells.size(), m.path.string()));
+  }
   auto chosen = partition_cells(std::move(filtered), info.partition);
   // find the tools
   RunDriver driver(m);

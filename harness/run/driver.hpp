@@ -105,6 +105,7 @@ private:
 struct RunRequest {
   const Matrix* matrix = nullptr;
   std::string filter;
+  std::vector<std::string> filter_out;
   std::optional<Partition> partition;
   // The run to finish instead of starting one: its record says which cells
   // and tools; the matrix must be the one it ran.

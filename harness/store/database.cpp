@@ -1,5 +1,6 @@
 #include "store/database.hpp"
 
+#include "store/columns.hpp"
 #include "store/schema.hpp"
 #include "store/statement.hpp"
 #include "util/error.hpp"
@@ -154,8 +155,8 @@ std::int64_t Database::begin_run(const RunInfo& info) {
   Transaction tx(m_db);
   Statement insert(m_db,
                    "INSERT INTO runs (matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, "
-                   "status, cell_filter, shard, shards, lease, harness_version, fixtures_hash) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
+                   "status, cell_filter, shard, shards, lease, harness_version, fixtures_hash, cell_filter_out) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, info.matrix_path)
       .bind(2, info.matrix_name)
       .bind(3, info.matrix_hash)
@@ -169,7 +170,11 @@ std::int64_t Database::begin_run(const RunInfo& info) {
         .bind(10, static_cast<std::int64_t>(info.partition->count));
   else
     insert.bind_null(9).bind_null(10);
-  insert.bind(11, this_process()).bind(12, info.harness_version).bind(13, info.fixtures_hash).run();
+  insert.bind(11, this_process())
+      .bind(12, info.harness_version)
+      .bind(13, info.fixtures_hash)
+      .bind(14, nlohmann::json(info.cell_filter_out).dump())
+      .run();
   std::int64_t run = sqlite3_last_insert_rowid(m_db);
   Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
   Statement used(m_db, "INSERT OR IGNORE INTO run_toolchains (run_id, toolchain_id) SELECT ?, id FROM toolchains "
@@ -196,8 +201,8 @@ void Database::finish_run(std::int64_t run, RunStatus status) {
 
 StoredRun Database::stored_run(std::int64_t run) {
   Statement q(m_db, "SELECT matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, cell_filter, shard, "
-                    "shards, status, started_at, coalesce(finished_at, ''), harness_version, fixtures_hash FROM runs "
-                    "WHERE id = ?");
+                    "shards, status, started_at, coalesce(finished_at, ''), harness_version, fixtures_hash, cell_filter_out "
+                    "FROM runs WHERE id = ?");
   q.bind(1, run);
   if (!q.next())
     throw FatalError(fmt::format("{}: no run {} (`abimatrix runs` lists them)", m_path.string(), run));
@@ -212,6 +217,7 @@ StoredRun Database::stored_run(std::int64_t run) {
   s.finished_at = q.text(11);
   s.info.harness_version = q.text(12);
   s.info.fixtures_hash = q.text(13);
+  s.info.cell_filter_out = string_list(q, 14);
   q.reset();
   s.info.tools = run_tools(m_db, run);
   Statement flags(m_db, "SELECT flag, class, description, targets, spellings FROM run_flags WHERE run_id = ? "

@@ -44,17 +44,26 @@ Input read_input(const std::filesystem::path& path) {
   return in;
 }
 
+// "filter 'x86*', filter-out 'kcfi'": which cells a run selected.
+std::string selection(const RunInfo& info) {
+  std::string out = fmt::format("filter '{}'", info.cell_filter);
+  for (const auto& f : info.cell_filter_out)
+    out += fmt::format(", filter-out '{}'", f);
+  return out;
+}
+
 // Refuses inputs that are not parts of one run; says why a merge that
 // proceeds is not complete.
 std::vector<std::string> check_together(const std::vector<Input>& ins, const MergeOptions& o) {
   const Input& first = ins.front();
   for (const auto& in : ins) {
     const auto &a = first.run.info, &b = in.run.info;
-    if (o.matrices == AllowDifferent::no && (a.matrix_hash != b.matrix_hash || a.cell_filter != b.cell_filter))
-      throw FatalError(fmt::format("{} ran {} (matrix {}, filter '{}') but {} ran {} (matrix {}, filter '{}'): "
+    if (o.matrices == AllowDifferent::no && (a.matrix_hash != b.matrix_hash || a.cell_filter != b.cell_filter ||
+                                             a.cell_filter_out != b.cell_filter_out))
+      throw FatalError(fmt::format("{} ran {} (matrix {}, {}) but {} ran {} (matrix {}, {}): "
                                    "not shards of one run (--allow-different-matrices merges them anyway)",
-                                   describe(first), a.matrix_path, a.matrix_hash, a.cell_filter, describe(in),
-                                   b.matrix_path, b.matrix_hash, b.cell_filter));
+                                   describe(first), a.matrix_path, a.matrix_hash, selection(a), describe(in),
+                                   b.matrix_path, b.matrix_hash, selection(b)));
     if (auto diff = tool_differences(a.tools, b.tools); o.tools == AllowDifferent::no && !diff.empty())
       throw FatalError(fmt::format("{} and {} used different tools (- first, + second):\n  {}\n"
                                    "(--allow-different-tools merges them anyway)",
@@ -196,6 +205,10 @@ MergeOutcome merge_runs(const std::vector<std::filesystem::path>& inputs, const 
   info.matrix_hash = distinct(ins, [](const Input& in) { return in.run.info.matrix_hash; }, "+");
   info.cell_filter = distinct(ins, [](const Input& in) { return in.run.info.cell_filter; }, "+");
   info.host = distinct(ins, [](const Input& in) { return in.run.info.host; }, "; ");
+  std::set<std::string> left_out;
+  for (const auto& in : ins)
+    left_out.insert(in.run.info.cell_filter_out.begin(), in.run.info.cell_filter_out.end());
+  info.cell_filter_out.assign(left_out.begin(), left_out.end());
   info.partition.reset();
   info.jobs = info.cells_planned = 0;
   info.tools.clear();

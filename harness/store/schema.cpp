@@ -311,6 +311,11 @@ DROP TABLE probes;
 ALTER TABLE steps ADD COLUMN reused INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE steps ADD COLUMN cache_key TEXT NOT NULL DEFAULT '';
 )sql",
+    // 13: the --filter-out globs that left cells out of a run (a JSON
+    // array), so --resume and merge select the same cells.
+    R"sql(
+ALTER TABLE runs ADD COLUMN cell_filter_out TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -335,7 +340,7 @@ void describe_targets(sqlite3* db) {
 // Work a migration needs beyond SQL, run after the SQL of the same version
 // in its transaction: indexed by version - 1, nullptr where there is none.
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
-                                            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+                                            nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -273,6 +273,27 @@ TEST_F(CliRun, AFilterThatSelectsNothingIsExitFourAndRecordsNothing) {
   auto allowed = abimatrix({"run", m_matrix.string(), "--filter", "no such cell", "--allow-empty", "--db", db.string()});
   EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
   EXPECT_EQ(rows(db, "SELECT cells_planned, status FROM runs"), (std::vector<V>{{"0", "complete"}}));
+  auto all_out = abimatrix({"run", m_matrix.string(), "--filter-out", "i386", "--filter-out", "x86_64", "--db",
+                            (m_dir.path() / "none.db").string()});
+  EXPECT_EQ(all_out.exit_code, 4) << all_out.output;
+  EXPECT_THAT(all_out.output, HasSubstr("--filter-out 'i386' --filter-out 'x86_64' select none of the 36 cells"));
+}
+
+TEST_F(CliRun, FilterOutLeavesCellsOutAndTheRunRemembersIt) {
+  auto plan = abimatrix({"plan", m_matrix.string(), "--filter", "i386 scalars *", "--filter-out", "gcc",
+                         "--filter-out", "rust:regparm"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  EXPECT_THAT(plan.output, HasSubstr("\n3 cells\n"));
+  EXPECT_THAT(plan.output, ::testing::Not(HasSubstr("gcc")));
+  auto db = m_dir.path() / "out.db";
+  auto run = abimatrix({"run", m_matrix.string(), "--filter", "i386 scalars *", "--filter-out", "gcc", "--filter-out",
+                        "rust:regparm", "--db", db.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(rows(db, "SELECT cells_planned, cell_filter, cell_filter_out FROM runs"),
+            (std::vector<V>{{"3", "i386 scalars *", R"(["gcc","rust:regparm"])"}}));
+  EXPECT_EQ(rows(db, "SELECT count(*) FROM results r JOIN cells c ON c.key = r.cell_key WHERE c.name LIKE '%gcc%' "
+                     "OR c.name LIKE '%rust:regparm%'"),
+            (std::vector<V>{{"0"}}));
 }
 
 TEST_F(CliRun, ResumeRefusesAChangedMatrixOrNarrowerSelection) {
@@ -294,7 +315,7 @@ TEST_F(CliRun, ResumeRefusesAChangedMatrixOrNarrowerSelection) {
   EXPECT_THAT(other_fixtures.output, HasSubstr("cannot resume run 1: the fixtures under "));
   auto narrowed = abimatrix({"run", "--resume", "--filter", "x", "--db", db.string()});
   EXPECT_EQ(narrowed.exit_code, 2);
-  EXPECT_THAT(narrowed.output, HasSubstr("--filter and --partition come from that run"));
+  EXPECT_THAT(narrowed.output, HasSubstr("--filter, --filter-out and --partition come from that run"));
   for (const char* id : {"99999999999999999999", "9223372036854775808"}) {
     auto huge = abimatrix({"run", "--resume", id, "--db", db.string()});
     EXPECT_EQ(huge.exit_code, 2) << id;

@@ -75,6 +75,10 @@ TEST(MatrixSelect, FilterByNameGlobOrKeyPrefix) {
   EXPECT_EQ(filter_cells(cells, "f1*").size(), 3u); // f1, f10, f11
   EXPECT_EQ(filter_cells(cells, cells[5].key.substr(0, 6)).size(), 1u);
   EXPECT_TRUE(filter_cells(cells, "aarch64").empty());
+  // --filter-out: a glob or a key prefix, each leaving its cells out.
+  EXPECT_EQ(filter_cells(cells, "f1*", {"f10"}).size(), 2u);
+  EXPECT_EQ(filter_cells(cells, "", {cells[5].key.substr(0, 6), "f1*"}).size(), 8u); // 12 - 1 - 3
+  EXPECT_TRUE(filter_cells(cells, "", {"*"}).empty());
 }
 
 TEST(MatrixSelect, CellsLackingSkipsRecordedOnes) {
