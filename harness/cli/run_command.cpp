@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <sys/utsname.h>
 #include <thread>
@@ -56,6 +57,14 @@ RunCommand::RunCommand(CLI::App& app) {
                                   "do every step again, reusing nothing an earlier run kept (in $ABIMATRIX_CACHE)");
   m_cmd->add_flag("--rerun", m_rerun, "run the programs again (for a suspected flaky result); reuse built objects")
       ->excludes(no_cache);
+  m_cmd->add_option("--max-fail", m_max_fail,
+                    "start no more cells after N unexpected results (the run can be finished with --resume)")
+      ->check(CLI::PositiveNumber);
+  auto quiet = m_cmd->add_flag("-q,--quiet", m_quiet, "print only unexpected cells and the closing table");
+  m_cmd->add_flag("-v,--verbose", m_verbose, "print each cell's steps: status, time and command")->excludes(quiet);
+  m_cmd->add_option("--color", m_color, "colour verdicts: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   m_cmd->add_option("--cache-size", m_cache_size,
                     "bound of the step cache: the least recently used steps go when it is larger (K, M, G)")
       ->capture_default_str();
@@ -120,13 +129,19 @@ int RunCommand::execute() {
   request.cache_max_bytes = *bound;
   request.host = host_description();
 
-  Console console(stdout, ::isatty(STDOUT_FILENO), m.path.string(), m_db);
+  request.max_fail = m_max_fail;
+
+  ConsoleStyle style;
+  style.terminal = ::isatty(STDOUT_FILENO);
+  style.colour = use_colour(m_color, style.terminal, std::getenv("NO_COLOR"));
+  style.verbosity = m_quiet ? Verbosity::quiet : m_verbose ? Verbosity::verbose : Verbosity::normal;
+  Console console(stdout, style, m.path.string(), m_db);
   DatabaseRecorder recorder(m_db);
   auto summary = drive_run(request, recorder, console);
-  console.summary(!summary.complete);
+  console.summary(summary.complete ? RunEnd::complete : summary.max_fail_reached ? RunEnd::max_fail : RunEnd::interrupted);
   if (!summary.complete) {
     fmt::print("finish it with: abimatrix run --resume {} --db {}\n", summary.run, m_db);
-    return kExitInterrupted;
+    return summary.max_fail_reached ? kExitUnexpected : kExitInterrupted;
   }
   if (request.resume)
     fmt::print("run {} now has {} of {} cells, {} unexpected\n", summary.run, summary.recorded, summary.planned,

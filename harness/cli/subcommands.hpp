@@ -20,7 +20,7 @@ class RunCommand {
 public:
   explicit RunCommand(CLI::App& app);
   // The exit code when `run` was chosen, else nullopt: 0 all as expected,
-  // 1 unexpected results, 130 interrupted.
+  // 1 unexpected results (also when --max-fail stopped it), 130 interrupted.
   std::optional<int> dispatch();
 
 private:
@@ -31,8 +31,10 @@ private:
   std::string m_matrix, m_db = kDefaultDatabase, m_work_dir, m_filter, m_partition, m_resume_arg;
   unsigned m_jobs = 0;
   bool m_keep_work = false, m_allow_empty = false, m_no_cache = false, m_rerun = false;
-  std::string m_cache_size = "4G";
+  std::string m_cache_size = "4G", m_color = "auto";
   std::vector<std::string> m_filter_out;
+  std::size_t m_max_fail = 0;
+  bool m_quiet = false, m_verbose = false;
 };
 
 // The commands that read the results database: runs, query, diff,

@@ -71,7 +71,7 @@ CellResult RunDriver::run_cell(const Cell& cell) {
   return m_runner->run_cell(cell, std::move(one[0].second));
 }
 
-bool RunDriver::run_planned(unsigned jobs, const std::function<void(CellResult&&)>& on_result) {
+bool RunDriver::run_planned(unsigned jobs, const std::function<bool(CellResult&&)>& on_result) {
   return m_runner->run_all(m_planned, jobs, on_result);
 }
 
@@ -169,6 +169,10 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   start.jobs = info.jobs;
   start.partition = info.partition;
   start.tools = driver.tools();
+  std::vector<std::string> keys;
+  for (const auto& c : cells)
+    keys.push_back(c.key);
+  start.key_length = unique_prefix_length(std::move(keys), 8);
   observer.started(start);
 
   // probe, then plan, build, run, check and record each cell
@@ -184,10 +188,16 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   try {
     if (auto probed = driver.plan(chosen, [&](std::size_t done, std::size_t asked) { observer.probing(done, asked); }))
       observer.probed(probed);
+    std::size_t unexpected = 0;
     summary.complete = driver.run_planned(info.jobs, [&](CellResult&& r) {
       observer.finished(r);
+      if (is_unexpected(r.verdict))
+        unexpected++;
       recorder.push(std::move(r));
+      summary.max_fail_reached = request.max_fail && unexpected >= request.max_fail;
+      return !summary.max_fail_reached;
     });
+    summary.max_fail_reached = summary.max_fail_reached && !summary.complete;
     recorder.close();
   } catch (...) {
     // Whatever was committed stays; the run is marked as cut short.

@@ -32,6 +32,8 @@ struct RunStart {
   unsigned jobs = 1;
   std::optional<Partition> partition;
   std::vector<Tool> tools;
+  // How many leading digits of a key tell the matrix's cells apart.
+  std::size_t key_length = 16;
 };
 
 // Whoever shows the run to a person; the driver never prints.
@@ -83,8 +85,9 @@ public:
   std::size_t plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress = {});
   // Plans (and probes) one cell and runs it.
   CellResult run_cell(const Cell& cell);
-  // Runs the cells plan() planned on `jobs` threads; true unless interrupted.
-  bool run_planned(unsigned jobs, const std::function<void(CellResult&&)>& on_result);
+  // Runs the cells plan() planned on `jobs` threads (see Runner::run_all);
+  // true if every cell was reported.
+  bool run_planned(unsigned jobs, const std::function<bool(CellResult&&)>& on_result);
 
 private:
   using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
@@ -120,12 +123,15 @@ struct RunRequest {
   // What the step cache (default_cache_dir()/steps) is used for, and its bound.
   CacheUse cache_use = CacheUse::all;
   std::uintmax_t cache_max_bytes = kDefaultCacheBytes;
+  // Start no more cells after this many unexpected results (0: no bound).
+  std::size_t max_fail = 0;
 };
 
 struct RunSummary {
   std::int64_t run = 0;
   bool complete = false;
   std::size_t planned = 0, recorded = 0, unexpected = 0;
+  bool max_fail_reached = false; // stopped by RunRequest::max_fail, not interrupted
 };
 
 // The whole of `abimatrix run`.

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <mutex>
 #include <regex>
 
@@ -166,8 +167,10 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
 }
 
 bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
-                     const std::function<void(CellResult&&)>& on_result) {
+                     const std::function<bool(CellResult&&)>& on_result) {
   std::mutex report;
+  std::size_t reported = 0;
+  std::atomic<bool> enough = false;
   // Twice as many cells as job slots (the builder's): a cell waiting for a
   // step another cell is running leaves its slot to a third.
   parallel_for(
@@ -177,10 +180,12 @@ bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells,
         if (interrupted())
           return; // its children were killed by the interrupt: not a result
         std::lock_guard lock(report);
-        on_result(std::move(r));
+        reported++;
+        if (!on_result(std::move(r)))
+          enough = true;
       },
-      interrupted);
-  return !interrupted();
+      [&] { return interrupted() || enough; });
+  return reported == cells.size();
 }
 
 } // namespace amx

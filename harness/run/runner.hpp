@@ -20,11 +20,12 @@ public:
   CellResult run_cell(const Cell& cell, CellPlan plan);
 
   // Runs the planned cells, `jobs` steps at once, and hands each result to
-  // on_result, one at a time. Stops starting cells once interrupted(); a
+  // on_result, one at a time. Stops starting cells once interrupted() or
+  // once on_result returns false (cells already running still finish); a
   // cell cut short by the interrupt is dropped, not reported. Returns true
-  // if it ran them all.
+  // if it reported them all.
   bool run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
-               const std::function<void(CellResult&&)>& on_result);
+               const std::function<bool(CellResult&&)>& on_result);
 
 private:
   // The fixture crate against a minicore built with the C side's setting.

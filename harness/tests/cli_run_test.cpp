@@ -279,6 +279,33 @@ TEST_F(CliRun, AFilterThatSelectsNothingIsExitFourAndRecordsNothing) {
   EXPECT_THAT(all_out.output, HasSubstr("--filter-out 'i386' --filter-out 'x86_64' select none of the 36 cells"));
 }
 
+TEST_F(CliRun, MaxFailStopsStartingCellsAndResumeFinishesTheRun) {
+  // Every i386 cell expected to pass: the regparm mismatches are unexpected.
+  test::write_file(m_matrix, m_body + "expect:\n  - match: {target: i386}\n    verdict: pass\n"
+                                      "    reason: a test that wants unexpected results\n");
+  auto db = m_dir.path() / "max.db";
+  auto r = abimatrix({"run", m_matrix.string(), "--filter", "i386 scalars clang-19*", "--max-fail", "1", "-j1",
+                      "--color", "always", "--db", db.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("--max-fail reached: "));
+  EXPECT_THAT(r.output, HasSubstr("\033[1;31mFAIL \033[0m"));
+  EXPECT_THAT(r.output, HasSubstr("finish it with: abimatrix run --resume 1"));
+  auto recorded = std::stoul(rows(db, "SELECT count(*) FROM results")[0][0]);
+  EXPECT_GE(recorded, 1u);
+  EXPECT_LT(recorded, 6u) << r.output;
+  EXPECT_EQ(rows(db, "SELECT status FROM runs"), (std::vector<V>{{"interrupted"}}));
+  // Each line names its cell by a key prefix that `show` takes.
+  auto key = rows(db, "SELECT cell_key FROM results WHERE verdict = 'fail' LIMIT 1")[0][0];
+  EXPECT_THAT(r.output, HasSubstr("  \033[1;31mFAIL \033[0m " + key.substr(0, 8) + " i386 scalars clang-19"));
+  EXPECT_EQ(abimatrix({"show", key.substr(0, 8), "--db", db.string()}).exit_code, 0);
+
+  auto resumed = abimatrix({"run", "--resume", "--db", db.string(), "--color", "never", "-q"});
+  EXPECT_EQ(resumed.exit_code, 1) << resumed.output;
+  EXPECT_THAT(resumed.output, ::testing::Not(HasSubstr("\033[")));
+  EXPECT_THAT(resumed.output, ::testing::Not(HasSubstr("PASS ")));
+  EXPECT_EQ(rows(db, "SELECT count(*), (SELECT status FROM runs) FROM results"), (std::vector<V>{{"6", "complete"}}));
+}
+
 TEST_F(CliRun, FilterOutLeavesCellsOutAndTheRunRemembersIt) {
   auto plan = abimatrix({"plan", m_matrix.string(), "--filter", "i386 scalars *", "--filter-out", "gcc",
                          "--filter-out", "rust:regparm"});

@@ -51,6 +51,7 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
   EXPECT_TRUE(driver.run_planned(2, [&](CellResult&& r) {
     n++;
     writer.push(std::move(r));
+    return true;
   }));
   writer.close();
   db.finish_run(run, RunStatus::complete);

@@ -31,6 +31,14 @@ TEST(UtilText, SplitCommandRefusesBrokenQuoting) {
   EXPECT_THAT(split_command("  a   b  "), Optional(ElementsAre("a", "b")));
 }
 
+TEST(UtilText, UniquePrefixLengthTellsKeysApart) {
+  EXPECT_EQ(unique_prefix_length({}, 8), 8u);
+  EXPECT_EQ(unique_prefix_length({"66f1efaa00000000", "12345678aaaaaaaa"}, 8), 8u);
+  // FNV keys that differ only in a regparm value share their first digits.
+  EXPECT_EQ(unique_prefix_length({"66f1efaa01", "66f1edaa02", "66f1eeaa03"}, 4), 6u);
+  EXPECT_EQ(unique_prefix_length({"abcdef0123", "abcdef0199", "abcdef0123"}, 4), 9u); // equal keys count once
+}
+
 TEST(UtilText, ReplaceAllReplacesEveryOccurrenceOnce) {
   EXPECT_EQ(replace_all("--target=/w/t.json --x=/w/a", "/w", "$W"), "--target=$W/t.json --x=$W/a");
   EXPECT_EQ(replace_all("aaa", "a", "aa"), "aaaaaa"); // what it puts in is not replaced again

@@ -187,4 +187,16 @@ std::string escape_controls(std::string_view text) {
   return out;
 }
 
+std::size_t unique_prefix_length(std::vector<std::string> keys, std::size_t at_least) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::size_t n = at_least;
+  for (std::size_t i = 1; i < keys.size(); i++) {
+    const auto &a = keys[i - 1], &b = keys[i];
+    auto common = std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first - a.begin();
+    n = std::max(n, static_cast<std::size_t>(common) + 1);
+  }
+  return n;
+}
+
 } // namespace amx

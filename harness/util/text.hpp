@@ -34,6 +34,10 @@ std::optional<std::vector<std::string>> split_command(std::string_view text);
 // fnmatch(3) glob match.
 bool glob_match(const std::string& pattern, const std::string& text);
 
+// The shortest length, at least `at_least`, at which the prefixes of these
+// keys are all distinct (equal keys count once).
+std::size_t unique_prefix_length(std::vector<std::string> keys, std::size_t at_least);
+
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
 // The text with each control character (a newline, the ESC of a terminal
