@@ -48,7 +48,7 @@ std::optional<int> ReportCommand::dispatch() {
   if (m_format == "markdown")
     text = render_markdown(report, m_limit ? m_limit : kGithubCommentLimit, m_link_base);
   else if (m_format == "json")
-    text = report_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    text = report_json_text(report);
   else if (m_format == "junit")
     text = render_junit(report);
   else
@@ -57,7 +57,7 @@ std::optional<int> ReportCommand::dispatch() {
     fmt::print("{}", text);
     return 0;
   }
-  write_file(m_output, text, "the report");
+  replace_file(m_output, text, "the report");
   fmt::print(stderr, "wrote {} ({} bytes, run {})\n", m_output, text.size(), report.run.id);
   return 0;
 }

@@ -3,6 +3,7 @@
 #include "matrix/load.hpp"
 #include "matrix/select.hpp"
 #include "report/console.hpp"
+#include "report/run_files.hpp"
 #include "run/driver.hpp"
 #include "store/database.hpp"
 #include "store/queries.hpp"
@@ -65,6 +66,10 @@ RunCommand::RunCommand(CLI::App& app) {
   m_cmd->add_option("--color", m_color, "colour verdicts: auto (on a terminal, unless NO_COLOR is set), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  m_cmd->add_option("--junit", m_junit,
+                    "write the run as JUnit XML to this file, rewritten as cells finish (as `report --format junit`)");
+  m_cmd->add_option("--json", m_json,
+                    "write the run as JSON to this file, rewritten as cells finish (as `report --format json`)");
   m_cmd->add_option("--cache-size", m_cache_size,
                     "bound of the step cache: the least recently used steps go when it is larger (K, M, G)")
       ->capture_default_str();
@@ -136,8 +141,10 @@ int RunCommand::execute() {
   style.colour = use_colour(m_color, style.terminal, std::getenv("NO_COLOR"));
   style.verbosity = m_quiet ? Verbosity::quiet : m_verbose ? Verbosity::verbose : Verbosity::normal;
   Console console(stdout, style, m.path.string(), m_db);
+  RunFiles files(console, m_db, m_junit, m_json);
   DatabaseRecorder recorder(m_db);
-  auto summary = drive_run(request, recorder, console);
+  auto summary = drive_run(request, recorder, files);
+  files.write();
   console.summary(summary.complete ? RunEnd::complete : summary.max_fail_reached ? RunEnd::max_fail : RunEnd::interrupted);
   if (!summary.complete) {
     fmt::print("finish it with: abimatrix run --resume {} --db {}\n", summary.run, m_db);

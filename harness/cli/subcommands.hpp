@@ -31,7 +31,7 @@ private:
   std::string m_matrix, m_db = kDefaultDatabase, m_work_dir, m_filter, m_partition, m_resume_arg;
   unsigned m_jobs = 0;
   bool m_keep_work = false, m_allow_empty = false, m_no_cache = false, m_rerun = false;
-  std::string m_cache_size = "4G", m_color = "auto";
+  std::string m_cache_size = "4G", m_color = "auto", m_junit, m_json;
   std::vector<std::string> m_filter_out;
   std::size_t m_max_fail = 0;
   bool m_quiet = false, m_verbose = false;

@@ -3,6 +3,7 @@
 #include "compile/commands.hpp"
 #include "util/content_hash.hpp"
 #include "util/error.hpp"
+#include "util/hash.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
 #include "util/thread_pool.hpp"
@@ -13,7 +14,6 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 
 namespace amx {
 
@@ -157,16 +157,11 @@ void ProbeFolder::store_probes(const std::string& tool_path, const std::string& 
     j["answers"].push_back({{"target", a.target}, {"args", a.args}, {"accepted", a.accepted}, {"message", a.message}});
   std::error_code ec;
   std::filesystem::create_directories(m_dir, ec);
-  auto to = file(tool_path, tool_version);
-  auto tmp = to;
-  tmp += fmt::format(".tmp-{}", ::getpid());
-  std::ofstream out(tmp);
-  out << j.dump(1) << "\n";
-  out.close();
-  // A cache we cannot write costs only the asking again.
-  if (out)
-    std::filesystem::rename(tmp, to, ec);
-  std::filesystem::remove(tmp, ec);
+  try {
+    replace_file(file(tool_path, tool_version), j.dump(1) + "\n", "the probe answers");
+  } catch (const FatalError&) {
+    // A cache we cannot write costs only the asking again.
+  }
 }
 
 std::optional<std::string> Capabilities::refusal(const Tool& tool, const Target& t,

@@ -80,4 +80,8 @@ json report_json(const RunReport& r) {
   return j;
 }
 
+std::string report_json_text(const RunReport& r) {
+  return report_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 } // namespace amx

@@ -14,6 +14,9 @@ namespace amx {
 constexpr int kReportSchemaVersion = 1;
 
 nlohmann::json report_json(const RunReport& r);
+// report_json as the text `report --format json` prints (bytes that are not
+// UTF-8 replaced).
+std::string report_json_text(const RunReport& r);
 
 // What a run concludes per flag ("rows": per target only where targets
 // differ; "by_target": every flag and target; "shared_defects").

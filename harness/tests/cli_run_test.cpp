@@ -4,6 +4,7 @@
 // unsharded run cell for cell. All on real toolchains.
 
 #include "test_support.hpp"
+#include "util/hash.hpp"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -13,6 +14,7 @@
 #include <future>
 #include <fstream>
 #include <set>
+#include <thread>
 #include <sys/wait.h>
 
 namespace amx {
@@ -304,6 +306,47 @@ TEST_F(CliRun, MaxFailStopsStartingCellsAndResumeFinishesTheRun) {
   EXPECT_THAT(resumed.output, ::testing::Not(HasSubstr("\033[")));
   EXPECT_THAT(resumed.output, ::testing::Not(HasSubstr("PASS ")));
   EXPECT_EQ(rows(db, "SELECT count(*), (SELECT status FROM runs) FROM results"), (std::vector<V>{{"6", "complete"}}));
+}
+
+TEST_F(CliRun, JUnitAndJsonWrittenByTheRunAreTheReportsOfIt) {
+  auto db = m_dir.path() / "files.db";
+  auto junit = m_dir.path() / "run.xml", json = m_dir.path() / "run.json";
+  auto r = abimatrix({"run", m_matrix.string(), "--filter", "i386 scalars clang-19*", "--junit", junit.string(), "--json",
+                      json.string(), "--db", db.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_file(junit), abimatrix({"report", "--format", "junit", "--db", db.string()}).output);
+  EXPECT_EQ(read_file(json), abimatrix({"report", "--format", "json", "--db", db.string()}).output);
+  EXPECT_THAT(read_file(junit), HasSubstr("<testcase "));
+
+  // A file that cannot be written stops the run before any cell runs.
+  auto bad = abimatrix({"run", m_matrix.string(), "--junit", (m_dir.path() / "no/such/dir/run.xml").string(), "--db",
+                        (m_dir.path() / "bad.db").string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("no/such/dir/run.xml: cannot write the JUnit report"));
+  EXPECT_EQ(rows(m_dir.path() / "bad.db", "SELECT count(*) FROM results"), (std::vector<V>{{"0"}}));
+}
+
+TEST_F(CliRun, AJUnitFileIsWrittenAsCellsFinish) {
+  auto db = m_dir.path() / "live.db";
+  auto junit = m_dir.path() / "live.xml";
+  pid_t pid = test::spawn_abimatrix({"run", m_matrix.string(), "--db", db.string(), "-j1", "--no-cache", "--junit",
+                                     junit.string()});
+  ASSERT_GT(pid, 0);
+  // Until the file has a cell in it, or the run ends.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  bool seen = false;
+  while (!seen && std::chrono::steady_clock::now() < deadline && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+    std::error_code ec;
+    seen = std::filesystem::exists(junit, ec) && read_file(junit).find("<testcase ") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto recorded = std::stoul(rows(db, "SELECT count(*) FROM results")[0][0]);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(seen) << "no cell in the JUnit file while the run went on";
+  EXPECT_LT(recorded, 36u) << "the run ended before the file was read: the test proves nothing";
+  auto text = read_file(junit);
+  EXPECT_THAT(text, ::testing::EndsWith("</testsuites>\n")); // whole, never half a file
 }
 
 TEST_F(CliRun, FilterOutLeavesCellsOutAndTheRunRemembersIt) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace amx {
 
@@ -47,6 +48,22 @@ void write_file(const std::filesystem::path& path, const std::string& text, cons
   out.close();
   if (!out)
     throw FatalError(fmt::format("{}: cannot write {}: {}", path.string(), what, std::strerror(errno)));
+}
+
+void replace_file(const std::filesystem::path& path, const std::string& text, const std::string& what) {
+  auto aside = path;
+  aside += fmt::format(".tmp-{}", ::getpid());
+  std::ofstream out(aside, std::ios::binary);
+  out << text;
+  out.close();
+  std::error_code ec;
+  if (out)
+    std::filesystem::rename(aside, path, ec);
+  if (!out || ec) {
+    auto why = !out ? std::strerror(errno) : ec.message();
+    std::filesystem::remove(aside, ec);
+    throw FatalError(fmt::format("{}: cannot write {}: {}", path.string(), what, why));
+  }
 }
 
 std::string hash_file(const std::filesystem::path& path) { return hash_hex(read_file(path)); }

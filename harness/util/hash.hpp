@@ -29,5 +29,8 @@ std::string read_file(const std::filesystem::path& path);
 
 // Replaces a file's content; throws FatalError, naming what, when it cannot.
 void write_file(const std::filesystem::path& path, const std::string& text, const std::string& what);
+// The same, written beside it and renamed into place: a reader (or a run
+// killed while writing) never sees half of it.
+void replace_file(const std::filesystem::path& path, const std::string& text, const std::string& what);
 
 } // namespace amx

@@ -1,0 +1,40 @@
+#include "report/run_files.hpp"
+
+#include "report/json_report.hpp"
+#include "report/junit.hpp"
+#include "report/run_report.hpp"
+#include "store/database.hpp"
+#include "util/hash.hpp"
+
+namespace amx {
+
+RunFiles::RunFiles(RunObserver& shown, std::filesystem::path db, std::filesystem::path junit,
+                   std::filesystem::path json, std::chrono::milliseconds interval, Clock clock)
+    : m_shown(shown), m_db(std::move(db)), m_junit(std::move(junit)), m_json(std::move(json)), m_interval(interval),
+      m_clock(std::move(clock)) {}
+
+void RunFiles::started(const RunStart& s) {
+  m_shown.started(s);
+  m_run = s.run;
+  write();
+}
+
+void RunFiles::finished(const CellResult& r) {
+  m_shown.finished(r);
+  if (m_clock() - m_written >= m_interval)
+    write();
+}
+
+void RunFiles::write() {
+  if (m_junit.empty() && m_json.empty())
+    return;
+  Database db(m_db, Access::read);
+  auto report = load_report(db, m_db.string(), m_run);
+  if (!m_junit.empty())
+    replace_file(m_junit, render_junit(report), "the JUnit report");
+  if (!m_json.empty())
+    replace_file(m_json, report_json_text(report), "the JSON report");
+  m_written = m_clock();
+}
+
+} // namespace amx
