@@ -61,6 +61,10 @@ RunCommand::RunCommand(CLI::App& app) {
   m_cmd->add_option("--max-fail", m_max_fail,
                     "start no more cells after N unexpected results (the run can be finished with --resume)")
       ->check(CLI::PositiveNumber);
+  m_cmd->add_option("--retries", m_retries,
+                    "run a cell's program again, up to N times, when it fails unexpectedly at run or check; one "
+                    "that then comes out as expected is `flaky`")
+      ->check(CLI::Range(0, 100));
   auto quiet = m_cmd->add_flag("-q,--quiet", m_quiet, "print only unexpected cells and the closing table");
   m_cmd->add_flag("-v,--verbose", m_verbose, "print each cell's steps: status, time and command")->excludes(quiet);
   m_cmd->add_option("--color", m_color, "colour verdicts: auto (on a terminal, unless NO_COLOR is set), always, never")
@@ -135,6 +139,7 @@ int RunCommand::execute() {
   request.host = host_description();
 
   request.max_fail = m_max_fail;
+  request.retries = m_retries;
 
   ConsoleStyle style;
   style.terminal = ::isatty(STDOUT_FILENO);

@@ -34,6 +34,7 @@ private:
   std::string m_cache_size = "4G", m_color = "auto", m_junit, m_json;
   std::vector<std::string> m_filter_out;
   std::size_t m_max_fail = 0;
+  unsigned m_retries = 0;
   bool m_quiet = false, m_verbose = false;
 };
 

@@ -290,10 +290,10 @@ BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::
 }
 
 BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,
-                          const std::vector<std::string>& unkeyed) {
+                          const std::vector<std::string>& unkeyed, bool fresh) {
   auto key = m_steps.key(tool, spec.args, spec.extra_env);
-  const bool keep = stage == Stage::run ? m_steps.used_for_programs() : m_steps.used();
-  auto ref = once_by(key, [&] {
+  const bool keep = !fresh && (stage == Stage::run ? m_steps.used_for_programs() : m_steps.used());
+  auto build = [&] {
     Built b;
     std::optional<CachedStep> hit;
     if (keep)
@@ -307,10 +307,11 @@ BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool
       if (keep)
         m_steps.store(key, {b.record.argv, b.record.result}, {}, {});
     }
-    b.record.cache_key = key;
+    b.record.cache_key = keep ? key : "";
     b.outcome.passed = b.record.result.ok();
     return b;
-  });
+  };
+  auto ref = fresh ? BuiltRef{std::make_shared<const Built>(build()), false, {}} : once_by(key, build);
   // This cell's own arguments, with the unkeyed ones the step ran with.
   const auto& ran = ref.built->record.argv;
   ref.argv = {spec.exe.string()};

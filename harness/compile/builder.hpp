@@ -87,9 +87,15 @@ public:
   // done once for the cells that ask the same of the same bytes, and kept
   // across runs (a program's run unless the cache is for builds only).
   // `unkeyed` are arguments that differ each time (a run's token): appended
-  // to spec's, left out of the key; a reused step brings its own.
+  // to spec's, left out of the key; a reused step brings its own. `fresh`
+  // runs it again, shared with no cell and neither taken from nor kept in
+  // the cache (a retry).
   BuiltRef inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,
-                   const std::vector<std::string>& unkeyed = {});
+                   const std::vector<std::string>& unkeyed = {}, bool fresh = false);
+
+  // Takes a step out of the cross-run cache (a program run that a retry
+  // contradicted: the next run must not replay it).
+  void forget(const std::string& cache_key) { m_steps.forget(cache_key); }
 
   // A fixture's C or Rust source for the cell's target: the hand-written
   // file, or the generated one, written once into the work folder under

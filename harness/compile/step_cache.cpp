@@ -198,6 +198,11 @@ std::string StepCache::key(const Tool& tool, const std::vector<std::string>& arg
 
 fs::path StepCache::entry_dir(const std::string& key) const { return m_dir / key.substr(0, 2) / key; }
 
+void StepCache::forget(const std::string& key) {
+  if (!key.empty())
+    discard(entry_dir(key), m_dir / "tmp");
+}
+
 std::optional<CachedStep> StepCache::find(const std::string& key, const fs::path& into) {
   auto entry = entry_dir(key);
   std::ifstream in(entry / "entry.json");

@@ -63,6 +63,9 @@ public:
   void store(const std::string& key, const CachedStep& step, const std::filesystem::path& from,
              const std::vector<std::string>& files);
 
+  // Takes a kept step away (one a retry contradicted).
+  void forget(const std::string& key);
+
   // Removes the least recently used entries until the cache holds at most
   // max_bytes, and what killed runs left half written.
   void trim();

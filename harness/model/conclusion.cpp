@@ -27,7 +27,8 @@ bool names_toolchain_defect(const std::string& expect_reason) {
 }
 
 Finding finding_of(Verdict v, Pairing p, std::optional<Stage> failed_at, bool known_defect) {
-  if (v == Verdict::skip)
+  // An outcome that changed when run again proves neither way.
+  if (v == Verdict::skip || v == Verdict::flaky)
     return Finding::skip;
   if (v == Verdict::pass || v == Verdict::xpass)
     return Finding::pass;

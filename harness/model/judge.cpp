@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <iterator>
+#include <numeric>
 #include <random>
 
 namespace amx {
@@ -338,6 +340,32 @@ std::string outcome_line(const Outcome& o) {
   if (o.passed)
     return "pass";
   return fmt::format("fail at {}: {}", o.stage ? to_string(*o.stage) : "?", first_line(o.reason));
+}
+
+CellResult with_retries(CellResult first, std::vector<CellResult> retries) {
+  if (retries.empty())
+    return first;
+  std::vector<StepRecord> runs;
+  for (std::size_t k = 0; k < retries.size(); k++)
+    for (auto& s : retries[k].steps)
+      if (s.stage == Stage::run) {
+        s.step = fmt::format("run, retry {}", k + 1);
+        runs.push_back(std::move(s));
+      }
+  auto out = std::move(first);
+  const auto& last = retries.back();
+  if (!is_unexpected(last.verdict)) {
+    out.outcome.reason = fmt::format("{} on retry {}; at first {}{}{}", to_string(last.verdict), retries.size(),
+                                     to_string(out.verdict),
+                                     out.outcome.stage ? " at " + to_string(*out.outcome.stage) : "",
+                                     out.outcome.reason.empty() ? "" : ": " + out.outcome.reason);
+    out.verdict = Verdict::flaky;
+    out.checks = last.checks;
+  }
+  out.steps.insert(out.steps.end(), std::make_move_iterator(runs.begin()), std::make_move_iterator(runs.end()));
+  out.elapsed += std::accumulate(retries.begin(), retries.end(), std::chrono::duration<double>{},
+                                 [](auto sum, const CellResult& r) { return sum + r.elapsed; });
+  return out;
 }
 
 } // namespace amx

@@ -60,6 +60,13 @@ std::optional<CheckResult> program_check(const ProcessResult& r, const ProcessSp
 // said at the end of the outcome's reason.
 Verdict judge_cell(const Cell& cell, Outcome& outcome, const std::vector<CheckResult>& checks);
 
+// A cell run again after an unexpected verdict worth_retrying (run
+// --retries), each retry's program run fresh. flaky when the last retry
+// came out as expected: its checks, and a reason that says what happened
+// at first. Otherwise the first result stands. Either way each retry's
+// program run is among the steps, named "run, retry K".
+CellResult with_retries(CellResult first, std::vector<CellResult> retries);
+
 // "pass", or "fail at STAGE: REASON" (its first line), as reproducer
 // scripts compare outcomes.
 std::string outcome_line(const Outcome& o);

@@ -8,7 +8,7 @@ namespace amx {
 namespace {
 constexpr std::array<const char*, 6> kStageNames = {"compile-c", "compile-rust", "link", "run", "check", "rust-mix"};
 constexpr std::array<const char*, 2> kExpectedNames = {"pass", "fail"};
-constexpr std::array<const char*, 5> kVerdictNames = {"pass", "fail", "skip", "xfail", "xpass"};
+constexpr std::array<const char*, 6> kVerdictNames = {"pass", "fail", "skip", "xfail", "xpass", "flaky"};
 } // namespace
 
 std::string to_string(Stage s) { return name_of(s, kStageNames); }
@@ -31,7 +31,12 @@ std::vector<Verdict> verdicts_meant(const std::string& word) {
 }
 
 std::string verdict_words() {
-  return "pass, fail, xfail, xpass, skip, a glob over them, or a group: unexpected (fail, xpass), broken (fail, xfail)";
+  return "pass, fail, xfail, xpass, flaky, skip, a glob over them, or a group: unexpected (fail, xpass), broken "
+         "(fail, xfail)";
+}
+
+bool worth_retrying(Verdict v, const Outcome& o) {
+  return is_unexpected(v) && (v == Verdict::xpass || o.stage == Stage::run || o.stage == Stage::check);
 }
 
 Verdict decide(const Outcome& o, Expected expected, std::optional<Stage> expected_stage) {

@@ -12,7 +12,8 @@ namespace amx {
 // crate against a minicore built with the other side's setting.
 enum class Stage { compile_c, compile_rust, link, run, check, rust_mix };
 enum class Expected { pass, fail };
-enum class Verdict { pass, fail, skip, xfail, xpass };
+// flaky: unexpected at first, as expected when run again (run --retries).
+enum class Verdict { pass, fail, skip, xfail, xpass, flaky };
 
 std::string to_string(Stage s);
 std::string to_string(Expected e);
@@ -21,8 +22,8 @@ std::optional<Stage> parse_stage(const std::string& s);
 std::optional<Expected> parse_expected(const std::string& s);
 std::optional<Verdict> parse_verdict(const std::string& s);
 // Every verdict, in the order tables list them.
-inline constexpr Verdict kAllVerdicts[] = {Verdict::pass, Verdict::fail, Verdict::xfail, Verdict::xpass,
-                                           Verdict::skip};
+inline constexpr Verdict kAllVerdicts[] = {Verdict::pass,  Verdict::fail,  Verdict::xfail,
+                                           Verdict::xpass, Verdict::flaky, Verdict::skip};
 
 // fail and xpass: the verdicts that make a run's exit code 1.
 bool is_unexpected(Verdict v);
@@ -43,6 +44,13 @@ struct Outcome {
   std::optional<Stage> stage; // the stage that failed
   std::string reason;
 };
+
+// Whether running a cell's program again can tell a flaky toolchain, QEMU
+// or machine from a real breakage: an unexpected verdict that its program
+// decided (a run, a check, or an expected failure that did not come).
+// Compiles and links are deterministic, and kept: retrying them proves
+// nothing.
+bool worth_retrying(Verdict v, const Outcome& o);
 
 // pass/fail read against what was expected. An expected failure that
 // happens at another stage than expected_stage is a fail, not an xfail.

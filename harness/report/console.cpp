@@ -27,6 +27,8 @@ const char* colour_of(Verdict v) {
     return "1;35";
   case Verdict::skip:
     return "36";
+  case Verdict::flaky:
+    return "1;33";
   }
   return "0";
 }

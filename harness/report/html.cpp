@@ -30,7 +30,7 @@ td.cell.dim { opacity: .12; } td.cell.chosen { outline: 3px solid #1a4fd6; }
 .strip { display: block; line-height: 0; margin-top: 2px; }
 .strip span { display: inline-block; width: 6px; height: 6px; margin-right: 1px; }
 .v-pass, .v-xpass { background: #5cb85c; } .v-xfail { background: #e0a030; } .v-fail { background: #d9534f; }
-.v-skip { background: #aaa; }
+.v-skip { background: #aaa; } .v-flaky { background: #9b59b6; }
 #details { position: fixed; right: 0; top: 0; bottom: 0; width: 45%; overflow: auto; background: #fcfcfc;
            border-left: 2px solid #888; padding: 1em; display: none; z-index: 2; }
 #details pre { background: #f0f0f0; padding: .5em; white-space: pre-wrap; word-break: break-all; }

@@ -117,6 +117,8 @@ std::string render_junit(const RunReport& r) {
         auto message = res.verdict == Verdict::xpass ? "passed, but expected to fail: " + c->expect_reason : res.reason;
         out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_text(message),
                            xml_text(res.stage ? to_string(*res.stage) : to_string(res.verdict)), xml_text(failing + log));
+      } else if (res.verdict == Verdict::flaky) {
+        out += fmt::format("      <system-out>{}</system-out>\n", xml_text("flaky: " + res.reason + "\n" + log));
       } else if (res.verdict == Verdict::xfail) {
         out += fmt::format("      <system-out>{}</system-out>\n",
                            xml_text(fmt::format("expected failure at {}: {}\nwhy expected: {}\n{}",

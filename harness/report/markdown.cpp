@@ -319,7 +319,8 @@ std::string render_markdown(const RunReport& r, std::size_t limit, const std::st
       "Findings: **ABI break**, a mismatch fails to build, link or run; **lost property**, it runs and a check "
       "of what the flag promises fails; **toolchain defect**, the sides fail matched or a known defect "
       "(reproducer in `scripts/repro/`) explains it. Verdicts: `xfail` failed as the flag's class or a "
-      "reproducer-backed expectation says it must; `xpass` and `fail` are unexpected.\n\n"
+      "reproducer-backed expectation says it must; `xpass` and `fail` are unexpected; `flaky` came out "
+      "unexpected at first and as expected when its program ran again (`run --retries`).\n\n"
       "Each cell's `abimatrix repro` command writes a script that rebuilds and reruns it outside the harness.\n\n"
       "| tool | path | version |\n|---|---|---|\n";
   for (const auto& t : info.tools)

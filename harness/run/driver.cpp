@@ -71,8 +71,8 @@ CellResult RunDriver::run_cell(const Cell& cell) {
   return m_runner->run_cell(cell, std::move(one[0].second));
 }
 
-bool RunDriver::run_planned(unsigned jobs, const std::function<bool(CellResult&&)>& on_result) {
-  return m_runner->run_all(m_planned, jobs, on_result);
+bool RunDriver::run_planned(unsigned jobs, unsigned retries, const std::function<bool(CellResult&&)>& on_result) {
+  return m_runner->run_all(m_planned, jobs, retries, on_result);
 }
 
 namespace {
@@ -189,7 +189,7 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
     if (auto probed = driver.plan(chosen, [&](std::size_t done, std::size_t asked) { observer.probing(done, asked); }))
       observer.probed(probed);
     std::size_t unexpected = 0;
-    summary.complete = driver.run_planned(info.jobs, [&](CellResult&& r) {
+    summary.complete = driver.run_planned(info.jobs, request.retries, [&](CellResult&& r) {
       observer.finished(r);
       if (is_unexpected(r.verdict))
         unexpected++;

@@ -87,7 +87,7 @@ public:
   CellResult run_cell(const Cell& cell);
   // Runs the cells plan() planned on `jobs` threads (see Runner::run_all);
   // true if every cell was reported.
-  bool run_planned(unsigned jobs, const std::function<bool(CellResult&&)>& on_result);
+  bool run_planned(unsigned jobs, unsigned retries, const std::function<bool(CellResult&&)>& on_result);
 
 private:
   using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
@@ -125,6 +125,8 @@ struct RunRequest {
   std::uintmax_t cache_max_bytes = kDefaultCacheBytes;
   // Start no more cells after this many unexpected results (0: no bound).
   std::size_t max_fail = 0;
+  // How often a cell worth_retrying runs again (0: never).
+  unsigned retries = 0;
 };
 
 struct RunSummary {

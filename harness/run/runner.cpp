@@ -69,7 +69,7 @@ std::optional<RustMix> Runner::rust_mix(const Cell& cell, const CellPlan& plan, 
   return mix;
 }
 
-CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
+CellResult Runner::run_cell(const Cell& cell, CellPlan plan, unsigned attempt) {
   auto start = std::chrono::steady_clock::now();
   CellResult res;
   res.cell = &cell;
@@ -145,7 +145,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   run.cwd = program.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
-  auto ran_step = m_builder.inspect(Stage::run, "run", *p.qemu, run, {run_token()});
+  auto ran_step = m_builder.inspect(Stage::run, "run", *p.qemu, run, {run_token()}, attempt > 0);
   record_step(res.steps, ran_step);
   const ProcessResult& ran_result = res.steps.back().result;
   // The arguments it ran with: a reused run's token is its own.
@@ -166,7 +166,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan) {
   return finish(judge_program(ran, res.checks));
 }
 
-bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
+bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs, unsigned retries,
                      const std::function<bool(CellResult&&)>& on_result) {
   std::mutex report;
   std::size_t reported = 0;
@@ -177,6 +177,17 @@ bool Runner::run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells,
       cells.size(), 2 * jobs,
       [&](std::size_t i) {
         CellResult r = run_cell(*cells[i].first, cells[i].second);
+        if (worth_retrying(r.verdict, r.outcome)) {
+          std::vector<CellResult> again;
+          while (again.size() < retries && !interrupted() &&
+                 (again.empty() || is_unexpected(again.back().verdict)))
+            again.push_back(run_cell(*cells[i].first, cells[i].second, static_cast<unsigned>(again.size()) + 1));
+          r = with_retries(std::move(r), std::move(again));
+          if (r.verdict == Verdict::flaky)
+            for (const auto& s : r.steps)
+              if (s.stage == Stage::run && s.step == "run")
+                m_builder.forget(s.cache_key);
+        }
         if (interrupted())
           return; // its children were killed by the interrupt: not a result
         std::lock_guard lock(report);

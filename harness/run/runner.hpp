@@ -17,14 +17,16 @@ public:
   Runner(const Matrix& m, Builder& builder, const Tool* objdump = nullptr)
       : m_matrix(m), m_builder(builder), m_objdump(objdump) {}
 
-  CellResult run_cell(const Cell& cell, CellPlan plan);
+  // attempt > 0: a retry, whose program runs fresh (Builder::inspect).
+  CellResult run_cell(const Cell& cell, CellPlan plan, unsigned attempt = 0);
 
   // Runs the planned cells, `jobs` steps at once, and hands each result to
-  // on_result, one at a time. Stops starting cells once interrupted() or
+  // on_result, one at a time. A cell worth_retrying runs again, up to
+  // `retries` times, until it comes out as expected (with_retries). Stops starting cells once interrupted() or
   // once on_result returns false (cells already running still finish); a
   // cell cut short by the interrupt is dropped, not reported. Returns true
   // if it reported them all.
-  bool run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs,
+  bool run_all(const std::vector<std::pair<const Cell*, CellPlan>>& cells, unsigned jobs, unsigned retries,
                const std::function<bool(CellResult&&)>& on_result);
 
 private:

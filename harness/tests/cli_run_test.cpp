@@ -349,6 +349,48 @@ TEST_F(CliRun, AJUnitFileIsWrittenAsCellsFinish) {
   EXPECT_THAT(text, ::testing::EndsWith("</testsuites>\n")); // whole, never half a file
 }
 
+TEST_F(CliRun, ARetryThatComesOutAsExpectedIsFlaky) {
+  // A QEMU whose first program run fails, as a flaky emulator or machine.
+  auto bin = m_dir.path() / "bin";
+  std::filesystem::create_directories(bin);
+  test::write_file(bin / "qemu-i386", fmt::format("#!/bin/sh\ncase \"$1\" in --version) exec /usr/bin/qemu-i386 \"$@\";; "
+                                                  "esac\nmkdir '{}' 2>/dev/null && exit 3\nexec /usr/bin/qemu-i386 \"$@\"\n",
+                                                  (m_dir.path() / "failed-once").string()));
+  std::filesystem::permissions(bin / "qemu-i386", std::filesystem::perms::owner_all);
+  auto body = m_body;
+  body.replace(body.find("[c-only, rust-only]"), 19, "[matched]");
+  test::write_file(m_matrix, body);
+  const std::vector<std::string> env = {"PATH=" + bin.string() + ":" + std::getenv("PATH"),
+                                        "ABIMATRIX_CACHE=" + (m_dir.path() / "cache").string()};
+  auto run = [&](const std::string& db, std::vector<std::string> more) {
+    std::vector<std::string> args = {"run", m_matrix.string(), "--filter", "i386 scalars clang-19*", "-j1", "--db",
+                                     (m_dir.path() / db).string()};
+    args.insert(args.end(), more.begin(), more.end());
+    return test::run_abimatrix(args, {}, env);
+  };
+  // Without retries, a fail like any other, and kept in the step cache.
+  auto once = run("once.db", {});
+  EXPECT_EQ(once.exit_code, 1) << once.output;
+
+  // The kept failure comes back; its retry runs afresh and passes.
+  auto retried = run("retried.db", {"--retries", "2"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.output; // flaky is not unexpected
+  EXPECT_THAT(retried.output, HasSubstr("FLAKY"));
+  auto db = m_dir.path() / "retried.db";
+  EXPECT_EQ(rows(db, "SELECT verdict, stage, substr(reason, 1, 37) FROM results WHERE verdict <> 'pass'"),
+            (std::vector<V>{{"flaky", "run", "pass on retry 1; at first fail at run"}}));
+  // Both program runs are evidence: the failed one and the retry.
+  EXPECT_EQ(rows(db, "SELECT s.step, s.exit_code FROM steps s JOIN results r USING (run_id, cell_key) "
+                     "WHERE r.verdict = 'flaky' AND s.stage = 'run'"),
+            (std::vector<V>{{"run", "3"}, {"run, retry 1", "0"}}));
+  auto flaky = abimatrix({"query", "--verdict", "flaky", "--db", db.string(), "--format", "json"});
+  EXPECT_EQ(nlohmann::json::parse(flaky.output)["count"], 1) << flaky.output;
+  // A run a retry contradicted is not kept: the next run runs it again.
+  auto again = run("again.db", {});
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(rows(m_dir.path() / "again.db", "SELECT DISTINCT verdict FROM results"), (std::vector<V>{{"pass"}}));
+}
+
 TEST_F(CliRun, FilterOutLeavesCellsOutAndTheRunRemembersIt) {
   auto plan = abimatrix({"plan", m_matrix.string(), "--filter", "i386 scalars *", "--filter-out", "gcc",
                          "--filter-out", "rust:regparm"});

@@ -270,3 +270,62 @@ TEST(ModelJudge, ARuleOwnsTheChecksItNamesAndNothingMore) {
 
 } // namespace
 } // namespace amx
+
+namespace amx {
+namespace {
+
+// One attempt of a cell: a verdict, and its program's run among its steps.
+CellResult attempt(Verdict v, Outcome o, int exit_code, std::vector<CheckResult> checks = {}) {
+  CellResult r;
+  r.verdict = v;
+  r.outcome = std::move(o);
+  StepRecord build, run;
+  build.stage = Stage::compile_c;
+  build.step = "fixture-c";
+  run.stage = Stage::run;
+  run.step = "run";
+  run.result = test::exited(exit_code, "");
+  r.steps = {build, run};
+  r.checks = std::move(checks);
+  r.elapsed = std::chrono::seconds(1);
+  return r;
+}
+
+TEST(ModelJudge, OnlyWhatTheProgramDecidedIsWorthRetrying) {
+  EXPECT_TRUE(worth_retrying(Verdict::fail, {false, Stage::run, "signal"}));
+  EXPECT_TRUE(worth_retrying(Verdict::fail, {false, Stage::check, "lost"}));
+  EXPECT_TRUE(worth_retrying(Verdict::xpass, {}));
+  EXPECT_FALSE(worth_retrying(Verdict::fail, {false, Stage::link, "undefined"})); // deterministic, kept
+  EXPECT_FALSE(worth_retrying(Verdict::xfail, {false, Stage::run, "wrong value"}));
+  EXPECT_FALSE(worth_retrying(Verdict::pass, {}));
+}
+
+TEST(ModelJudge, ARetryAsExpectedMakesTheCellFlakyWithEveryRunKept) {
+  CheckResult held{"c_to_rust.a", "", true, ""};
+  auto r = with_retries(attempt(Verdict::fail, {false, Stage::run, "killed by SIGSEGV"}, 139),
+                        {attempt(Verdict::fail, {false, Stage::run, "killed by SIGSEGV"}, 139),
+                         attempt(Verdict::pass, {}, 0, {held})});
+  EXPECT_EQ(r.verdict, Verdict::flaky);
+  EXPECT_FALSE(is_unexpected(r.verdict));
+  EXPECT_EQ(r.outcome.reason, "pass on retry 2; at first fail at run: killed by SIGSEGV");
+  ASSERT_EQ(r.checks.size(), 1u);
+  EXPECT_TRUE(r.checks[0].held); // the checks of the attempt that came out as expected
+  ASSERT_EQ(r.steps.size(), 4u); // the first attempt's steps, then each retry's program run
+  EXPECT_EQ(r.steps[2].step, "run, retry 1");
+  EXPECT_EQ(r.steps[3].step, "run, retry 2");
+  EXPECT_EQ(r.steps[3].result.exit_code, 0);
+  EXPECT_EQ(r.elapsed, std::chrono::seconds(3));
+}
+
+TEST(ModelJudge, RetriesThatFailTooLeaveTheFirstResult) {
+  auto r = with_retries(attempt(Verdict::fail, {false, Stage::run, "wrong value: x"}, 1),
+                        {attempt(Verdict::fail, {false, Stage::run, "wrong value: y"}, 1)});
+  EXPECT_EQ(r.verdict, Verdict::fail);
+  EXPECT_EQ(r.outcome.reason, "wrong value: x");
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[2].step, "run, retry 1");
+  EXPECT_EQ(with_retries(attempt(Verdict::pass, {}, 0), {}).steps.size(), 2u);
+}
+
+} // namespace
+} // namespace amx

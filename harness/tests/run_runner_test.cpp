@@ -48,7 +48,7 @@ TEST(RunRunner, SmallMatrixEndToEnd) {
   ResultWriter writer(db, run);
   std::size_t n = 0;
   driver.plan(all);
-  EXPECT_TRUE(driver.run_planned(2, [&](CellResult&& r) {
+  EXPECT_TRUE(driver.run_planned(2, 0, [&](CellResult&& r) {
     n++;
     writer.push(std::move(r));
     return true;

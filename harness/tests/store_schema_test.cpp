@@ -70,6 +70,12 @@ INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 
   EXPECT_EQ(test::scalar(h, "SELECT coalesce(shard, 'whole') || ' ' || cell_filter FROM runs"), "whole ");
   // Schema 6: the plan and folders are empty for results recorded before it.
   EXPECT_EQ(test::scalar(h, "SELECT c_args || rust_args || '|' || work_dir || '|' FROM results"), "[][]||");
+  // Schema 13: the run left nothing out; 14: a result may be flaky, and
+  // the constraint still refuses a word that is no verdict.
+  EXPECT_EQ(test::scalar(h, "SELECT cell_filter_out FROM runs"), "[]");
+  EXPECT_EQ(sqlite3_exec(h, "UPDATE results SET verdict = 'flaky'", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(h);
+  EXPECT_NE(sqlite3_exec(h, "UPDATE results SET verdict = 'wobbly'", nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(test::scalar(h, "PRAGMA foreign_key_check"), "");
   EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
 }

@@ -67,6 +67,15 @@ TEST(UtilProcess, OnlyTheChildGivenItSeesRustcBootstrap) {
   EXPECT_EQ(run_process(s).output, "[1]\n");
 }
 
+TEST(UtilProcess, AGivenVariableReplacesTheInheritedOne) {
+  ::setenv("AMX_TEST_VAR", "inherited", 1);
+  auto s = spec({"sh", "-c", "echo \"[$AMX_TEST_VAR]\"; env | grep -c '^AMX_TEST_VAR='"});
+  s.extra_env = {"AMX_TEST_VAR=given"};
+  auto r = run_process(s);
+  ::unsetenv("AMX_TEST_VAR");
+  EXPECT_EQ(r.output, "[given]\n1\n");
+}
+
 TEST(UtilProcess, OwnProcessGroup) {
   auto r = run_process(spec({"sh", "-c", "ps -o pid=,pgid= -p $$"}));
   auto words = std::istringstream(r.output);

@@ -213,10 +213,16 @@ struct ChildSetup {
 
 std::vector<std::string> child_environment(const std::vector<std::string>& extra, const std::string& token) {
   std::vector<std::string> env;
+  // A variable given in `extra` replaces the inherited one: the first of
+  // two is the one getenv() finds.
+  auto given = [&](std::string_view kv) {
+    auto name = kv.substr(0, kv.find('=') + 1);
+    return std::any_of(extra.begin(), extra.end(), [&](const std::string& e) { return e.starts_with(name); });
+  };
   for (char** e = environ; *e; e++) {
     std::string_view kv(*e);
     // Only rustc gets RUSTC_BOOTSTRAP, and diagnostics are read in the C locale.
-    if (kv.starts_with("RUSTC_BOOTSTRAP=") || kv.starts_with("LC_ALL=") || kv.starts_with(kOwnerVar))
+    if (kv.starts_with("RUSTC_BOOTSTRAP=") || kv.starts_with("LC_ALL=") || kv.starts_with(kOwnerVar) || given(kv))
       continue;
     env.emplace_back(kv);
   }
