@@ -204,7 +204,7 @@ TEST(StoreQueries, VerdictGroupsAndUnknownNamesInAFilter) {
     }
     return std::string("(no error)");
   };
-  EXPECT_EQ(error({.verdicts = {"bogus"}}), "no verdict bogus: expected pass, fail, xfail, xpass, skip, a glob over "
+  EXPECT_EQ(error({.verdicts = {"bogus"}}), "no verdict bogus: expected pass, fail, xfail, xpass, flaky, skip, a glob over "
                                             "them, or a group: unexpected (fail, xpass), broken (fail, xfail)");
   EXPECT_EQ(error({.targets = {"aarch46"}}), "no target aarch46 in the database; its runs know i386");
   EXPECT_EQ(error({.fixtures = {"scalar"}}), "no fixture scalar in the database; its runs know scalars");
