@@ -44,7 +44,7 @@ RecordedCell recorded_cell(Database& db, const std::string& prefix, std::optiona
     run = history.back().run;
   }
   RecordedCell rc{q.show(key, run), db.stored_run(run), {}};
-  const std::string& path = matrix_path.empty() ? rc.run.info.matrix_path : matrix_path;
+  const std::string path = matrix_path.empty() ? rc.run.info.matrix_path : matrix_file(matrix_path);
   try {
     rc.matrix = load_matrix(path);
   } catch (const FatalError& e) {

@@ -6,13 +6,37 @@
 #include "matrix/select.hpp"
 #include "store/merge.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 #include "util/version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace amx {
+
+std::string matrix_file(const std::string& arg) {
+  std::error_code ec;
+  if (arg.empty() || arg.find('/') != std::string::npos || std::filesystem::exists(arg, ec))
+    return arg;
+  const auto file = arg.ends_with(".yaml") ? arg : arg + ".yaml";
+  for (const auto& dir : matrix_dirs()) {
+    if (!std::filesystem::is_directory(dir, ec))
+      continue;
+    if (std::filesystem::is_regular_file(dir / file, ec))
+      return (dir / file).string();
+    std::vector<std::string> shipped;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+      if (e.path().extension() == ".yaml")
+        shipped.push_back(e.path().stem().string());
+    std::sort(shipped.begin(), shipped.end());
+    throw FatalError(fmt::format("{}: no such file here, nor a shipped matrix of that name in {} ({})", arg,
+                                 dir.string(), join(shipped, ", ")));
+  }
+  return arg;
+}
 
 namespace {
 
@@ -23,7 +47,7 @@ constexpr int kExitEmpty = 4;
 // shard needs the keys of every selected cell first, then a second pass.
 int plan(const std::string& matrix_path, const std::string& format, const std::string& filter,
          const std::vector<std::string>& filter_out, const std::string& partition) {
-  Matrix m = load_matrix(matrix_path);
+  Matrix m = load_matrix(matrix_file(matrix_path));
   std::optional<std::set<std::string>> shard;
   if (!partition.empty()) {
     std::vector<std::string> keys;
@@ -86,7 +110,7 @@ int run_cli(int argc, char** argv) {
   std::string plan_matrix, plan_format = "table", plan_filter, plan_partition;
   std::vector<std::string> plan_filter_out;
   auto* plan_cmd = app.add_subcommand("plan", "print the cells of a matrix without building anything");
-  plan_cmd->add_option("matrix", plan_matrix, "matrix YAML file")->required();
+  plan_cmd->add_option("matrix", plan_matrix, "matrix YAML file, or the name of a shipped one (smoke)")->required();
   plan_cmd->add_option("--format", plan_format, "table or json")->check(CLI::IsMember({"table", "json"}));
   plan_cmd->add_option("--filter", plan_filter, "only cells whose name contains this glob, or whose key starts with it");
   plan_cmd->add_option("--filter-out", plan_filter_out,

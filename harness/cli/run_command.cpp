@@ -39,7 +39,9 @@ std::string host_description() {
 
 RunCommand::RunCommand(CLI::App& app) {
   m_cmd = app.add_subcommand("run", "run the cells of a matrix and record the results in SQLite");
-  m_cmd->add_option("matrix", m_matrix, "matrix YAML file (with --resume: taken from the run when left out)");
+  m_cmd->add_option("matrix", m_matrix,
+                  "matrix YAML file, or the name of a shipped one (smoke); with --resume taken from the run when "
+                  "left out");
   m_cmd->add_option("--db", m_db, "results database")->capture_default_str();
   m_cmd->add_option("-j,--jobs", m_jobs, "cells run in parallel (default: number of cores)");
   m_cmd->add_option("--filter", m_filter, "only cells whose name contains this glob, or whose key starts with it");
@@ -112,7 +114,7 @@ int RunCommand::execute() {
 
   Matrix m;
   if (!m_matrix.empty())
-    m = load_matrix(m_matrix);
+    m = load_matrix(matrix_file(m_matrix));
   RunRequest request;
   if (resume) {
     if (!std::filesystem::exists(m_db))

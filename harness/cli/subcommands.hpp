@@ -13,6 +13,11 @@
 
 namespace amx {
 
+// The matrix file a command names: the path as given when it exists, else
+// for a bare name (`smoke`, `kernel-arm64.yaml`) the file of that name in
+// matrix_dirs(); as given otherwise, for the loader to say what is wrong.
+std::string matrix_file(const std::string& arg);
+
 // `abimatrix run`: runs the cells of a matrix (or one --partition K/N shard
 // of them) and records each result as it finishes; `--resume [RUN]` runs
 // only the cells a cut-short run lacks, under the same run id.
