@@ -35,8 +35,10 @@ protected:
                          "scripts/repro/riscv64-stack-arg-signext.sh\n");
   }
 
-  // One night with `clang` from clang_dir first on PATH.
-  ProcessResult night(const std::string& clang_dir, const std::string& date) {
+  // One night with `clang` from clang_dir first on PATH; `part` is
+  // {"--partition", "K/N"} for one shard, or {"--merge-shards"}.
+  ProcessResult night(const std::string& clang_dir, const std::string& date,
+                      const std::vector<std::string>& part = {}) {
     ProcessSpec spec;
     spec.exe = "/usr/bin/env";
     spec.args = {"PATH=" + (m_dir.path() / clang_dir).string() + ":" + std::getenv("PATH"),
@@ -47,8 +49,9 @@ protected:
                  "--results",
                  (m_dir.path() / "results").string(),
                  "--date",
-                 date,
-                 (m_dir.path() / "night.yaml").string()};
+                 date};
+    spec.args.insert(spec.args.end(), part.begin(), part.end());
+    spec.args.push_back((m_dir.path() / "night.yaml").string());
     spec.timeout = std::chrono::minutes(5);
     return run_process(spec);
   }
@@ -86,6 +89,32 @@ TEST_F(ScriptsNightly, ReportsTheToolchainChangeAndItsRegression) {
   EXPECT_THAT(page, HasSubstr("\"changed_in\":2"));
   EXPECT_THAT(page, HasSubstr("\"trail\":[[1,\"xpass\"],[2,\"xfail\"],[3,\"xfail\"]]"));
   EXPECT_THAT(page, ::testing::ContainsRegex("\"since_previous\":\\{[^}]*\"from\":2"));
+}
+
+// The nightly as CI jobs run it (.github/workflows/nightly.yml,
+// .gitlab-ci.yml): each shard into a database of its own, then one job
+// merges them into the nightly database and reports.
+TEST_F(ScriptsNightly, ShardsRunApartAndMergeIntoOneNight) {
+  test::write_file(m_dir.path() / "night.yaml",
+                   "name: night\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
+                       "\ntargets: [x86_64, i386]\nc-compilers: [clang]\nfixtures: [scalars]\n");
+  for (auto shard : {"1/2", "2/2"}) {
+    auto r = night("clang19", "2026-11-24", {"--partition", shard});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  }
+  const auto results = m_dir.path() / "results";
+  EXPECT_TRUE(std::filesystem::exists(results / "shards/night-1-of-2.db"));
+  EXPECT_TRUE(std::filesystem::exists(results / "shards/night-2-of-2.db"));
+  EXPECT_FALSE(std::filesystem::exists(results / "nightly.db")); // shards only
+
+  auto merged = night("clang19", "2026-11-24", {"--merge-shards"});
+  EXPECT_EQ(merged.exit_code, 0) << merged.output;
+  EXPECT_THAT(merged.output, HasSubstr("merged 2 results from 2 databases into run 1"));
+  EXPECT_EQ(test::rows(results / "nightly.db", "SELECT status, (SELECT count(*) FROM results) FROM runs"),
+            (std::vector<std::vector<std::string>>{{"complete", "2"}}));
+  for (auto ext : {".md", ".xml", ".html", "-changes.txt"})
+    EXPECT_TRUE(std::filesystem::exists(results / (std::string("2026-11-24-night") + ext))) << ext;
+  EXPECT_FALSE(std::filesystem::exists(results / "shards/night-1-of-2.db")); // merged, then removed
 }
 
 TEST_F(ScriptsNightly, AMatrixThatDoesNotLoadIsAHarnessError) {
