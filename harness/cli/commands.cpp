@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/help_pages.hpp"
 #include "cli/subcommands.hpp"
 #include "matrix/expand.hpp"
 #include "matrix/load.hpp"
@@ -133,6 +134,13 @@ int run_cli(int argc, char** argv) {
   ReportCommand report(app);
   CellCommands cell(app);
 
+  std::string shell;
+  auto* completions_cmd = app.add_subcommand(
+      "completions", "print a shell completion script (bash: save it as "
+                     "/usr/share/bash-completion/completions/abimatrix, or source it)");
+  completions_cmd->add_option("shell", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  auto* man_cmd = app.add_subcommand("man", "print the manual page, abimatrix(1), in roff (man -l reads it)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -140,6 +148,14 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : kExitConfig;
   }
   try {
+    if (*completions_cmd) {
+      fmt::print("{}", completion_script(app, shell));
+      return 0;
+    }
+    if (*man_cmd) {
+      fmt::print("{}", man_page(app, harness_version()));
+      return 0;
+    }
     if (*plan_cmd)
       return plan(plan_matrix, plan_format, plan_filter, plan_filter_out, plan_partition);
     if (*merge_cmd)

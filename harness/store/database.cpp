@@ -209,7 +209,7 @@ StoredRun Database::stored_run(std::int64_t run) {
   StoredRun s;
   s.id = run;
   s.info = {q.text(0), q.text(1), q.text(2), q.text(3), static_cast<unsigned>(q.integer(4)),
-            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt, {}, {}, {}};
+            static_cast<std::size_t>(q.integer(5)), {}, q.text(6), std::nullopt, {}, {}, {}, {}};
   if (sqlite3_column_type(q.handle(), 7) != SQLITE_NULL)
     s.info.partition = Partition{static_cast<unsigned>(q.integer(7)), static_cast<unsigned>(q.integer(8))};
   s.status = q.text(9);

@@ -31,7 +31,8 @@ TEST(CliInstall, TheInstalledBinaryRunsSmokeFromTheInstallTree) {
   ASSERT_EQ(installed.exit_code, 0) << installed.output;
   for (const char* f : {"bin/abimatrix", "share/abimatrix/matrices/smoke.yaml", "share/abimatrix/matrices/flags.yaml",
                         "share/abimatrix/matrices/profiles.yaml", "share/abimatrix/matrices/kernel/Makefile", "share/abimatrix/fixtures/runtime",
-                        "share/abimatrix/fixtures/minicore", "share/abimatrix/fixtures/scalars"})
+                        "share/abimatrix/fixtures/minicore", "share/abimatrix/fixtures/scalars", "share/man/man1/abimatrix.1",
+                        "share/bash-completion/completions/abimatrix"})
     EXPECT_TRUE(std::filesystem::exists(prefix / f)) << f;
 
   // From a folder that is not the checkout, by name.
