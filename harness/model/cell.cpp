@@ -10,7 +10,7 @@ namespace amx {
 namespace {
 std::string key_of(const std::string& target, const std::string& fixture, const std::string& c_compiler,
                    const std::string& c, const std::string& rustc, const std::string& rust) {
-  return hash_hex({target, fixture, c_compiler, c, rustc, rust}, "\x1f");
+  return key_hex({target, fixture, c_compiler, c, rustc, rust}, "\x1f");
 }
 } // namespace
 
@@ -18,6 +18,11 @@ std::string cell_key(const std::string& target, const std::string& fixture,
                      const std::string& c_compiler, const Setting& c, const std::string& rustc,
                      const Setting& rust) {
   return key_of(target, fixture, c_compiler, to_string(c), rustc, to_string(rust));
+}
+
+std::string cell_key_of_text(const std::string& target, const std::string& fixture, const std::string& c_compiler,
+                             const std::string& c_text, const std::string& rustc, const std::string& rust_text) {
+  return key_of(target, fixture, c_compiler, c_text, rustc, rust_text);
 }
 
 void identify(Cell& cell) { identify(cell, to_string(cell.c), to_string(cell.rust)); }

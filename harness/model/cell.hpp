@@ -38,6 +38,10 @@ std::string cell_key(const std::string& target, const std::string& fixture,
                      const std::string& c_compiler, const Setting& c, const std::string& rustc,
                      const Setting& rust);
 
+// The same from the settings' text (to_string), as the database keeps them.
+std::string cell_key_of_text(const std::string& target, const std::string& fixture, const std::string& c_compiler,
+                             const std::string& c_text, const std::string& rustc, const std::string& rust_text);
+
 // Sets a cell's key and its readable name from its target, fixture,
 // compilers and settings.
 void identify(Cell& cell);

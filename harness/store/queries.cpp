@@ -335,7 +335,10 @@ std::int64_t Queries::baseline(std::int64_t to, bool since_toolchain_change) {
 }
 
 std::string Queries::cell(const std::string& prefix) {
-  Statement q(m_db, "SELECT key FROM cells WHERE key >= ?1 AND key < ?1 || 'g' ORDER BY key LIMIT 2");
+  // A key from before schema 15 (old_key) still names its cell.
+  Statement q(m_db, "SELECT key FROM cells WHERE key >= ?1 AND key < ?1 || 'g' UNION "
+                    "SELECT key FROM cells WHERE old_key >= ?1 AND old_key < ?1 || 'g' AND ?1 <> '' "
+                    "ORDER BY key LIMIT 2");
   q.bind(1, prefix);
   std::vector<std::string> keys;
   while (q.next())

@@ -141,7 +141,8 @@ public:
   std::int64_t baseline(std::int64_t to, bool since_toolchain_change);
   // The same, or nullopt when there is no such run (the first of its matrix).
   std::optional<std::int64_t> previous_run(std::int64_t to, bool since_toolchain_change);
-  // A cell key from a unique prefix of it.
+  // A cell key from a unique prefix of it, or of the key it had before
+  // schema 15 (old_key).
   std::string cell(const std::string& prefix);
   // A cell's result in every run (of the named matrix when one is).
   std::vector<HistoryRow> history(const std::string& key, const std::string& matrix_name = "");

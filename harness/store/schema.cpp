@@ -1,5 +1,6 @@
 #include "store/schema.hpp"
 
+#include "model/cell.hpp"
 #include "model/setting.hpp"
 #include "model/target.hpp"
 #include "store/statement.hpp"
@@ -321,6 +322,13 @@ ALTER TABLE runs ADD COLUMN cell_filter_out TEXT NOT NULL DEFAULT '[]';
     // to edit the table's text in place (lang_altertable.html, "other kinds
     // of table schema changes"), done in code below.
     "",
+    // 15: cell keys become XXH3-64 (well mixed: a short prefix tells cells
+    // apart), computed in code below from what each cell row keeps; the
+    // FNV-1a key stays as old_key, so keys quoted before still find it.
+    R"sql(
+ALTER TABLE cells ADD COLUMN old_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX cells_by_old_key ON cells(old_key);
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -356,9 +364,32 @@ void allow_flaky(sqlite3* db) {
   exec_sql(db, "PRAGMA writable_schema=OFF");
 }
 
+// Schema 15: every cell's key anew, in every table that names it. The
+// foreign keys are checked at commit, when all of them agree again.
+void rekey_cells(sqlite3* db) {
+  exec_sql(db, "PRAGMA defer_foreign_keys=ON");
+  exec_sql(db, "CREATE TEMP TABLE key_map (old TEXT PRIMARY KEY, new TEXT NOT NULL)");
+  {
+    Statement cells(db, "SELECT c.key, t.name, c.fixture, c.c_compiler, c.c_setting, c.rustc, c.rust_setting "
+                        "FROM cells c JOIN targets t ON t.id = c.target_id");
+    Statement map(db, "INSERT INTO temp.key_map (old, new) VALUES (?, ?)");
+    while (cells.next())
+      map.bind(1, cells.text(0))
+          .bind(2, cell_key_of_text(cells.text(1), cells.text(2), cells.text(3), cells.text(4), cells.text(5),
+                                    cells.text(6)))
+          .run();
+  }
+  exec_sql(db, "UPDATE cells SET old_key = key, key = (SELECT new FROM temp.key_map WHERE old = cells.key)");
+  for (const char* table : {"results", "steps", "checks", "rust_mix", "sources"})
+    exec_sql(db, fmt::format("UPDATE {0} SET cell_key = (SELECT new FROM temp.key_map WHERE old = {0}.cell_key)",
+                             table)
+                     .c_str());
+  exec_sql(db, "DROP TABLE temp.key_map");
+}
+
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
                                             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                            allow_flaky};
+                                            allow_flaky, rekey_cells};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

@@ -3,10 +3,12 @@
 
 #include "model/cell.hpp"
 #include "store/database.hpp"
+#include "store/queries.hpp"
 #include "store/schema.hpp"
 #include "test_support.hpp"
 #include "util/error.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <sqlite3.h>
 
@@ -80,6 +82,52 @@ INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 
   EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
 }
 
+TEST(StoreSchema, Version15RekeysEveryCellAndKeepsTheOldKeyForLookup) {
+  test::ScopedTempDir dir;
+  auto path = dir.path() / "fourteen.db";
+  const std::string old_key = "66f1efaa3c2b9d01"; // as FNV-1a made it
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    register_functions(raw);
+    migrate_schema(raw, 14);
+    auto rows = fmt::format(R"sql(
+INSERT INTO runs (id, matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status)
+  VALUES (1, 'm.yaml', 'm', 'h', 'host', 1, 1, '2026-01-01T00:00:00Z', 'complete');
+INSERT INTO settings (text) VALUES ('off'), ('regparm=3');
+INSERT INTO targets (name, rust_triple, clang_triple) VALUES ('i386', 'i686-unknown-linux-gnu', 'i386-linux-gnu');
+INSERT INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, c_setting_id,
+                   rust_setting_id, pairing)
+  VALUES ('{0}', 'name', 1, 'scalars', 'clang-19', 'rustc', 'regparm=3', 'off', 2, 1, 'c-only');
+INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
+  VALUES (1, '{0}', 'c-only', 'xfail', 'fail', 'why', 'run', 'wrong value', 1.0, '2026-01-01T00:00:01Z');
+INSERT INTO outputs (hash, text) VALUES ('h', 'out');
+INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, output_capped,
+                   duration_ms, output_id) VALUES (1, '{0}', 0, 'run', 'run', 'qemu', 0, 1, NULL, 0, 0, 1.0, 1);
+INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received)
+  VALUES (1, '{0}', 0, 'c_to_rust.u8', '', 0, 'wrong', 'value', 'take', '165', '0');
+INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, allow_flag, allowed)
+  VALUES (1, '{0}', 'regparm=3', 'off', 1, 'mixing', '', NULL);
+INSERT INTO sources (run_id, cell_key, path, output_id) VALUES (1, '{0}', 'x.json', 1);
+)sql",
+                            old_key);
+    ASSERT_EQ(sqlite3_exec(raw, rows.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  Database db(path);
+  auto* h = db.handle();
+  const auto key = cell_key("i386", "scalars", "clang-19", {{"regparm", "3"}}, "rustc", {});
+  EXPECT_EQ(test::scalar(h, "SELECT key || ' ' || old_key FROM cells"), key + " " + old_key);
+  for (const char* table : {"results", "steps", "checks", "rust_mix", "sources"})
+    EXPECT_EQ(test::scalar(h, fmt::format("SELECT group_concat(DISTINCT cell_key) FROM {}", table)), key) << table;
+  EXPECT_EQ(test::scalar(h, "PRAGMA foreign_key_check"), "");
+  // A key quoted before (a bug report, a prefix in a thread) still names it.
+  Queries q(db);
+  EXPECT_EQ(q.cell(old_key), key);
+  EXPECT_EQ(q.cell(old_key.substr(0, 6)), key);
+  EXPECT_EQ(q.cell(key.substr(0, 6)), key);
+}
+
 TEST(StoreSchema, Version8KeepsVersion7ChecksAndTakesHangsAndCasesNotReached) {
   test::ScopedTempDir dir;
   auto path = dir.path() / "seven.db";
@@ -110,11 +158,12 @@ INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind, t
   EXPECT_EQ(test::scalar(h, "SELECT group_concat(kind || ':' || property || ':' || c_type, ' ') FROM checks"),
             "value:c_to_rust.small.a: crash:rs_ret_two64:");
   EXPECT_EQ(sqlite3_exec(h, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind) VALUES "
-                            "(1, 'k1', 2, 'a', '', 0, '', 'timeout'), (1, 'k1', 3, 'b', '', 0, '', 'not-reached')",
+                            "(1, (SELECT key FROM cells), 2, 'a', '', 0, '', 'timeout'), "
+                            "(1, (SELECT key FROM cells), 3, 'b', '', 0, '', 'not-reached')",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   EXPECT_NE(sqlite3_exec(h, "INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind) VALUES "
-                            "(1, 'k1', 4, 'c', '', 0, '', 'sideways')",
+                            "(1, (SELECT key FROM cells), 4, 'c', '', 0, '', 'sideways')",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   EXPECT_EQ(test::scalar(h, "SELECT count(*) FROM sqlite_master WHERE name = 'checks_by_name'"), "1");

@@ -2,6 +2,10 @@
 
 #include "util/error.hpp"
 
+// Inlined: the fuzz target links this file without libxxhash.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -21,16 +25,16 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t h) {
 
 std::string hash_hex(std::string_view data) { return fmt::format("{:016x}", fnv1a64(data)); }
 
-std::string hash_hex(std::initializer_list<std::string_view> parts, std::string_view sep) {
-  std::uint64_t h = kFnvOffset;
+std::string key_hex(std::initializer_list<std::string_view> parts, std::string_view sep) {
+  std::string joined;
   bool first = true;
   for (auto part : parts) {
     if (!first)
-      h = fnv1a64(sep, h);
-    h = fnv1a64(part, h);
+      joined += sep;
+    joined += part;
     first = false;
   }
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", XXH3_64bits(joined.data(), joined.size()));
 }
 
 std::string read_file(const std::filesystem::path& path) {

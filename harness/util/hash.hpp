@@ -1,6 +1,7 @@
 #pragma once
-// Stable, dependency-free hashing for cell keys and content addresses. Keys
-// are stored in databases and compared across runs, so this must never change.
+// Stable hashing for cell keys and content addresses. Both are stored in
+// databases and compared across runs: they must never change without a
+// migration (schema 15 moved cell keys from FNV-1a to XXH3).
 
 #include <cstdint>
 #include <filesystem>
@@ -18,8 +19,10 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t h = kFnvOffset);
 
 // fnv1a64 as 16 lower-case hex digits.
 std::string hash_hex(std::string_view data);
-// hash_hex of the parts joined by sep, without joining them.
-std::string hash_hex(std::initializer_list<std::string_view> parts, std::string_view sep);
+// A cell key: XXH3-64 of the parts joined by sep, as 16 hex digits. Well
+// mixed, so keys that differ in one character of one part differ from
+// their first digit on, and short prefixes tell cells apart.
+std::string key_hex(std::initializer_list<std::string_view> parts, std::string_view sep);
 
 // hash_hex of a file's bytes; throws FatalError when it cannot be read.
 std::string hash_file(const std::filesystem::path& path);
