@@ -141,7 +141,7 @@ void Console::finished(const CellResult& r) {
   if (unexpected)
     m_unexpected.push_back(cell_line(r, m_key_length, m_style.colour));
   clear_progress();
-  if (unexpected || m_style.verbosity != Verbosity::quiet)
+  if (unexpected || r.verdict == Verdict::flaky || m_style.verbosity != Verbosity::quiet)
     fmt::print(m_out, "{}\n", status_line(r, m_done, m_total, m_key_length, m_style.colour));
   if (m_style.verbosity == Verbosity::verbose)
     for (const auto& s : r.steps)
@@ -192,6 +192,7 @@ void Console::summary(RunEnd end) {
   }
   const auto took = elapsed_text();
   const auto n = m_unexpected.size();
+  const auto flaky = totals[Verdict::flaky];
   if (end == RunEnd::interrupted)
     fmt::print(m_out, "interrupted after {} of {} cells ({}); finished results are saved\n", m_done, m_total, took);
   else if (end == RunEnd::max_fail)
@@ -202,7 +203,8 @@ void Console::summary(RunEnd end) {
     fmt::print(m_out, "{}\n", painted(fmt::format("{} of {} cells unexpected (fail or xpass) in {}", n, m_done, took),
                                       colour_of(Verdict::fail), m_style.colour));
   else
-    fmt::print(m_out, "all {} cells as expected in {}\n", m_done, took);
+    fmt::print(m_out, "all {} cells as expected{} in {}\n", m_done, flaky ? fmt::format(" ({} flaky)", flaky) : "",
+               took);
   std::fflush(m_out);
 }
 

@@ -134,6 +134,7 @@ TEST(ReportConsole, ProgressHasElapsedTimeAndWhatIsLeft) {
 TEST(ReportConsole, QuietShowsOnlyTheUnexpectedAndVerboseEachStep) {
   WatchedRun quiet({false, false, Verbosity::quiet});
   quiet.finish(quiet.c.with(Verdict::pass));
+  quiet.finish(quiet.c.with(Verdict::flaky, {false, Stage::run, "pass on retry 1; at first fail at run: x"}));
   auto fail = quiet.c.with(Verdict::fail, {false, Stage::link, "undefined symbol"});
   StepRecord link;
   link.stage = Stage::link;
@@ -148,7 +149,8 @@ TEST(ReportConsole, QuietShowsOnlyTheUnexpectedAndVerboseEachStep) {
   auto text = quiet.out.text();
   EXPECT_THAT(text, Not(HasSubstr("PASS")));
   EXPECT_THAT(text, Not(HasSubstr("/usr/bin/rustc"))); // no tool list
-  EXPECT_THAT(text, HasSubstr("FAIL  [0.41s] (2/4) 3fa9c1e2"));
+  EXPECT_THAT(text, HasSubstr("FAIL  [0.41s] (3/4) 3fa9c1e2"));
+  EXPECT_THAT(text, HasSubstr("FLAKY [0.41s] (2/4) 3fa9c1e2")); // shown even when quiet
   EXPECT_THAT(text, Not(HasSubstr("ld.lld-19")));
   EXPECT_THAT(text, Not(HasSubstr("\r"))); // no progress line off a terminal
 
@@ -168,6 +170,10 @@ TEST(ReportConsole, TheEndSaysWhyARunStopped) {
   cut.finish(cut.c.with(Verdict::pass));
   cut.console.summary(RunEnd::interrupted);
   EXPECT_THAT(cut.out.text(), HasSubstr("interrupted after 1 of 4 cells (0:10); finished results are saved"));
+  WatchedRun flaky({false, false, Verbosity::normal});
+  flaky.finish(flaky.c.with(Verdict::flaky));
+  flaky.console.summary(RunEnd::complete);
+  EXPECT_THAT(flaky.out.text(), HasSubstr("all 1 cells as expected (1 flaky) in 0:10"));
 }
 
 } // namespace
