@@ -82,6 +82,25 @@ INSERT INTO steps VALUES (1, 'k1', 1, 'compile-c', 'fixture', 'cc', 0, 0, NULL, 
   EXPECT_EQ(test::scalar(h, "PRAGMA integrity_check"), "ok");
 }
 
+// Rows of an older schema (7 to 14): run 1 with one i386 cell, clang-19
+// against rustc, its C side `c_setting` and its Rust side off, and its
+// result, an expected failure at run.
+std::string one_result(const std::string& fixture, const std::string& c_setting, const std::string& key) {
+  return fmt::format(R"sql(
+INSERT INTO runs (id, matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status)
+  VALUES (1, 'm.yaml', 'm', 'h', 'host', 1, 1, '2026-01-01T00:00:00Z', 'complete');
+INSERT INTO settings (text) VALUES ('off'){2};
+INSERT INTO targets (name, rust_triple, clang_triple) VALUES ('i386', 'i686-unknown-linux-gnu', 'i386-linux-gnu');
+INSERT INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, c_setting_id,
+                   rust_setting_id, pairing)
+  VALUES ('{0}', 'name', 1, '{1}', 'clang-19', 'rustc', '{3}', 'off', (SELECT id FROM settings WHERE text = '{3}'), 1,
+          'c-only');
+INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
+  VALUES (1, '{0}', 'c-only', 'xfail', 'fail', 'why', 'run', 'SIGSEGV in rs_ret_two64', 1.0, '2026-01-01T00:00:01Z');
+)sql",
+                     key, fixture, c_setting == "off" ? "" : ", ('" + c_setting + "')", c_setting);
+}
+
 TEST(StoreSchema, Version15RekeysEveryCellAndKeepsTheOldKeyForLookup) {
   test::ScopedTempDir dir;
   auto path = dir.path() / "fourteen.db";
@@ -91,16 +110,7 @@ TEST(StoreSchema, Version15RekeysEveryCellAndKeepsTheOldKeyForLookup) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
     register_functions(raw);
     migrate_schema(raw, 14);
-    auto rows = fmt::format(R"sql(
-INSERT INTO runs (id, matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status)
-  VALUES (1, 'm.yaml', 'm', 'h', 'host', 1, 1, '2026-01-01T00:00:00Z', 'complete');
-INSERT INTO settings (text) VALUES ('off'), ('regparm=3');
-INSERT INTO targets (name, rust_triple, clang_triple) VALUES ('i386', 'i686-unknown-linux-gnu', 'i386-linux-gnu');
-INSERT INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, c_setting_id,
-                   rust_setting_id, pairing)
-  VALUES ('{0}', 'name', 1, 'scalars', 'clang-19', 'rustc', 'regparm=3', 'off', 2, 1, 'c-only');
-INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
-  VALUES (1, '{0}', 'c-only', 'xfail', 'fail', 'why', 'run', 'wrong value', 1.0, '2026-01-01T00:00:01Z');
+    auto rows = one_result("scalars", "regparm=3", old_key) + fmt::format(R"sql(
 INSERT INTO outputs (hash, text) VALUES ('h', 'out');
 INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, output_capped,
                    duration_ms, output_id) VALUES (1, '{0}', 0, 'run', 'run', 'qemu', 0, 1, NULL, 0, 0, 1.0, 1);
@@ -136,21 +146,12 @@ TEST(StoreSchema, Version8KeepsVersion7ChecksAndTakesHangsAndCasesNotReached) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
     register_functions(raw);
     migrate_schema(raw, 7);
-    const char* rows = R"sql(
-INSERT INTO runs (id, matrix_path, matrix_name, matrix_hash, host, jobs, cells_planned, started_at, status)
-  VALUES (1, 'm.yaml', 'm', 'h', 'host', 1, 1, '2026-01-01T00:00:00Z', 'complete');
-INSERT INTO settings (text) VALUES ('off');
-INSERT INTO targets (name, rust_triple, clang_triple) VALUES ('i386', 'i686-unknown-linux-gnu', 'i386-linux-gnu');
-INSERT INTO cells (key, name, target_id, fixture, c_compiler, rustc, c_setting, rust_setting, c_setting_id,
-                   rust_setting_id, pairing)
-  VALUES ('k1', 'name', 1, 'structs', 'clang-19', 'rustc', 'off', 'off', 1, 1, 'matched');
-INSERT INTO results (run_id, cell_key, pairing, verdict, expected, expect_reason, stage, reason, duration_ms, finished_at)
-  VALUES (1, 'k1', 'matched', 'xfail', 'fail', 'why', 'run', 'SIGSEGV in rs_ret_two64', 1.0, '2026-01-01T00:00:01Z');
+    auto rows = one_result("structs", "off", "k1") + R"sql(
 INSERT INTO checks (run_id, cell_key, seq, property, flag, held, detail, kind, test, expected, received)
   VALUES (1, 'k1', 0, 'c_to_rust.small.a', '', 0, 'expected 195, got 8', 'value', 'take', '195', '8'),
          (1, 'k1', 1, 'rs_ret_two64', '', 0, 'SIGSEGV', 'crash', 'rs_ret_two64', '', '');
 )sql";
-    ASSERT_EQ(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    ASSERT_EQ(sqlite3_exec(raw, rows.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
     sqlite3_close(raw);
   }
   Database db(path);
