@@ -115,7 +115,8 @@ int run_cli(int argc, char** argv) {
   plan_cmd->add_option("--format", plan_format, "table or json")->check(CLI::IsMember({"table", "json"}));
   plan_cmd->add_option("--filter", plan_filter, "only cells whose name contains this glob, or whose key starts with it");
   plan_cmd->add_option("--filter-out", plan_filter_out,
-                       "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)");
+                       "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)")
+      ->check(kFilterOut);
   plan_cmd->add_option("--partition", plan_partition, "only shard K of N (K/N), as `run --partition` runs it");
 
   std::vector<std::string> merge_inputs;

@@ -46,7 +46,8 @@ RunCommand::RunCommand(CLI::App& app) {
   m_cmd->add_option("-j,--jobs", m_jobs, "cells run in parallel (default: number of cores)");
   m_cmd->add_option("--filter", m_filter, "only cells whose name contains this glob, or whose key starts with it");
   m_cmd->add_option("--filter-out", m_filter_out,
-                    "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)");
+                    "leave out the cells whose name contains this glob, or whose key starts with it (repeatable)")
+      ->check(kFilterOut);
   m_cmd->add_option("--partition", m_partition,
                     "only shard K of N (K/N): every N-th cell by key; `abimatrix merge` joins the shards");
   m_resume = m_cmd->add_option("--resume", m_resume_arg,

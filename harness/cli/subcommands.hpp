@@ -18,6 +18,11 @@ namespace amx {
 // matrix_dirs(); as given otherwise, for the loader to say what is wrong.
 std::string matrix_file(const std::string& arg);
 
+// A --filter-out pattern: an empty one would leave every cell out.
+inline const CLI::Validator kFilterOut(
+    [](std::string& s) { return s.empty() ? std::string("an empty pattern would leave out every cell") : ""; },
+    "GLOB");
+
 // `abimatrix run`: runs the cells of a matrix (or one --partition K/N shard
 // of them) and records each result as it finishes; `--resume [RUN]` runs
 // only the cells a cut-short run lacks, under the same run id.

@@ -139,7 +139,8 @@ void Console::finished(const CellResult& r) {
   m_counts[r.cell->target->name][r.verdict]++;
   const bool unexpected = is_unexpected(r.verdict);
   if (unexpected)
-    m_unexpected.push_back(cell_line(r, m_key_length, m_style.colour));
+    if (m_unexpected++ < kListedAtEnd)
+      m_listed.push_back(cell_line(r, m_key_length, m_style.colour));
   clear_progress();
   if (unexpected || r.verdict == Verdict::flaky || m_style.verbosity != Verbosity::quiet)
     fmt::print(m_out, "{}\n", status_line(r, m_done, m_total, m_key_length, m_style.colour));
@@ -148,7 +149,7 @@ void Console::finished(const CellResult& r) {
       fmt::print(m_out, "{}\n", step_line(s));
   if (m_style.terminal) {
     const auto elapsed = m_clock() - m_start;
-    fmt::print(m_out, "[{}/{}] {} unexpected, {} elapsed", m_done, m_total, m_unexpected.size(),
+    fmt::print(m_out, "[{}/{}] {} unexpected, {} elapsed", m_done, m_total, m_unexpected,
                clock_text(elapsed));
     // What is left at the pace so far: cells cost about the same on average.
     if (m_done < m_total)
@@ -181,17 +182,17 @@ void Console::summary(RunEnd end) {
   for (auto v : kAllVerdicts)
     fmt::print(m_out, " {:>6}", totals[v]);
   fmt::print(m_out, " {:>6}\n\n", m_done);
-  if (!m_unexpected.empty()) {
-    fmt::print(m_out, "unexpected ({}):\n", m_unexpected.size());
-    for (std::size_t i = 0; i < m_unexpected.size() && i < kListedAtEnd; i++)
-      fmt::print(m_out, "  {}\n", m_unexpected[i]);
-    if (m_unexpected.size() > kListedAtEnd)
+  if (m_unexpected) {
+    fmt::print(m_out, "unexpected ({}):\n", m_unexpected);
+    for (const auto& line : m_listed)
+      fmt::print(m_out, "  {}\n", line);
+    if (m_unexpected > kListedAtEnd)
       fmt::print(m_out, "  ... and {} more (abimatrix query --verdict unexpected)\n",
-                 m_unexpected.size() - kListedAtEnd);
+                 m_unexpected - kListedAtEnd);
     fmt::print(m_out, "\n");
   }
   const auto took = elapsed_text();
-  const auto n = m_unexpected.size();
+  const auto n = m_unexpected;
   const auto flaky = totals[Verdict::flaky];
   if (end == RunEnd::interrupted)
     fmt::print(m_out, "interrupted after {} of {} cells ({}); finished results are saved\n", m_done, m_total, took);

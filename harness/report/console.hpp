@@ -59,7 +59,8 @@ private:
   Clock m_clock;
   std::chrono::steady_clock::time_point m_start;
   std::size_t m_total = 0, m_done = 0, m_key_length = 16;
-  std::vector<std::string> m_unexpected; // their lines, for the end
+  std::size_t m_unexpected = 0;
+  std::vector<std::string> m_listed; // the first unexpected cells' lines, for the end
   std::map<std::string, std::map<Verdict, std::size_t>> m_counts; // target -> verdict -> n
 };
 

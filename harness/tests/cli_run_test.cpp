@@ -397,6 +397,9 @@ TEST_F(CliRun, FilterOutLeavesCellsOutAndTheRunRemembersIt) {
   ASSERT_EQ(plan.exit_code, 0) << plan.output;
   EXPECT_THAT(plan.output, HasSubstr("\n3 cells\n"));
   EXPECT_THAT(plan.output, ::testing::Not(HasSubstr("gcc")));
+  auto empty = abimatrix({"run", m_matrix.string(), "--filter-out", "", "--db", (m_dir.path() / "e.db").string()});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.output, HasSubstr("an empty pattern would leave out every cell"));
   auto db = m_dir.path() / "out.db";
   auto run = abimatrix({"run", m_matrix.string(), "--filter", "i386 scalars *", "--filter-out", "gcc", "--filter-out",
                         "rust:regparm", "--db", db.string()});

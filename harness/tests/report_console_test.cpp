@@ -174,6 +174,14 @@ TEST(ReportConsole, TheEndSaysWhyARunStopped) {
   flaky.finish(flaky.c.with(Verdict::flaky));
   flaky.console.summary(RunEnd::complete);
   EXPECT_THAT(flaky.out.text(), HasSubstr("all 1 cells as expected (1 flaky) in 0:10"));
+  // A wall of failures lists the first fifty again, and says how many more.
+  WatchedRun wall({false, false, Verbosity::quiet});
+  for (int i = 0; i < 52; i++)
+    wall.finish(wall.c.with(Verdict::fail, {false, Stage::run, "wrong value"}));
+  wall.console.summary(RunEnd::complete);
+  auto text = wall.out.text();
+  EXPECT_THAT(text, HasSubstr("unexpected (52):\n"));
+  EXPECT_THAT(text, HasSubstr("  ... and 2 more (abimatrix query --verdict unexpected)\n"));
 }
 
 } // namespace
