@@ -257,14 +257,8 @@ TEST(CliQueryChecks, ChangesInsideACellWhoseVerdictStays) {
   Database db(path); // committed nights are what the commands read
   Fixture fixture{"structs", "", {}, {}, {}, {}, {}};
   CCompiler cc{"clang-19", Family::clang};
-  Cell cell;
-  cell.target = find_target("i386");
-  cell.fixture = &fixture;
-  cell.c_compiler = &cc;
-  cell.rustc = "rustc";
-  cell.c = cell.rust = {{"regparm", "3"}};
+  Cell cell = test::i386_cell(fixture, cc, {{"regparm", "3"}}, {{"regparm", "3"}});
   cell.expected = Expected::fail;
-  identify(cell);
   // One night's output of the program, as the runner records it; an
   // empty output: a night that recorded nothing.
   auto night = [&](const std::string& output, RunStatus status = RunStatus::complete) {

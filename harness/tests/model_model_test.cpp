@@ -4,6 +4,7 @@
 #include "model/cell.hpp"
 #include "model/property.hpp"
 #include "model/tool.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -56,13 +57,7 @@ TEST(ModelVerdict, TheOneRuleOfUnexpected) {
 TEST(ModelCell, KeysIgnoreVersionsAndNamesReadWell) {
   Fixture fx{"scalars", "", {}, {}, {}, {}, {}};
   CCompiler cc{"clang-19", Family::clang};
-  Cell cell;
-  cell.target = find_target("i386");
-  cell.fixture = &fx;
-  cell.c_compiler = &cc;
-  cell.rustc = "rustc";
-  cell.c = {{"regparm", "3"}};
-  identify(cell);
+  Cell cell = test::i386_cell(fx, cc, {{"regparm", "3"}});
   EXPECT_EQ(cell.name, "i386 scalars clang-19/rustc c:regparm=3 rust:off");
   EXPECT_EQ(cell.key, cell_key("i386", "scalars", "clang-19", {{"regparm", "3"}}, "rustc", {}));
   EXPECT_EQ(cell.key.size(), 16u);

@@ -25,16 +25,10 @@ struct Recorded {
   CCompiler cc{"clang-19", Family::clang};
   Cell cell;
 
-  Recorded() {
-    cell.target = find_target("i386");
-    cell.fixture = &fixture;
-    cell.c_compiler = &cc;
-    cell.rustc = "rustc";
-    cell.c = {{"regparm", "3"}, {"patchable-function-entry", "4,2"}};
+  Recorded() : cell(test::i386_cell(fixture, cc, {{"regparm", "3"}, {"patchable-function-entry", "4,2"}})) {
     cell.pairing = Pairing::c_only;
     cell.expected = Expected::fail;
     cell.expected_stage = Stage::run;
-    identify(cell);
   }
 
   std::int64_t record(Verdict v, Outcome o, const std::string& matrix = "m") {

@@ -3,6 +3,8 @@
 // check that the real toolchains are installed (tests that need them skip,
 // with the reason, when they are not).
 
+#include "model/cell.hpp"
+#include "model/target.hpp"
 #include "util/process.hpp"
 
 #include <gtest/gtest.h>
@@ -131,6 +133,20 @@ inline std::vector<pid_t> processes_with(const std::string& file, const std::vec
 }
 
 // Runs the abimatrix binary itself.
+// An i386 cell of `fixture`, cc against rustc, with these sides, its key
+// and name set (the fixture and compiler must outlive it).
+inline Cell i386_cell(const Fixture& fixture, const CCompiler& cc, Setting c, Setting rust = {}) {
+  Cell cell;
+  cell.target = find_target("i386");
+  cell.fixture = &fixture;
+  cell.c_compiler = &cc;
+  cell.rustc = "rustc";
+  cell.c = std::move(c);
+  cell.rust = std::move(rust);
+  identify(cell);
+  return cell;
+}
+
 // A process that ran and exited with code, having printed output.
 inline ProcessResult exited(int code, std::string output) {
   ProcessResult r;
