@@ -6,6 +6,8 @@
 #include "store/database.hpp"
 #include "util/hash.hpp"
 
+#include <algorithm>
+
 namespace amx {
 
 RunFiles::RunFiles(RunObserver& shown, std::filesystem::path db, std::filesystem::path junit,
@@ -21,20 +23,24 @@ void RunFiles::started(const RunStart& s) {
 
 void RunFiles::finished(const CellResult& r) {
   m_shown.finished(r);
-  if (m_clock() - m_written >= m_interval)
+  if (m_clock() >= m_due)
     write();
 }
 
 void RunFiles::write() {
   if (m_junit.empty() && m_json.empty())
     return;
+  const auto start = m_clock();
   Database db(m_db, Access::read);
   auto report = load_report(db, m_db.string(), m_run);
   if (!m_junit.empty())
     replace_file(m_junit, render_junit(report), "the JUnit report");
   if (!m_json.empty())
     replace_file(m_json, report_json_text(report), "the JSON report");
-  m_written = m_clock();
+  // Results are handed over one at a time while this runs: on a run whose
+  // report takes long to read, write less often, keeping it to a tenth.
+  const auto now = m_clock();
+  m_due = now + std::max<std::chrono::steady_clock::duration>(m_interval, 10 * (now - start));
 }
 
 } // namespace amx

@@ -1,7 +1,8 @@
 #pragma once
 // The reports a run writes while it goes (`run --junit FILE`, `--json
 // FILE`): rewritten from the database as cells finish, at most once per
-// interval, and once more when the run ends, each replaced whole. A CI job
+// interval (longer when a write takes more than a tenth of it), and once
+// more when the run ends, each replaced whole. A CI job
 // cut short by its own timeout still has a report of what finished.
 
 #include "run/driver.hpp"
@@ -34,7 +35,7 @@ private:
   std::filesystem::path m_db, m_junit, m_json;
   std::chrono::milliseconds m_interval;
   Clock m_clock;
-  std::chrono::steady_clock::time_point m_written;
+  std::chrono::steady_clock::time_point m_due; // of the next write while cells finish
   std::int64_t m_run = 0;
 };
 
