@@ -63,7 +63,7 @@ RunCommand::RunCommand(CLI::App& app) {
       ->excludes(no_cache);
   m_cmd->add_option("--max-fail", m_max_fail,
                     "start no more cells after N unexpected results (the run can be finished with --resume)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000000000));
   m_cmd->add_option("--retries", m_retries,
                     "run a cell's program again, up to N times, when it fails unexpectedly at run or check; one "
                     "that then comes out as expected is `flaky`")

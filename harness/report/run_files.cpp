@@ -4,7 +4,10 @@
 #include "report/junit.hpp"
 #include "report/run_report.hpp"
 #include "store/database.hpp"
+#include "util/error.hpp"
 #include "util/hash.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -13,7 +16,20 @@ namespace amx {
 RunFiles::RunFiles(RunObserver& shown, std::filesystem::path db, std::filesystem::path junit,
                    std::filesystem::path json, std::chrono::milliseconds interval, Clock clock)
     : m_shown(shown), m_db(std::move(db)), m_junit(std::move(junit)), m_json(std::move(json)), m_interval(interval),
-      m_clock(std::move(clock)) {}
+      m_clock(std::move(clock)) {
+  // Said before anything is recorded, not after the run began.
+  for (const auto& [file, what] : {std::pair{&m_junit, "the JUnit report"}, {&m_json, "the JSON report"}}) {
+    std::error_code ec;
+    if (file->empty())
+      continue;
+    if (std::filesystem::is_directory(*file, ec))
+      throw FatalError(fmt::format("{}: cannot write {}: it is a folder", file->string(), what));
+    auto folder = std::filesystem::absolute(*file).parent_path();
+    if (!std::filesystem::is_directory(folder, ec))
+      throw FatalError(fmt::format("{}: cannot write {}: there is no folder {}", file->string(), what,
+                                   folder.string()));
+  }
+}
 
 void RunFiles::started(const RunStart& s) {
   m_shown.started(s);

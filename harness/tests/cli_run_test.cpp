@@ -322,8 +322,12 @@ TEST_F(CliRun, JUnitAndJsonWrittenByTheRunAreTheReportsOfIt) {
   auto bad = abimatrix({"run", m_matrix.string(), "--junit", (m_dir.path() / "no/such/dir/run.xml").string(), "--db",
                         (m_dir.path() / "bad.db").string()});
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
-  EXPECT_THAT(bad.output, HasSubstr("no/such/dir/run.xml: cannot write the JUnit report"));
-  EXPECT_EQ(rows(m_dir.path() / "bad.db", "SELECT count(*) FROM results"), (std::vector<V>{{"0"}}));
+  EXPECT_THAT(bad.output, HasSubstr("no/such/dir/run.xml: cannot write the JUnit report: there is no folder "));
+  EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "bad.db")); // nothing recorded
+  auto folder = abimatrix({"run", m_matrix.string(), "--json", m_dir.path().string(), "--db",
+                           (m_dir.path() / "bad.db").string()});
+  EXPECT_EQ(folder.exit_code, 2) << folder.output;
+  EXPECT_THAT(folder.output, HasSubstr("cannot write the JSON report: it is a folder"));
 }
 
 TEST_F(CliRun, AJUnitFileIsWrittenAsCellsFinish) {
