@@ -16,6 +16,9 @@
 
 namespace amx {
 
+// regressions: a compiler refuses a flag spelling the previous run used.
+constexpr int kExitSpellingChange = 3;
+
 namespace {
 
 using nlohmann::json;
@@ -102,7 +105,8 @@ QueryCommands::QueryCommands(CLI::App& app) {
   m_diff->add_option("run_b", m_run_b, "the later run")->required();
 
   m_regressions = app.add_subcommand(
-      "regressions", "the latest run of a matrix against the one before it; exits 1 when something regressed");
+      "regressions", "the latest run of a matrix against the one before it; exits 1 when something regressed, 3 when a "
+      "compiler no longer accepts a flag spelling the run before used");
   common(m_regressions);
   filters(m_regressions);
   m_regressions->add_flag("--since-toolchain-change", m_since_change,
@@ -235,6 +239,9 @@ int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
     fmt::print("run {} -> run {}\n", d.from, d.to);
     if (!d.tool_changes.empty())
       fmt::print("tools changed (- run {}, + run {}):\n  {}\n", d.from, d.to, join(d.tool_changes, "\n  "));
+    for (const auto& c : d.spelling_changes)
+      fmt::print("spelling change: {}{}\n", c.text(),
+                 c.cells.empty() ? "" : fmt::format(" ({} cells skip for it)", c.cells.size()));
     print_changes("regressions", d.regressions);
     if (!regressions_only) {
       print_changes("fixes", d.fixes);
@@ -245,6 +252,9 @@ int QueryCommands::print_diff(const RunDiff& d, bool regressions_only) {
     fmt::print("{} regressed, {} fixed, {} changed otherwise, {} new, {} gone\n", d.regressions.size(), d.fixes.size(),
                d.changed.size(), d.added.size(), d.gone.size());
   }
+  // A refused spelling needs the catalogue changed: said apart from regressions.
+  if (!d.spelling_changes.empty())
+    return kExitSpellingChange;
   return d.regressions.empty() ? 0 : 1;
 }
 
@@ -340,15 +350,17 @@ int QueryCommands::show(Queries& q) {
     fmt::print("check     {}\n", escape_controls(describe_check(c)));
   if (s.rust_mix)
     fmt::print("rust-mix  {}\n", describe(*s.rust_mix));
+  for (const auto& f : s.spellings)
+    fmt::print("spelling  {}\n", describe_spelling(f));
   for (const auto& st : s.steps) {
     std::string status = st.timed_out ? "timed out"
                          : st.signal  ? fmt::format("signal {}", *st.signal)
                          : st.exit_code ? fmt::format("exit {}", *st.exit_code)
                                         : "did not start";
-    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}{}\n$ {}\n", to_string(st.stage), st.step, status, st.duration_ms,
+    fmt::print("\n[{} {}] {}, {:.0f} ms{}{}{}\n$ {}{}\n", to_string(st.stage), st.step, status, st.duration_ms,
                st.shared ? ", done once for several cells" : "",
                st.reused ? fmt::format(", reused from the step cache ({})", st.cache_key) : "",
-               st.output_capped ? ", output capped" : "", st.command);
+               st.output_capped ? ", output capped" : "", st.env.empty() ? "" : "env " + st.env + " ", st.command);
     // As text, never as terminal input: NULs and escape sequences shown.
     if (!st.output.empty())
       fmt::print("{}{}", escape_controls(st.output), st.output.back() == '\n' ? "" : "\n");

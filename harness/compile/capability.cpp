@@ -26,8 +26,17 @@ constexpr const char* kRustProbe =
     "#![feature(no_core)]\n#![no_core]\n#![allow(internal_features)]\n";
 
 // An answer's key: the tool, the target and the arguments as kept.
-std::string answer_key(const std::string& tool, const std::string& target, const std::string& args) {
-  return join({tool, target, args}, "\x1f");
+std::string answer_key(const std::string& tool, const std::string& target, const std::string& args,
+                       bool stable_terms) {
+  return join({tool, target, args, stable_terms ? "stable" : ""}, "\x1f");
+}
+
+// The first line rustc or a compiler warns with, without its "warning: ".
+std::string first_warning(const std::string& output) {
+  for (const auto& line : split_lines(output))
+    if (line.starts_with("warning: "))
+      return line.substr(9);
+  return "";
 }
 
 } // namespace
@@ -36,8 +45,9 @@ std::string Capabilities::key_args(const std::vector<std::string>& args) const {
   return replace_all(render_command(args), m_work, "$W");
 }
 
-std::string Capabilities::key(const Tool& tool, const Target& t, const std::vector<std::string>& args) const {
-  return answer_key(tool.path.string(), t.name, key_args(args));
+std::string Capabilities::key(const Tool& tool, const Target& t, const std::vector<std::string>& args,
+                              bool stable_terms) const {
+  return answer_key(tool.path.string(), t.name, key_args(args), stable_terms);
 }
 
 Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCache& cache,
@@ -52,8 +62,8 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
   for (const auto& q : all) {
     if (loaded.insert(q.tool).second)
       for (auto& a : cache.probes(q.tool->path.string(), q.tool->version))
-        caps.m_answers.emplace(answer_key(q.tool->path.string(), a.target, a.args), a);
-    auto k = caps.key(*q.tool, *q.target, q.args);
+        caps.m_answers.emplace(answer_key(q.tool->path.string(), a.target, a.args, a.stable_terms), a);
+    auto k = caps.key(*q.tool, *q.target, q.args, q.stable_terms);
     if (!caps.m_answers.count(k) && asked.insert(k).second) {
       questions.push_back(&q);
       keys.push_back(std::move(k));
@@ -85,8 +95,12 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
       auto out = dir / fmt::format("out-{}", i);
       if (!q.cc) {
         spec.args = rust_args("rlib", fmt::format("probe{}", i), *q.target, q.args);
-        spec.args.insert(spec.args.end(), {(dir / "probe.rs").string(), "-o", out.string()});
-        spec.extra_env = {"RUSTC_BOOTSTRAP=1"};
+        if (q.stable_terms) {
+          spec.args.push_back("--print=cfg");
+        } else {
+          spec.args.insert(spec.args.end(), {(dir / "probe.rs").string(), "-o", out.string()});
+          spec.extra_env = {"RUSTC_BOOTSTRAP=1"};
+        }
       } else {
         // -Werror: clang only warns about an argument it ignores.
         spec.args = c_base_args(*q.cc, *q.target);
@@ -105,7 +119,8 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
       auto said = replace_all(first_error_line(r.output), (dir / "").string(), "");
       if (said.empty())
         said = fmt::format("exit {} without a message", r.exit_code);
-      answers[i] = ProbeAnswer{q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said};
+      answers[i] = ProbeAnswer{q.target->name, caps.key_args(q.args), r.ok(), r.ok() ? "" : said, q.stable_terms,
+                               r.ok() ? first_warning(r.output) : ""};
       if (progress) {
         std::lock_guard lock(told);
         progress(++done, questions.size());
@@ -138,7 +153,8 @@ std::vector<ProbeAnswer> ProbeFolder::probes(const std::string& tool_path, const
     const auto kept = nlohmann::json::parse(in);
     for (const auto& a : kept.at("answers"))
       out.push_back({a.at("target").get<std::string>(), a.at("args").get<std::string>(),
-                     a.at("accepted").get<bool>(), a.at("message").get<std::string>()});
+                     a.at("accepted").get<bool>(), a.at("message").get<std::string>(), a.value("stable", false),
+                     a.value("warning", "")});
   } catch (const std::exception&) {
     return {};
   }
@@ -147,14 +163,19 @@ std::vector<ProbeAnswer> ProbeFolder::probes(const std::string& tool_path, const
 
 void ProbeFolder::store_probes(const std::string& tool_path, const std::string& tool_version,
                                const std::vector<ProbeAnswer>& answers) {
-  std::map<std::pair<std::string, std::string>, ProbeAnswer> all;
+  std::map<std::string, ProbeAnswer> all;
   for (auto& a : probes(tool_path, tool_version))
-    all[{a.target, a.args}] = a;
+    all[answer_key("", a.target, a.args, a.stable_terms)] = a;
   for (const auto& a : answers)
-    all[{a.target, a.args}] = a;
+    all[answer_key("", a.target, a.args, a.stable_terms)] = a;
   nlohmann::json j = {{"tool", tool_path}, {"version", tool_version}, {"answers", nlohmann::json::array()}};
   for (const auto& [k, a] : all)
-    j["answers"].push_back({{"target", a.target}, {"args", a.args}, {"accepted", a.accepted}, {"message", a.message}});
+    j["answers"].push_back({{"target", a.target},
+                            {"args", a.args},
+                            {"accepted", a.accepted},
+                            {"message", a.message},
+                            {"stable", a.stable_terms},
+                            {"warning", a.warning}});
   std::error_code ec;
   std::filesystem::create_directories(m_dir, ec);
   try {
@@ -166,10 +187,15 @@ void ProbeFolder::store_probes(const std::string& tool_path, const std::string& 
 
 std::optional<std::string> Capabilities::refusal(const Tool& tool, const Target& t,
                                                  const std::vector<std::string>& args) const {
-  auto it = m_answers.find(key(tool, t, args));
+  auto it = m_answers.find(key(tool, t, args, false));
   if (it == m_answers.end() || it->second.accepted)
     return std::nullopt;
   return fmt::format("{} does not accept {} for {}: {}", tool.name, render_command(args), t.name, it->second.message);
+}
+
+const ProbeAnswer* Capabilities::answer(const ProbeQuestion& q) const {
+  auto it = m_answers.find(key(*q.tool, *q.target, q.args, q.stable_terms));
+  return it == m_answers.end() ? nullptr : &it->second;
 }
 
 } // namespace amx

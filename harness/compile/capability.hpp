@@ -51,6 +51,9 @@ struct ProbeQuestion {
   const Target* target;
   const CCompiler* cc; // for a C compiler; null for rustc
   std::vector<std::string> args;
+  // rustc only: asked without RUSTC_BOOTSTRAP, as a stable toolchain would
+  // be (it prints the target's cfg, which needs no crate).
+  bool stable_terms = false;
 };
 
 class Capabilities {
@@ -68,6 +71,8 @@ public:
   // Why `tool` refuses these arguments for target t; nullopt if it accepts
   // them (or they were never probed: nothing to say).
   std::optional<std::string> refusal(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
+  // The answer to one question; nullptr when it was never answered.
+  const ProbeAnswer* answer(const ProbeQuestion& q) const;
 
   // How many questions a compiler answered this time, the cache aside; one
   // stopped by the timeout or a signal answered nothing.
@@ -76,7 +81,7 @@ public:
 private:
   // The arguments as the cache keeps them: the work folder named "$W".
   std::string key_args(const std::vector<std::string>& args) const;
-  std::string key(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
+  std::string key(const Tool& tool, const Target& t, const std::vector<std::string>& args, bool stable_terms) const;
 
   std::string m_work;
   std::map<std::string, ProbeAnswer> m_answers; // by tool path, target, args

@@ -66,11 +66,12 @@ std::string render_spec(const RustTarget& rt, const Setting& s) {
   return out + "}\n";
 }
 
-// The arguments that spell a side's setting for one compiler family, or the
-// reason it cannot be spelled. Flags a Rust target specification carries
-// are left to it.
-std::optional<std::vector<std::string>> spell(const Matrix& m, Family family, const Setting& s, const Target& t,
-                                              const RustTarget* rust_target, std::string& why_not) {
+// The arguments that spell a side's setting for one compiler, or the reason
+// it cannot be spelled. Flags a Rust target specification carries are left
+// to it.
+std::optional<std::vector<std::string>> spell(const Matrix& m, const Tool& tool, Family family, const Setting& s,
+                                              const Target& t, const RustTarget* rust_target,
+                                              const SpellingChoices& spellings, std::string& why_not) {
   // Every varied flag, even when off: a spelling may give "off" arguments.
   std::set<std::string> names;
   for (const auto& used : m.flags)
@@ -86,7 +87,7 @@ std::optional<std::vector<std::string>> spell(const Matrix& m, Family family, co
     if (rust_target && rust_target->features_from.count(name))
       continue;
     const std::string value = value_of(s, name);
-    auto spelled = flag.args(family, t.name, value);
+    auto spelled = spellings.args(tool, family, flag, t.name, value);
     if (!spelled) {
       why_not = fmt::format("{} has no spelling for {}={} on {}", to_string(family), name, value, t.name);
       return std::nullopt;
@@ -97,31 +98,43 @@ std::optional<std::vector<std::string>> spell(const Matrix& m, Family family, co
 }
 
 // The Rust side of a setting: its target's arguments, then its flags'.
-std::optional<std::vector<std::string>> spell_rust(const Matrix& m, const Setting& s, const Target& t,
-                                                   const std::filesystem::path& spec_dir,
-                                                   std::optional<SourceFile>& spec, std::string& why_not) {
-  auto rust_target = choose_rust_target(m, s, t, why_not);
-  if (!rust_target)
+std::optional<std::vector<std::string>> spell_rust(const Matrix& m, const Tool& rustc, const Setting& s,
+                                                   const Target& t, const std::filesystem::path& spec_dir,
+                                                   const SpellingChoices& spellings, std::optional<SourceFile>& spec,
+                                                   std::string& why_not) {
+  auto rt = rust_target_for(m, s, t, spec_dir, why_not);
+  if (!rt)
     return std::nullopt;
-  auto flags = spell(m, Family::rustc, s, t, *rust_target, why_not);
+  auto flags = spell(m, rustc, Family::rustc, s, t, rt->target, spellings, why_not);
   if (!flags)
     return std::nullopt;
-  std::vector<std::string> args;
-  if (const RustTarget* rt = *rust_target; rt && rt->is_spec()) {
-    // rustc names the target after the file, so the content hash is the folder.
-    std::string text = render_spec(*rt, s);
-    spec = SourceFile{spec_dir / hash_hex(text) / (rt->name + ".json"), text};
-    args = {"-Zunstable-options", "--target=" + spec->path.string()};
-  } else if (rt) {
-    args = {"--target=" + rt->name};
-  }
-  args.insert(args.end(), flags->begin(), flags->end());
-  return args;
+  spec = std::move(rt->spec);
+  rt->args.insert(rt->args.end(), flags->begin(), flags->end());
+  return std::move(rt->args);
 }
 
 } // namespace
 
-CellPlan plan_cell(const Cell& cell, const Matrix& m, const Toolchain& tc, const std::filesystem::path& spec_dir) {
+std::optional<RustTargetChoice> rust_target_for(const Matrix& m, const Setting& s, const Target& t,
+                                                const std::filesystem::path& spec_dir, std::string& why_not) {
+  auto rust_target = choose_rust_target(m, s, t, why_not);
+  if (!rust_target)
+    return std::nullopt;
+  RustTargetChoice out;
+  out.target = *rust_target;
+  if (const RustTarget* rt = *rust_target; rt && rt->is_spec()) {
+    // rustc names the target after the file, so the content hash is the folder.
+    std::string text = render_spec(*rt, s);
+    out.spec = SourceFile{spec_dir / hash_hex(text) / (rt->name + ".json"), text};
+    out.args = {"-Zunstable-options", "--target=" + out.spec->path.string()};
+  } else if (rt) {
+    out.args = {"--target=" + rt->name};
+  }
+  return out;
+}
+
+CellPlan plan_cell(const Cell& cell, const Matrix& m, const Toolchain& tc, const std::filesystem::path& spec_dir,
+                   const SpellingChoices& spellings) {
   CellPlan p;
   p.intended = intended_setting(cell);
   p.cc = tc.c_compiler(*cell.c_compiler, *cell.target);
@@ -136,13 +149,13 @@ CellPlan plan_cell(const Cell& cell, const Matrix& m, const Toolchain& tc, const
   }
   p.qemu = &tc.qemu(*cell.target);
   std::string why_not;
-  auto c = spell(m, cell.c_compiler->family, cell.c, *cell.target, nullptr, why_not);
+  auto c = spell(m, *p.cc, cell.c_compiler->family, cell.c, *cell.target, nullptr, spellings, why_not);
   if (!c) {
     p.skip = why_not;
     return p;
   }
   p.c_args = std::move(*c);
-  auto rust = spell_rust(m, cell.rust, *cell.target, spec_dir, p.rust_spec, why_not);
+  auto rust = spell_rust(m, *p.rustc, cell.rust, *cell.target, spec_dir, spellings, p.rust_spec, why_not);
   if (!rust) {
     p.skip = why_not;
     return p;
@@ -152,7 +165,7 @@ CellPlan plan_cell(const Cell& cell, const Matrix& m, const Toolchain& tc, const
   // setting to build for the Rust side's target.
   if (cell.c != cell.rust) {
     std::optional<SourceFile> other_spec;
-    auto other = spell_rust(m, cell.c, *cell.target, spec_dir, other_spec, why_not);
+    auto other = spell_rust(m, *p.rustc, cell.c, *cell.target, spec_dir, spellings, other_spec, why_not);
     if (other && *other != p.rust_args && rust_triple(*other) == rust_triple(p.rust_args))
       p.rust_mix_args = std::move(*other);
   }

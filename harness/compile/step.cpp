@@ -9,6 +9,7 @@ StepRecord step_of(Stage stage, std::string step, const ProcessSpec& spec) {
   rec.stage = stage;
   rec.step = std::move(step);
   rec.cwd = spec.cwd;
+  rec.env = spec.extra_env;
   rec.argv = {spec.exe.string()};
   rec.argv.insert(rec.argv.end(), spec.args.begin(), spec.args.end());
   return rec;

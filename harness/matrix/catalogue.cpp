@@ -317,12 +317,35 @@ private:
     m_out.emplace(f.name, std::move(f));
   }
 
-  void load_spellings(const Flag& f, const YAML::Node& def, std::map<Family, Spelling>& out) {
+  void load_spellings(const Flag& f, const YAML::Node& def, std::map<Family, Spellings>& out) {
     for (auto [key_name, family] : {std::pair{"rustc", Family::rustc}, {"clang", Family::clang}, {"gcc", Family::gcc}}) {
       YAML::Node sp = def[key_name];
-      if (sp.IsDefined())
+      if (!sp.IsDefined())
+        continue;
+      if (!sp.IsSequence() || sp.size() == 0 || !sp[0].IsMap()) {
         if (auto spelling = load_spelling(f, sp, def))
-          out[family] = *spelling;
+          out[family] = {*spelling};
+        continue;
+      }
+      // Spellings through a flag's life: [{since: "1.98", args: -Cfixed-x18}, {args: -Zfixed-x18}].
+      Spellings list;
+      for (const auto& entry : sp) {
+        if (!m_r.check_map(entry, "a spelling with a version", {"since", "args"}, sp))
+          continue;
+        YAML::Node args = m_r.required(entry, "args", "a spelling with a version");
+        if (!args.IsDefined())
+          continue;
+        auto spelling = load_spelling(f, args, entry);
+        if (!spelling)
+          continue;
+        if (entry["since"].IsDefined()) {
+          spelling->since = m_r.scalar(entry["since"], "'since'", entry).value_or("");
+          if (auto why = bad_since(spelling->since))
+            m_r.error(entry["since"], *why);
+        }
+        list.push_back(std::move(*spelling));
+      }
+      out[family] = std::move(list);
     }
   }
 

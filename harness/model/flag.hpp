@@ -31,13 +31,31 @@ struct SourceMark {
 // or explicit arguments per value. A value missing from a per-value map has
 // no spelling. "off" means "pass nothing" unless the map spells it.
 struct Spelling {
+  // The first version that takes it ("1.98" or a commit date "2026-12-03"
+  // for rustc, a major version "18" for clang and gcc); empty: any version.
+  std::string since;
   std::vector<std::string> pattern;
   std::map<std::string, std::vector<std::string>> per_value;
 
   std::optional<std::vector<std::string>> args_for(const std::string& value) const;
-  // "-Zregparm={value}", or "(off: ..., 3: ...)" for a per-value map.
+  // "-Zregparm={value}", or "(off: ..., 3: ...)" for a per-value map,
+  // with " (since 1.98)" when it has a first version.
   std::string describe() const;
 };
+
+// A family's spellings of a flag, in the catalogue's order: as a flag moves
+// from -Z to -C or is renamed, both spellings are listed, each with the
+// version that takes it.
+using Spellings = std::vector<Spelling>;
+
+// Whether a tool of `version` ("rustc 1.98.0-nightly (abc 2026-12-03)",
+// "Debian clang version 16.0.6", "gcc (Debian 12.2.0-14) 12.2.0") has
+// reached `since`: a release ("1.98": a nightly or beta of 1.98 has), a
+// commit date "YYYY-MM-DD", or a major version "18". A version without the
+// part `since` names has not reached it.
+bool version_reached(const std::string& version, const std::string& since);
+// Why `since` is not a version version_reached() understands; nullopt when it is.
+std::optional<std::string> bad_since(const std::string& since);
 
 struct Flag {
   std::string name;
@@ -45,22 +63,29 @@ struct Flag {
   std::string description;
   std::vector<std::string> values; // without "off", which every flag has
   std::vector<std::string> targets; // empty: every target
-  std::map<Family, Spelling> spellings;
+  std::map<Family, Spellings> spellings;
   // A target listed here uses only these spellings: a flag can mean
   // different arguments per architecture (soft-float, shadow call stack).
-  std::map<std::string, std::map<Family, Spelling>> target_spellings;
+  std::map<std::string, std::map<Family, Spellings>> target_spellings;
   // What a Rust side with this flag on needs of its Rust target ("float-abi:
   // soft"), on every target ("") or one; see RustTarget.
   std::map<std::string, std::map<std::string, std::string>> rust_target_needs;
   SourceMark defined_at;
 
   bool applies_to(const std::string& target) const;
-  // nullptr: the family cannot express this flag on that target.
-  const Spelling* spelling(Family family, const std::string& target) const;
-  // The arguments for `value` in that family on that target; nullopt when it
-  // has no spelling for it ("off" without a spelling is no arguments).
-  std::optional<std::vector<std::string>> args(Family family, const std::string& target,
+  // The family's spellings on that target in the order a compiler of
+  // `version` tries them: those whose `since` it has reached first, the
+  // newest first, then the rest in catalogue order. Empty: the family
+  // cannot express this flag on that target.
+  std::vector<const Spelling*> candidates(Family family, const std::string& target, const std::string& version) const;
+  // The arguments for `value` in a spelling of that family on that target
+  // (nullptr: it has none); nullopt when that spells nothing for it ("off"
+  // without a spelling is no arguments).
+  std::optional<std::vector<std::string>> args(const Spelling* spelling, Family family, const std::string& target,
                                                const std::string& value) const;
+  // The same in the spelling a compiler of `version` takes first.
+  std::optional<std::vector<std::string>> args(Family family, const std::string& target, const std::string& value,
+                                               const std::string& version) const;
   // Every spelling, "rustc: -Zregparm={value}; aarch64 clang: ...".
   std::string describe_spellings() const;
   // What the flag needs of the Rust target on `target`; empty: nothing.

@@ -22,6 +22,9 @@ struct StepRecord {
   bool shared = false; // built for an earlier cell of this run and reused
   bool reused = false; // taken from the step cache: an earlier run did it
   std::string cache_key; // its address in the step cache; "" if it has none
+  // What it was given besides the inherited environment: RUSTC_BOOTSTRAP=1
+  // for a rustc that builds a no_core crate, which only a nightly builds.
+  std::vector<std::string> env;
 };
 
 // What a check looked at: a value passed across the boundary, a property

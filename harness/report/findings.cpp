@@ -131,8 +131,22 @@ void add_once(std::vector<T>& v, const T& x) {
 // RFC 3716's question for one flag over some of its cells: what a mismatch
 // between C and Rust in this flag alone does, whether each rustc refuses to
 // mix Rust crates that differ in it, and the conclusion.
+RustcStanding standing_of(const std::vector<SpellingFact>& spellings, const std::string& flag,
+                          const std::string& rustc, const std::string& target) {
+  RustcStanding out;
+  for (const auto& s : spellings) {
+    if (s.tool.role != "rustc" || s.tool.name != rustc || s.flag != flag || !s.chosen || s.value == "off" ||
+        !s.stability || (!target.empty() && s.target != target))
+      continue;
+    if (!out.stability || *s.stability > *out.stability) // rejected > unstable > stable
+      out = {s.stability, s.args, s.stability_message};
+  }
+  return out;
+}
+
 FlagConclusion conclude_flag(const FlagFacts& f, const std::vector<const ShownResult*>& cells,
-                             const std::vector<std::string>& rustcs, const std::string& target) {
+                             const std::vector<std::string>& rustcs, const std::string& target,
+                             const std::vector<SpellingFact>& spellings) {
   FlagConclusion out;
   out.flag = &f;
   out.target = target;
@@ -183,6 +197,7 @@ FlagConclusion conclude_flag(const FlagFacts& f, const std::vector<const ShownRe
         theirs.push_back(c);
     auto g = mix_guard(theirs, f);
     out.guards.push_back(g);
+    out.standing.push_back(standing_of(spellings, f.name, rc, target));
     if (g.guard != MixGuard::untested)
       overall = overall == MixGuard::untested || overall == g.guard ? g.guard : MixGuard::partly;
   }
@@ -191,7 +206,7 @@ FlagConclusion conclude_flag(const FlagFacts& f, const std::vector<const ShownRe
 }
 
 bool same_conclusion(const FlagConclusion& a, const FlagConclusion& b) {
-  return a.effect == b.effect && a.guards == b.guards && a.verdict == b.verdict;
+  return a.effect == b.effect && a.guards == b.guards && a.standing == b.standing && a.verdict == b.verdict;
 }
 
 } // namespace
@@ -221,14 +236,14 @@ Conclusions conclude_run(const RunReport& r) {
     add_once(out.targets, s.result.target);
   }
   for (const auto& [f, cells] : cells_by_flag(r)) {
-    auto all = conclude_flag(*f, cells, out.rustcs, "");
+    auto all = conclude_flag(*f, cells, out.rustcs, "", r.spellings);
     std::vector<FlagConclusion> per_target;
     for (const auto& t : out.targets) {
       std::vector<const ShownResult*> here;
       std::copy_if(cells.begin(), cells.end(), std::back_inserter(here),
                    [&](const ShownResult* c) { return c->result.target == t; });
       if (!here.empty())
-        per_target.push_back(conclude_flag(*f, here, out.rustcs, t));
+        per_target.push_back(conclude_flag(*f, here, out.rustcs, t, r.spellings));
     }
     bool agree = std::all_of(per_target.begin(), per_target.end(),
                              [&](const FlagConclusion& c) { return same_conclusion(c, per_target.front()); });
@@ -270,6 +285,13 @@ std::string effect_text(const FlagConclusion& c) {
 
 std::string guard_text(const RustcGuard& g) {
   return g.guard == MixGuard::untested ? "–" : to_string(g.guard) + (g.option.empty() ? "" : " " + g.option);
+}
+
+std::string standing_text(const RustcStanding& s) {
+  if (!s.stability)
+    return "–";
+  const bool warns = *s.stability == Stability::stable && !s.message.empty();
+  return fmt::format("{}{}: {}", to_string(*s.stability), warns ? ", warns" : "", s.args);
 }
 
 std::vector<std::string> targets_of(const Conclusions& all, const FlagConclusion& row) {

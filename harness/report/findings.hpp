@@ -30,6 +30,17 @@ struct RustcGuard {
   bool operator==(const RustcGuard&) const = default;
 };
 
+// Where one rustc stands on a flag: how stable the spelling its cells were
+// built with is (the least stable over the row's values and targets), and
+// in its words. No stability: never asked (a flag the Rust target
+// specification carries, or a run before schema 16).
+struct RustcStanding {
+  std::optional<Stability> stability;
+  std::string args;    // "-Zfixed-x18"
+  std::string message; // its words on stable terms
+  bool operator==(const RustcStanding&) const = default;
+};
+
 struct FlagConclusion {
   const FlagFacts* flag = nullptr;
   std::string target; // empty: the row holds on every target of the flag
@@ -39,6 +50,7 @@ struct FlagConclusion {
   const ShownResult* example = nullptr;
   std::vector<std::string> quiet_fixtures; // where such cells had no effect
   std::vector<RustcGuard> guards;          // per rustc, in Conclusions::rustcs order
+  std::vector<RustcStanding> standing;     // per rustc, in Conclusions::rustcs order
   Rfc3716 verdict = Rfc3716::untested;
   const ShownResult* defect = nullptr;  // a matched cell of this flag alone that failed
   std::vector<std::string> reproducers; // scripts/repro/... the flag's expectations name
@@ -68,6 +80,9 @@ Conclusions conclude_run(const RunReport& r);
 // row covers.
 std::string effect_text(const FlagConclusion& c);
 std::string guard_text(const RustcGuard& g);
+// "unstable: -Zfixed-x18", "stable, warns: -Ctarget-feature=-neon", or
+// "not asked".
+std::string standing_text(const RustcStanding& s);
 std::vector<std::string> targets_of(const Conclusions& all, const FlagConclusion& row);
 
 // At most n characters, cut at a space so no symbol is cut short.

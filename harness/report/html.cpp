@@ -149,6 +149,9 @@ function changes() {
   const d = data.since_previous, root = document.getElementById('changes');
   if (!d) return;
   root.appendChild(el('h2', `Changes since run ${d.from}`));
+  // A spelling a compiler refuses now, once per flag, for the cells it skips.
+  for (const s of d.spelling_changes)
+    root.appendChild(el('p', 'Spelling change: ' + s.text + (s.cells.length ? ` (${s.cells.length} cells skip for it)` : '')));
   const kinds = [['regressions', 'regressed'], ['fixes', 'fixed'], ['changed', 'changed'], ['new', 'new'], ['gone', 'gone']];
   const said = r => r ? r.verdict + (r.stage ? ' at ' + r.stage : '') : '–';
   if (kinds.every(([k]) => !d[k].length)) root.appendChild(el('p', 'No cell changed its verdict or its failing checks.'));
@@ -332,7 +335,8 @@ std::string conclusion_table(const RunReport& r, const Conclusions& all) {
   std::string t = "<table class=\"conclusions\"><tr><th>flag</th><th>class</th><th>targets</th>"
                   "<th>C and Rust differing in it alone</th>";
   for (const auto& rc : all.rustcs)
-    t += fmt::format("<th>{} ({}) mixing Rust crates</th>", xml_text(rc), xml_text(tool_version(r, "rustc", rc)));
+    t += fmt::format("<th>{} ({}) mixing Rust crates</th><th>{} spelling</th>", xml_text(rc),
+                     xml_text(tool_version(r, "rustc", rc)), xml_text(rc));
   t += "<th>RFC 3716</th></tr>\n";
   for (const auto& row : all.rows) {
     auto finding = row.verdict == Rfc3716::toolchain_defect        ? Finding::toolchain_defect
@@ -341,8 +345,9 @@ std::string conclusion_table(const RunReport& r, const Conclusions& all) {
                                                                    : Finding::pass;
     t += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td>", xml_text(row.flag->name),
                      xml_text(row.flag->cls), xml_text(join(targets_of(all, row), ", ")), xml_text(effect_text(row)));
-    for (const auto& g : row.guards)
-      t += "<td>" + xml_text(guard_text(g)) + "</td>";
+    for (std::size_t i = 0; i < row.guards.size(); i++)
+      t += "<td>" + xml_text(guard_text(row.guards[i])) + "</td><td title=\"" + xml_text(row.standing[i].message) +
+           "\">" + xml_text(standing_text(row.standing[i])) + "</td>";
     std::string why = xml_text(to_string(row.verdict));
     if (row.defect)
       why += fmt::format(": <a href=\"#cell-{}\">{} {}</a>{}", row.defect->result.key, xml_text(row.defect->result.target),

@@ -15,7 +15,10 @@ json to_json(const FlagConclusion& c, const std::vector<std::string>& rustcs) {
   for (std::size_t i = 0; i < rustcs.size(); i++)
     guards.push_back({{"rustc", rustcs[i]},
                       {"mixing", to_string(c.guards[i].guard)},
-                      {"option", c.guards[i].option.empty() ? json() : json(c.guards[i].option)}});
+                      {"option", c.guards[i].option.empty() ? json() : json(c.guards[i].option)},
+                      {"stability", c.standing[i].stability ? json(to_string(*c.standing[i].stability)) : json()},
+                      {"spelling", c.standing[i].args.empty() ? json() : json(c.standing[i].args)},
+                      {"stability_message", c.standing[i].message}});
   return {{"flag", c.flag->name},
           {"target", c.target.empty() ? json() : json(c.target)},
           {"effect", to_string(c.effect)},

@@ -193,17 +193,17 @@ Section flag_section(const RunReport& r, const FlagFacts* f, const std::string& 
 std::string conclusion_table(const RunReport& r, const Conclusions& all, const std::string& link_base) {
   std::string t = "| flag | class | targets | C and Rust differing in it alone |";
   for (const auto& rc : all.rustcs)
-    t += fmt::format(" {} mixing Rust crates |", markdown_text(rustc_named(r, rc)));
+    t += fmt::format(" {} mixing Rust crates | {} spelling |", markdown_text(rustc_named(r, rc)), markdown_text(rc));
   t += " RFC 3716 |\n|---|---|---|---|";
   for (std::size_t i = 0; i < all.rustcs.size(); i++)
-    t += "---|";
+    t += "---|---|";
   t += "---|\n";
   for (const auto& row : all.rows) {
     const auto& f = *row.flag;
     t += fmt::format("| {} | {} | {} | {} |", markdown_code(f.name), f.cls, join(targets_of(all, row), ", "),
                      markdown_text(effect_text(row)));
-    for (const auto& g : row.guards)
-      t += " " + markdown_text(guard_text(g)) + " |";
+    for (std::size_t i = 0; i < row.guards.size(); i++)
+      t += " " + markdown_text(guard_text(row.guards[i])) + " | " + markdown_text(standing_text(row.standing[i])) + " |";
     std::string why = "**" + to_string(row.verdict) + "**";
     if (row.defect)
       why += fmt::format(": {}{}", markdown_text(row.defect->result.target + " " + row.defect->result.fixture),
@@ -221,6 +221,30 @@ std::string conclusion_table(const RunReport& r, const Conclusions& all, const s
                      g.reproducers.empty() ? "" : "; " + scripts_text(g.reproducers, link_base));
   }
   return t + (all.shared_defects.empty() ? "" : "\n");
+}
+
+// What every compiler made of every spelling it was asked about, and the
+// spellings a compiler refuses since the previous run.
+std::string spelling_details(const RunReport& r) {
+  std::string out;
+  if (r.since_previous)
+    for (const auto& c : r.since_previous->spelling_changes)
+      out += fmt::format("**Spelling change**: {}{}.\n\n", markdown_text(c.text()),
+                         c.cells.empty() ? "" : fmt::format(" ({} cells skip for it)", c.cells.size()));
+  if (r.spellings.empty())
+    return out;
+  out += "<details><summary>Flag spellings each compiler was asked about</summary>\n\n"
+         "| compiler | flag | target | arguments | chosen | accepted | on stable terms |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& f : r.spellings) {
+    std::string accepted = !f.accepted ? "–" : *f.accepted ? "yes" : "no: " + f.message;
+    std::string stable = !f.stability ? "–"
+                                      : to_string(*f.stability) +
+                                            (f.stability_message.empty() ? "" : ": " + f.stability_message);
+    out += fmt::format("| {} | {}={} | {} | {} | {} | {} | {} |\n", markdown_text(f.tool.name + " " + f.tool.version),
+                       markdown_code(f.flag), markdown_text(f.value), f.target, markdown_code(f.args),
+                       f.chosen ? "yes" : "", markdown_text(accepted), markdown_text(stable));
+  }
+  return out + "\n</details>\n\n";
 }
 
 } // namespace
@@ -344,8 +368,12 @@ std::string render_markdown(const RunReport& r, std::size_t limit, const std::st
                             "them), *unguarded ABI break*, *guarded without observed break*, *toolchain defect* "
                             "(the sides fail even matched); *breaks, rustc's mixing untried* when no Rust crates could be mixed to ask "
                             "rustc (– in its column: the two settings build for different Rust targets, or the flag "
-                            "has no Rust spelling).\n\n" +
-                            conclusion_table(r, conclude_run(r), link_base);
+                            "has no Rust spelling). *spelling*: the arguments that rustc's cells were built with, "
+                            "**stable** (taken without RUSTC_BOOTSTRAP; *warns* when rustc says it may change), "
+                            "**unstable** (only as an unstable option: a nightly or RUSTC_BOOTSTRAP), or "
+                            "**rejected**; a flag stable, ABI-relevant and not refused when mixed is what RFC 3716 "
+                            "wants to prevent.\n\n" +
+                            conclusion_table(r, conclude_run(r), link_base) + spelling_details(r);
   std::string table = "| flag | class | targets |";
   for (const auto& p : all_pairings)
     table += " " + p + " |";

@@ -272,9 +272,13 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
     } else if (stage == Stage::check) {
       body += fmt::format("inspect \"$W\"/check/{}-{}.txt {}\n", ++inspections, s.row->step, command);
     } else {
+      // What the step was given; a database before schema 16 did not
+      // record it, when every rustc step had RUSTC_BOOTSTRAP=1.
+      auto env = s.row->env;
+      if (env.empty() && stage == Stage::compile_rust)
+        env = "RUSTC_BOOTSTRAP=1";
       body += fmt::format("step {} {} {}{}\n", to_string(stage), dir,
-                          stage == Stage::compile_rust ? "env RUSTC_BOOTSTRAP=1 " : "",
-                          command);
+                          env.empty() ? "" : "env " + rw.words(split_words(env)) + " ", command);
     }
   }
 
@@ -309,6 +313,11 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   for (const auto& t : run.info.tools)
     if (tool_vars.count(t.path.string()))
       head += comment(fmt::format("{:<8} {}: {}", tool_vars[t.path.string()], t.path.string(), t.version), "  ");
+  if (!shown.spellings.empty()) {
+    head += "#\n# How those tools spelled the cell's flags (what else each takes: abimatrix show).\n";
+    for (const auto& f : shown.spellings)
+      head += comment(describe_spelling(f), "  ");
+  }
   head += comment(fmt::format("\nThe sources below are those of {} when `abimatrix repro` wrote\nthis script ({:%Y-%m-%d}); "
                               "the run compiled them from {}.",
                               sources.fixtures_dir.string(), std::chrono::system_clock::now(),

@@ -90,9 +90,28 @@ json to_json(const ShownResult& s) {
                           {"shared", st.shared},
                           {"reused", st.reused},
                           {"cache_key", st.cache_key},
+                          {"env", st.env},
                           {"duration_ms", st.duration_ms},
                           {"output", st.output}});
+  j["spellings"] = json::array();
+  for (const auto& f : s.spellings)
+    j["spellings"].push_back(to_json(f));
   return j;
+}
+
+json to_json(const SpellingFact& f) {
+  return {{"tool", f.tool.name},
+          {"version", f.tool.version},
+          {"flag", f.flag},
+          {"value", f.value},
+          {"target", f.target},
+          {"spelling", f.spelling},
+          {"args", f.args},
+          {"chosen", f.chosen},
+          {"accepted", f.accepted ? json(*f.accepted) : json()},
+          {"message", f.message},
+          {"stability", f.stability ? json(to_string(*f.stability)) : json()},
+          {"stability_message", f.stability_message}};
 }
 
 json to_json(const std::vector<CellChange>& changes) {
@@ -108,9 +127,20 @@ json to_json(const std::vector<CellChange>& changes) {
 }
 
 json to_json(const RunDiff& d) {
+  json changes = json::array();
+  for (const auto& c : d.spelling_changes)
+    changes.push_back({{"tool", c.tool.name},
+                       {"version", c.tool.version},
+                       {"flag", c.flag},
+                       {"refused", c.was},
+                       {"message", c.message},
+                       {"use", c.now},
+                       {"cells", c.cells},
+                       {"text", c.text()}});
   return {{"from", d.from},
           {"to", d.to},
           {"tool_changes", d.tool_changes},
+          {"spelling_changes", changes},
           {"regressions", to_json(d.regressions)},
           {"fixes", to_json(d.fixes)},
           {"changed", to_json(d.changed)},

@@ -21,5 +21,6 @@ nlohmann::json to_json(const std::vector<CellChange>& changes);
 // A diff of two runs: from, to, tool_changes, regressions, fixes, changed,
 // new and gone (`diff --format json`, the HTML page's changes).
 nlohmann::json to_json(const RunDiff& d);
+nlohmann::json to_json(const SpellingFact& f);
 
 } // namespace amx

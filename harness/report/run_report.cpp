@@ -14,6 +14,7 @@ RunReport load_report(Database& db, const std::string& db_name, std::int64_t run
   r.verdicts = db.verdict_counts(run);
   for (const auto& row : q.results(run, {}))
     r.results.push_back(q.show(row.key, run));
+  r.spellings = q.spellings(run);
   if (history) {
     r.trails = q.trails(run, history);
     if (auto before = q.previous_run(run, false))

@@ -21,6 +21,8 @@ struct RunReport {
   // previous run of the matrix (none for its first).
   std::map<std::string, CellTrail> trails;
   std::optional<RunDiff> since_previous;
+  // What each compiler made of each flag spelling (Queries::spellings).
+  std::vector<SpellingFact> spellings;
 };
 
 // With history > 0, also each cell's last `history` verdicts.

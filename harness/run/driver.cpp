@@ -32,8 +32,17 @@ void RunDriver::prepare(ProbeCache& cache, StepCache& steps, const std::filesyst
   m_runner = std::make_unique<Runner>(m_matrix, *m_builder, m_tc.objdump());
 }
 
+std::size_t RunDriver::choose_spellings(const Capabilities::Progress& progress) {
+  if (m_spellings)
+    return 0;
+  m_spellings = SpellingChoices::probe(
+      m_matrix, m_tc, *m_cache, m_work,
+      [&](const SourceFile& spec) { m_builder->write_once(spec, "a Rust target specification"); }, m_jobs, progress);
+  return m_spellings->probed();
+}
+
 CellPlan RunDriver::plan_one(const Cell& cell) const {
-  auto p = plan_cell(cell, m_matrix, m_tc, m_work / "targets");
+  auto p = plan_cell(cell, m_matrix, m_tc, m_work / "targets", *m_spellings);
   p.layout = m_builder->layout();
   return p;
 }
@@ -58,14 +67,16 @@ std::size_t RunDriver::probe(Planned& planned, const Capabilities::Progress& pro
 }
 
 std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress) {
+  auto probed = choose_spellings(progress);
   m_planned.clear();
   m_planned.reserve(cells.size());
   for (const Cell* c : cells)
     m_planned.emplace_back(c, plan_one(*c));
-  return probe(m_planned, progress);
+  return probed + probe(m_planned, progress);
 }
 
 CellResult RunDriver::run_cell(const Cell& cell) {
+  choose_spellings();
   Planned one{{&cell, plan_one(cell)}};
   probe(one);
   return m_runner->run_cell(cell, std::move(one[0].second));
@@ -188,6 +199,7 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
   try {
     if (auto probed = driver.plan(chosen, [&](std::size_t done, std::size_t asked) { observer.probing(done, asked); }))
       observer.probed(probed);
+    recorder.spellings(start.run, driver.spelling_facts());
     std::size_t unexpected = 0;
     summary.complete = driver.run_planned(info.jobs, request.retries, [&](CellResult&& r) {
       observer.finished(r);

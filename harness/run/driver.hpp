@@ -7,6 +7,7 @@
 
 #include "compile/builder.hpp"
 #include "compile/capability.hpp"
+#include "compile/spelling.hpp"
 #include "model/run.hpp"
 #include "run/runner.hpp"
 #include "toolchain/toolchain.hpp"
@@ -59,6 +60,9 @@ public:
   // Commits what is queued; rethrows a write error.
   virtual void close() = 0;
   virtual void finish(std::int64_t run, RunStatus status) = 0;
+  // What the run's compilers made of each flag spelling (a resumed run asks
+  // again, and the answers replace the ones it had).
+  virtual void spellings(std::int64_t run, const std::vector<SpellingFact>& facts) = 0;
   virtual std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) = 0;
 };
 
@@ -75,6 +79,8 @@ public:
 
   const Matrix& matrix() const { return m_matrix; }
   std::vector<Tool> tools() const { return m_tc.tools(); }
+  // What each compiler made of each flag spelling (after plan or run_cell).
+  const std::vector<SpellingFact>& spelling_facts() const { return m_spellings->facts(); }
   // Makes the builder; the probe cache keeps what compilers accept across
   // runs, `steps` (which must outlive the driver) the steps.
   void prepare(ProbeCache& cache, StepCache& steps, const std::filesystem::path& work, unsigned jobs);
@@ -91,6 +97,9 @@ public:
 
 private:
   using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
+  // Asks which spelling each compiler takes, once; the questions it asked
+  // this time (the cache aside).
+  std::size_t choose_spellings(const Capabilities::Progress& progress = {});
   CellPlan plan_one(const Cell& cell) const;
   // Writes the plans' specifications, probes their sides, skips the refused.
   std::size_t probe(Planned& planned, const Capabilities::Progress& progress = {});
@@ -103,6 +112,7 @@ private:
   std::unique_ptr<Builder> m_builder;
   std::unique_ptr<Runner> m_runner;
   Planned m_planned;
+  std::optional<SpellingChoices> m_spellings;
 };
 
 struct RunRequest {

@@ -191,6 +191,34 @@ std::int64_t Database::begin_run(const RunInfo& info) {
   return run;
 }
 
+void Database::record_spellings(std::int64_t run, const std::vector<SpellingFact>& facts) {
+  Transaction tx(m_db);
+  Statement(m_db, "DELETE FROM run_spellings WHERE run_id = ?").bind(1, run).run();
+  Statement tool(m_db, "INSERT OR IGNORE INTO toolchains (role, name, path, version) VALUES (?, ?, ?, ?)");
+  Statement ins(m_db, "INSERT OR REPLACE INTO run_spellings (run_id, toolchain_id, flag, value, target, spelling, "
+                      "args, chosen, accepted, message, stability, stability_message) "
+                      "SELECT ?1, id, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15 FROM toolchains "
+                      "WHERE role = ?2 AND name = ?3 AND path = ?4 AND version = ?5");
+  for (const auto& f : facts) {
+    const Tool& t = f.tool;
+    tool.bind(1, t.role).bind(2, t.name).bind(3, t.path.string()).bind(4, t.version).run();
+    ins.bind(1, run).bind(2, t.role).bind(3, t.name).bind(4, t.path.string()).bind(5, t.version);
+    ins.bind(6, f.flag).bind(7, f.value).bind(8, f.target).bind(9, f.spelling).bind(10, f.args)
+        .bind(11, static_cast<std::int64_t>(f.chosen));
+    if (f.accepted)
+      ins.bind(12, static_cast<std::int64_t>(*f.accepted));
+    else
+      ins.bind_null(12);
+    ins.bind(13, f.message);
+    if (f.stability)
+      ins.bind(14, to_string(*f.stability));
+    else
+      ins.bind_null(14);
+    ins.bind(15, f.stability_message).run();
+  }
+  tx.commit();
+}
+
 void Database::finish_run(std::int64_t run, RunStatus status) {
   Statement(m_db, "UPDATE runs SET finished_at = ?, status = ?, lease = NULL WHERE id = ?")
       .bind(1, now_utc())
@@ -282,9 +310,9 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
   Statement mix(m_db, "INSERT INTO rust_mix (run_id, cell_key, minicore_setting, crate_setting, refused, message, "
                       "allow_flag, allowed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   Statement step(m_db, "INSERT INTO steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, "
-                       "timed_out, output_capped, duration_ms, output_id, cwd, reused, cache_key) "
+                       "timed_out, output_capped, duration_ms, output_id, cwd, reused, cache_key, env) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?13)), "
-                       "?, ?, ?)");
+                       "?, ?, ?, ?)");
   Statement source(m_db, "INSERT INTO sources (run_id, cell_key, path, output_id) "
                          "VALUES (?, ?, ?, (SELECT id FROM outputs WHERE hash = amx_hash(?4)))");
   const auto finished = now_utc();
@@ -359,6 +387,7 @@ void Database::record(std::int64_t run, const std::vector<CellResult>& batch) {
           .bind(14, s.cwd.string())
           .bind(15, static_cast<std::int64_t>(s.reused))
           .bind(16, s.cache_key)
+          .bind(17, join(s.env, " "))
           .run();
     }
   }
@@ -456,6 +485,10 @@ void DatabaseRecorder::close() {
 }
 
 void DatabaseRecorder::finish(std::int64_t run, RunStatus status) { db().finish_run(run, status); }
+
+void DatabaseRecorder::spellings(std::int64_t run, const std::vector<SpellingFact>& facts) {
+  db().record_spellings(run, facts);
+}
 
 
 } // namespace amx

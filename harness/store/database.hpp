@@ -46,6 +46,8 @@ public:
 
   std::int64_t begin_run(const RunInfo& info);
   void finish_run(std::int64_t run, RunStatus status);
+  // Replaces what the run recorded of its compilers' flag spellings.
+  void record_spellings(std::int64_t run, const std::vector<SpellingFact>& facts);
   // FatalError when there is no such run.
   StoredRun stored_run(std::int64_t run);
   // The keys of the cells the run has a result for.
@@ -105,6 +107,7 @@ public:
   void push(CellResult r) override;
   void close() override;
   void finish(std::int64_t run, RunStatus status) override;
+  void spellings(std::int64_t run, const std::vector<SpellingFact>& facts) override;
   std::map<Verdict, std::size_t> verdict_counts(std::int64_t run) override { return db().verdict_counts(run); }
 
 private:

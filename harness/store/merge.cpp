@@ -134,10 +134,18 @@ const char* const kCopy[] = {
     "INSERT OR IGNORE INTO main.outputs (hash, text) "
     "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.steps WHERE run_id = ?2)",
     "INSERT INTO main.steps (run_id, cell_key, seq, stage, step, command, shared, exit_code, signal, timed_out, "
-    "output_capped, duration_ms, output_id, cwd, reused, cache_key) SELECT ?1, s.cell_key, s.seq, s.stage, s.step, "
-    "s.command, s.shared, s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id FROM "
-    "main.outputs m WHERE m.hash = o.hash), s.cwd, s.reused, s.cache_key FROM src.steps s JOIN src.outputs o ON "
-    "o.id = s.output_id WHERE s.run_id = ?2",
+    "output_capped, duration_ms, output_id, cwd, reused, cache_key, env) SELECT ?1, s.cell_key, s.seq, s.stage, "
+    "s.step, s.command, s.shared, s.exit_code, s.signal, s.timed_out, s.output_capped, s.duration_ms, (SELECT id "
+    "FROM main.outputs m WHERE m.hash = o.hash), s.cwd, s.reused, s.cache_key, s.env FROM src.steps s JOIN "
+    "src.outputs o ON o.id = s.output_id WHERE s.run_id = ?2",
+    // Every shard asked the same compilers the same questions.
+    "INSERT OR IGNORE INTO main.toolchains (role, name, path, version) SELECT t.role, t.name, t.path, t.version "
+    "FROM src.toolchains t WHERE t.id IN (SELECT toolchain_id FROM src.run_spellings WHERE run_id = ?2)",
+    "INSERT OR IGNORE INTO main.run_spellings (run_id, toolchain_id, flag, value, target, spelling, args, chosen, "
+    "accepted, message, stability, stability_message) SELECT ?1, m.id, s.flag, s.value, s.target, s.spelling, "
+    "s.args, s.chosen, s.accepted, s.message, s.stability, s.stability_message FROM src.run_spellings s JOIN "
+    "src.toolchains t ON t.id = s.toolchain_id JOIN main.toolchains m USING (role, name, path, version) "
+    "WHERE s.run_id = ?2",
     "INSERT OR IGNORE INTO main.outputs (hash, text) "
     "SELECT hash, text FROM src.outputs WHERE id IN (SELECT output_id FROM src.sources WHERE run_id = ?2)",
     "INSERT INTO main.sources (run_id, cell_key, path, output_id) SELECT ?1, s.cell_key, s.path, "
@@ -161,7 +169,7 @@ void copy_run(sqlite3* db, const Input& in, std::int64_t run) {
 
 void discard_run(sqlite3* db, std::int64_t run) {
   Transaction tx(db);
-  for (const char* table : {"sources", "steps", "checks", "rust_mix", "results", "run_toolchains"})
+  for (const char* table : {"sources", "steps", "checks", "rust_mix", "results", "run_toolchains", "run_spellings"})
     Statement(db, fmt::format("DELETE FROM {} WHERE run_id = ?", table).c_str()).bind(1, run).run();
   Statement(db, "DELETE FROM runs WHERE id = ?").bind(1, run).run();
   tx.commit();

@@ -289,6 +289,7 @@ RunDiff Queries::diff(std::int64_t from, std::int64_t to, const ResultFilter& fi
   }
   for (auto& [key, r] : before)
     d.gone.push_back({key, r.name, std::move(r), std::nullopt, {}, {}});
+  find_spelling_changes(d);
   d.tool_changes = tool_differences(run_tools(m_db, from), run_tools(m_db, to));
   // The harness and the fixtures are tools of a run too: a change in them
   // can explain a change in verdicts. Runs from before schema 11 know neither.

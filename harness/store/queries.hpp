@@ -54,8 +54,25 @@ struct CellChange {
   std::vector<std::string> now_failing, now_holding;
 };
 
+// A spelling the earlier run's compiler took and the same compiler (by its
+// matrix name, at its new version) refuses now: a renamed or stabilized
+// flag, said once instead of as every cell it skips.
+struct SpellingChange {
+  Tool tool; // as the later run has it
+  std::string flag;
+  std::vector<std::string> was; // the refused spellings ("-Zfixed-x18")
+  std::string message;          // the tool's words refusing the first
+  // What it takes instead, as the later run chose ("-Cfixed-x18"); empty
+  // when it takes no spelling the catalogue lists.
+  std::vector<std::string> now;
+  std::vector<std::string> cells; // keys of the cells it skipped, left out of the changes
+  // "rustc 1.98.0-nightly (... 2026-12-03) no longer accepts -Zfixed-x18; use -Cfixed-x18"
+  std::string text() const;
+};
+
 struct RunDiff {
   std::int64_t from = 0, to = 0;
+  std::vector<SpellingChange> spelling_changes;
   // passed (pass, xpass) -> failed (fail, xfail), or a check that held fails
   std::vector<CellChange> regressions;
   // failed -> passed, or, with the same verdict, checks that failed hold
@@ -98,6 +115,7 @@ struct StepRow {
   std::filesystem::path cwd; // where it ran
   bool reused = false;       // from the step cache: an earlier run did it
   std::string cache_key;
+  std::string env;           // variables it was given, "RUSTC_BOOTSTRAP=1"; "" before schema 16
 };
 
 struct ShownResult {
@@ -111,6 +129,9 @@ struct ShownResult {
   Layout layout;
   std::vector<StepRow> steps;
   std::vector<SourceFile> sources; // generated for its run (schema 9)
+  // The spelling each of its compilers took for each flag of its sides
+  // (schema 16): the chosen facts of its tools, flags and target.
+  std::vector<SpellingFact> spellings;
   double duration_ms = 0;
   std::optional<std::int64_t> exit_code, signal;
 };
@@ -150,6 +171,9 @@ public:
   // to that run, keeping the last `n` verdicts.
   std::map<std::string, CellTrail> trails(std::int64_t run, std::size_t n);
   ShownResult show(const std::string& key, std::int64_t run);
+  // What each compiler of a run made of each flag spelling, by tool, flag,
+  // target and value; empty for runs before schema 16.
+  std::vector<SpellingFact> spellings(std::int64_t run);
 
 private:
   // The filter with its verdict words as verdict names; FatalError naming
@@ -167,10 +191,17 @@ private:
   // recorded no value checks (schema 7 and later do), so there is nothing
   // to compare at check level.
   std::optional<std::map<std::string, std::set<std::string>>> failing_checks(std::int64_t run);
+  // The spellings `from` chose that `to`'s compilers refuse; the cells that
+  // only skip for them move out of d's lists into the change.
+  void find_spelling_changes(RunDiff& d);
+
+  // The spellings of the run show() last read, read once for all its cells.
+  const std::vector<SpellingFact>& run_spellings(std::int64_t run);
 
   Database& m_database;
   sqlite3* m_db;
   std::map<std::int64_t, Setting> m_settings;
+  std::optional<std::pair<std::int64_t, std::vector<SpellingFact>>> m_run_spellings;
 };
 
 } // namespace amx

@@ -329,6 +329,27 @@ ALTER TABLE runs ADD COLUMN cell_filter_out TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE cells ADD COLUMN old_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX cells_by_old_key ON cells(old_key);
 )sql",
+    // 16: what each compiler of a run made of each flag spelling (chosen,
+    // accepted, stable or not for rustc, in its words), and the variables a
+    // step was given (RUSTC_BOOTSTRAP=1), space-separated.
+    R"sql(
+CREATE TABLE run_spellings (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  toolchain_id INTEGER NOT NULL REFERENCES toolchains(id),
+  flag TEXT NOT NULL,
+  value TEXT NOT NULL,
+  target TEXT NOT NULL,
+  spelling TEXT NOT NULL,
+  args TEXT NOT NULL,
+  chosen INTEGER NOT NULL,
+  accepted INTEGER,
+  message TEXT NOT NULL,
+  stability TEXT CHECK (stability IN ('stable', 'unstable', 'rejected')),
+  stability_message TEXT NOT NULL,
+  PRIMARY KEY (run_id, toolchain_id, flag, value, target, spelling)
+);
+ALTER TABLE steps ADD COLUMN env TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Schema 3 keeps each setting once, its flags in setting_flags: fills them
@@ -389,7 +410,7 @@ void rekey_cells(sqlite3* db) {
 
 void (*const kMigrationCode[])(sqlite3*) = {nullptr, nullptr, split_settings_in_migration, describe_targets, nullptr,
                                             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                            allow_flaky, rekey_cells};
+                                            allow_flaky, rekey_cells, nullptr};
 
 constexpr int kVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(sizeof(kMigrationCode) / sizeof(kMigrationCode[0]) == kVersion);

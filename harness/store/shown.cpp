@@ -45,7 +45,7 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
   }
 
   Statement steps(m_db, "SELECT s.stage, s.step, s.command, o.text, s.exit_code, s.signal, s.timed_out, "
-                        "s.output_capped, s.shared, s.duration_ms, s.cwd, s.reused, s.cache_key FROM steps s JOIN outputs o ON o.id = s.output_id "
+                        "s.output_capped, s.shared, s.duration_ms, s.cwd, s.reused, s.cache_key, s.env FROM steps s JOIN outputs o ON o.id = s.output_id "
                         "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.seq");
   steps.bind(1, run).bind(2, key);
   while (steps.next())
@@ -53,12 +53,20 @@ ShownResult Queries::show(const std::string& key, std::int64_t run) {
                        optional_int(steps, 4),
                        optional_int(steps, 5), steps.integer(6) != 0, steps.integer(7) != 0, steps.integer(8) != 0,
                        sqlite3_column_double(steps.handle(), 9), steps.text(10), steps.integer(11) != 0,
-                       steps.text(12)});
+                       steps.text(12), steps.text(13)});
   Statement sources(m_db, "SELECT s.path, o.text FROM sources s JOIN outputs o ON o.id = s.output_id "
                           "WHERE s.run_id = ? AND s.cell_key = ? ORDER BY s.path");
   sources.bind(1, run).bind(2, key);
   while (sources.next())
     s.sources.push_back({sources.text(0), sources.text(1)});
+  const auto c_binary = c_compiler_binary(s.result.c_compiler, s.result.target);
+  for (const auto& f : run_spellings(run)) {
+    const bool c = f.tool.role == "c-compiler" && f.tool.name == c_binary;
+    const bool rust = f.tool.role == "rustc" && f.tool.name == s.result.rustc;
+    const Setting& side = c ? s.result.c : s.result.rust;
+    if (f.chosen && f.target == s.result.target && (c || rust) && value_of(side, f.flag) == f.value)
+      s.spellings.push_back(f);
+  }
   return s;
 }
 

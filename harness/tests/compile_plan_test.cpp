@@ -25,14 +25,14 @@ struct Planned {
     regparm.name = "regparm";
     regparm.values = {"1", "3"};
     regparm.targets = {"i386"};
-    regparm.spellings[Family::rustc].pattern = {"-Zregparm={value}"};
-    regparm.spellings[Family::clang].pattern = {"-mregparm={value}"};
+    regparm.spellings[Family::rustc] = {Spelling{.pattern = {"-Zregparm={value}"}}};
+    regparm.spellings[Family::clang] = {Spelling{.pattern = {"-mregparm={value}"}}};
     m.catalogue["regparm"] = regparm;
     Flag kcfi;
     kcfi.name = "kcfi";
     kcfi.values = {"on"};
-    kcfi.spellings[Family::rustc].pattern = {"-Zsanitizer=kcfi"};
-    kcfi.spellings[Family::clang].per_value = {{"on", {"-fsanitize=kcfi"}}, {"off", {"-fno-sanitize=kcfi"}}};
+    kcfi.spellings[Family::rustc] = {Spelling{.pattern = {"-Zsanitizer=kcfi"}}};
+    kcfi.spellings[Family::clang] = {Spelling{.per_value = {{"on", {"-fsanitize=kcfi"}}, {"off", {"-fno-sanitize=kcfi"}}}}};
     m.catalogue["kcfi"] = kcfi;
     Flag soft;
     soft.name = "soft-float";
@@ -42,7 +42,7 @@ struct Planned {
     Flag scs;
     scs.name = "shadow-call-stack";
     scs.values = {"on"};
-    scs.spellings[Family::rustc].pattern = {"-Zsanitizer=shadow-call-stack"};
+    scs.spellings[Family::rustc] = {Spelling{.pattern = {"-Zsanitizer=shadow-call-stack"}}};
     scs.rust_target_needs[""] = {{"os", "none"}};
     m.catalogue["shadow-call-stack"] = scs;
     Flag user;
@@ -53,7 +53,7 @@ struct Planned {
     Flag retpoline;
     retpoline.name = "retpoline";
     retpoline.values = {"on"};
-    retpoline.spellings[Family::rustc].pattern = {"-Zretpoline-external-thunk"};
+    retpoline.spellings[Family::rustc] = {Spelling{.pattern = {"-Zretpoline-external-thunk"}}};
     m.catalogue["retpoline"] = retpoline;
     m.rust_targets = {
         {"riscv64gc-unknown-none-elf", "riscv64", "", {}, {{"float-abi", "hard"}, {"os", "none"}}, {}, {}, {}},

@@ -53,14 +53,14 @@ TEST(MatrixCatalogue, FlagsAndProfilesIntoTheModel) {
   const Flag& regparm = l.flags.at("regparm");
   EXPECT_EQ(regparm.cls, FlagClass::abi);
   EXPECT_EQ(regparm.values, (std::vector<std::string>{"1", "3"}));
-  EXPECT_EQ(regparm.args(Family::clang, "i386", "3"), (std::vector<std::string>{"-mregparm=3"}));
-  EXPECT_EQ(regparm.args(Family::gcc, "i386", "3"), std::nullopt);
+  EXPECT_EQ(regparm.args(Family::clang, "i386", "3", ""), (std::vector<std::string>{"-mregparm=3"}));
+  EXPECT_EQ(regparm.args(Family::gcc, "i386", "3", ""), std::nullopt);
   EXPECT_EQ(regparm.defined_at.line, 2);
   const Flag& kcfi = l.flags.at("kcfi");
   // A target's own spellings replace the general ones there.
-  EXPECT_EQ(kcfi.args(Family::rustc, "aarch64", "on"), (std::vector<std::string>{"-Zsanitizer=kcfi", "-Zfoo"}));
-  EXPECT_EQ(kcfi.args(Family::rustc, "x86_64", "on"), (std::vector<std::string>{"-Zsanitizer=kcfi"}));
-  EXPECT_EQ(kcfi.args(Family::clang, "aarch64", "on"), std::nullopt);
+  EXPECT_EQ(kcfi.args(Family::rustc, "aarch64", "on", ""), (std::vector<std::string>{"-Zsanitizer=kcfi", "-Zfoo"}));
+  EXPECT_EQ(kcfi.args(Family::rustc, "x86_64", "on", ""), (std::vector<std::string>{"-Zsanitizer=kcfi"}));
+  EXPECT_EQ(kcfi.args(Family::clang, "aarch64", "on", ""), std::nullopt);
   EXPECT_EQ(kcfi.describe_spellings(), "clang: (on: -fsanitize=kcfi); rustc: -Zsanitizer=kcfi; aarch64 rustc: "
                                        "-Zsanitizer=kcfi -Zfoo");
   const Profile& p = l.profiles.at("i386-kernel");
@@ -84,6 +84,33 @@ TEST(MatrixCatalogue, EveryMistakeAtItsLine) {
   EXPECT_THAT(text, HasSubstr("c.yaml:7:14: error: 'off' is implicit"));
   EXPECT_THAT(text, HasSubstr("c.yaml:10:13: error: unknown target 'mips'"));
   EXPECT_THAT(text, HasSubstr("unknown flag 'nope'"));
+}
+
+// A flag spelled two ways through its life: the version picks, and a
+// version that is not one is an error at its line.
+TEST(MatrixCatalogue, SpellingsWithTheVersionsThatTakeThem) {
+  test::ScopedTempDir dir;
+  test::write_file(dir.path() / "c.yaml", "flags:\n"
+                                          "  x18:\n    class: abi\n    values: [on]\n    rustc:\n"
+                                          "      - {since: \"1.98\", args: -Cfixed-x18}\n"
+                                          "      - {args: -Zfixed-x18}\n"
+                                          "    clang:\n      - {since: \"20\", args: -mnew}\n      - {args: -mold}\n");
+  Loaded l;
+  load(l, dir.path() / "c.yaml");
+  ASSERT_TRUE(l.diags.empty()) << l.diags.render();
+  const Flag& f = l.flags.at("x18");
+  EXPECT_EQ(f.args(Family::rustc, "aarch64", "on", "rustc 1.98.0-nightly (abc 2026-12-03)"),
+            std::vector<std::string>{"-Cfixed-x18"});
+  EXPECT_EQ(f.args(Family::rustc, "aarch64", "on", "rustc 1.95.0 (59807616e 2026-04-14), LLVM 22.1.2"),
+            std::vector<std::string>{"-Zfixed-x18"});
+  EXPECT_EQ(f.args(Family::clang, "aarch64", "on", "Debian clang version 19.1.7 (3)"), std::vector<std::string>{"-mold"});
+  EXPECT_EQ(f.args(Family::clang, "aarch64", "on", "clang version 20.1.0"), std::vector<std::string>{"-mnew"});
+  EXPECT_EQ(f.describe_spellings(), "clang: -mnew (since 20) or -mold; rustc: -Cfixed-x18 (since 1.98) or -Zfixed-x18");
+
+  auto text = mistakes_in("flags:\n  f:\n    class: abi\n    values: [on]\n    rustc:\n"
+                          "      - {since: soon, args: -Cf}\n      - {since: \"1.90\"}\n");
+  EXPECT_THAT(text, HasSubstr("c.yaml:6:17: error: 'soon' is not a version"));
+  EXPECT_THAT(text, HasSubstr("c.yaml:7:9: error: missing key 'args'"));
 }
 
 // Rust targets: triples and specifications with their properties, which
@@ -131,9 +158,9 @@ TEST(MatrixCatalogue, RustTargetsAndWhatFlagsNeedOfThem) {
   const Flag& soft = l.flags.at("soft-float");
   EXPECT_EQ(soft.rust_needs("riscv64"), (std::map<std::string, std::string>{{"float-abi", "soft"}}));
   // Said by the target alone where there is no rustc spelling.
-  EXPECT_EQ(soft.args(Family::rustc, "riscv64", "on"), std::vector<std::string>{});
-  EXPECT_EQ(soft.args(Family::rustc, "x86_64", "on"), (std::vector<std::string>{"-Ctarget-feature=-sse"}));
-  EXPECT_EQ(soft.args(Family::clang, "riscv64", "on"), std::nullopt);
+  EXPECT_EQ(soft.args(Family::rustc, "riscv64", "on", ""), std::vector<std::string>{});
+  EXPECT_EQ(soft.args(Family::rustc, "x86_64", "on", ""), (std::vector<std::string>{"-Ctarget-feature=-sse"}));
+  EXPECT_EQ(soft.args(Family::clang, "riscv64", "on", ""), std::nullopt);
 }
 
 TEST(MatrixCatalogue, RustTargetMistakesAtTheirLines) {

@@ -27,7 +27,7 @@ TEST_F(MatrixLoad, ValidMatrixLoads) {
   EXPECT_EQ(m.targets[1].qemu, "qemu-aarch64");
   ASSERT_EQ(m.flags.size(), 1u);
   EXPECT_EQ(m.flags[0].values, std::vector<std::string>{"3"});
-  EXPECT_EQ(m.catalogue.at("regparm").spellings.at(Family::clang).args_for("3"),
+  EXPECT_EQ(m.catalogue.at("regparm").spellings.at(Family::clang).at(0).args_for("3"),
             std::vector<std::string>{"-mregparm=3"});
   EXPECT_FALSE(m.catalogue.at("fixed-x18").spellings.count(Family::gcc));
   EXPECT_EQ(m.hash.size(), 16u);

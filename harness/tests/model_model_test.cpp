@@ -25,16 +25,48 @@ TEST(ModelFlag, SpellingsPerValueAndTarget) {
   Flag f;
   f.name = "shadow-call-stack";
   f.targets = {"aarch64", "riscv64"};
-  f.spellings[Family::clang].pattern = {"-fsanitize=shadow-call-stack", "-ffixed-x18"};
-  f.target_spellings["riscv64"][Family::clang].per_value = {{"on", {"-fsanitize=shadow-call-stack"}}};
+  f.spellings[Family::clang] = {Spelling{.pattern = {"-fsanitize=shadow-call-stack", "-ffixed-x18"}}};
+  f.target_spellings["riscv64"][Family::clang] = {Spelling{.per_value = {{"on", {"-fsanitize=shadow-call-stack"}}}}};
   EXPECT_TRUE(f.applies_to("riscv64"));
   EXPECT_FALSE(f.applies_to("x86_64"));
-  EXPECT_EQ(f.args(Family::clang, "aarch64", "on"),
+  EXPECT_EQ(f.args(Family::clang, "aarch64", "on", ""),
             (std::vector<std::string>{"-fsanitize=shadow-call-stack", "-ffixed-x18"}));
-  EXPECT_EQ(f.args(Family::clang, "riscv64", "on"), (std::vector<std::string>{"-fsanitize=shadow-call-stack"}));
-  EXPECT_EQ(f.args(Family::clang, "riscv64", "off"), std::vector<std::string>{});
-  EXPECT_EQ(f.args(Family::gcc, "aarch64", "on"), std::nullopt); // no spelling
-  EXPECT_EQ(f.args(Family::gcc, "aarch64", "off"), std::vector<std::string>{});
+  EXPECT_EQ(f.args(Family::clang, "riscv64", "on", ""), (std::vector<std::string>{"-fsanitize=shadow-call-stack"}));
+  EXPECT_EQ(f.args(Family::clang, "riscv64", "off", ""), std::vector<std::string>{});
+  EXPECT_EQ(f.args(Family::gcc, "aarch64", "on", ""), std::nullopt); // no spelling
+  EXPECT_EQ(f.args(Family::gcc, "aarch64", "off", ""), std::vector<std::string>{});
+}
+
+TEST(ModelFlag, AVersionReachesASpellingsRelease) {
+  EXPECT_TRUE(version_reached("rustc 1.98.0-nightly (abc 2026-12-03)", "1.98"));
+  EXPECT_TRUE(version_reached("rustc 1.98.0-nightly (abc 2026-12-03)", "2026-12-03"));
+  EXPECT_FALSE(version_reached("rustc 1.98.0-nightly (abc 2026-12-03)", "2026-12-04"));
+  EXPECT_FALSE(version_reached("rustc 1.97.1 (abc 2026-11-01)", "1.98"));
+  EXPECT_TRUE(version_reached("rustc 1.100.0 (abc 2027-01-01)", "1.98"));
+  // gcc's name holds digits; its release is the one after it.
+  EXPECT_TRUE(version_reached("aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0", "12"));
+  EXPECT_FALSE(version_reached("aarch64-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0", "13"));
+  EXPECT_TRUE(version_reached("Debian clang version 16.0.6 (15~deb12u1)", "16.0.6"));
+  EXPECT_FALSE(version_reached("Debian clang version 16.0.6 (15~deb12u1)", "2020-01-01")); // no date in it
+  EXPECT_TRUE(version_reached("anything", ""));
+  EXPECT_EQ(bad_since("1.98"), std::nullopt);
+  EXPECT_EQ(bad_since("2026-12-03"), std::nullopt);
+  EXPECT_NE(bad_since("nightly"), std::nullopt);
+}
+
+TEST(ModelFlag, CandidatesComeNewestReachedFirstThenTheRest) {
+  Flag f;
+  f.spellings[Family::rustc] = {Spelling{.since = "1.99", .pattern = {"-Cnewest"}},
+                                Spelling{.pattern = {"-Zoldest"}}, Spelling{.since = "1.90", .pattern = {"-Cnew"}}};
+  auto order = [&](const std::string& version) {
+    std::vector<std::string> out;
+    for (const Spelling* s : f.candidates(Family::rustc, "x86_64", version))
+      out.push_back(s->pattern.front());
+    return out;
+  };
+  EXPECT_EQ(order("rustc 1.95.0"), (std::vector<std::string>{"-Cnew", "-Zoldest", "-Cnewest"}));
+  EXPECT_EQ(order("rustc 1.99.0"), (std::vector<std::string>{"-Cnewest", "-Cnew", "-Zoldest"}));
+  EXPECT_EQ(order("rustc 1.80.0"), (std::vector<std::string>{"-Zoldest", "-Cnewest", "-Cnew"}));
 }
 
 TEST(ModelVerdict, TheOneRuleOfUnexpected) {

@@ -26,6 +26,7 @@ public:
   };
   std::vector<Pushed> pushed;
   std::vector<RunStatus> finished;
+  std::vector<SpellingFact> spelled;
 
   std::int64_t begin(const RunInfo& info) override {
     begun.push_back(info);
@@ -37,6 +38,7 @@ public:
   }
   void close() override {}
   void finish(std::int64_t, RunStatus s) override { finished.push_back(s); }
+  void spellings(std::int64_t, const std::vector<SpellingFact>& facts) override { spelled = facts; }
   std::map<Verdict, std::size_t> verdict_counts(std::int64_t) override {
     std::map<Verdict, std::size_t> out;
     for (const auto& r : pushed)

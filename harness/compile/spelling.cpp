@@ -1,0 +1,151 @@
+#include "compile/spelling.hpp"
+
+#include "compile/plan.hpp"
+#include "util/text.hpp"
+
+namespace amx {
+
+namespace {
+
+std::string choice_key(const Tool& tool, const std::string& flag, const std::string& target,
+                       const std::string& value) {
+  return join({tool.path.string(), flag, target, value}, "\x1f");
+}
+
+// One spelling of one flag value for one tool on one target, and the
+// questions that ask about it.
+struct Asked {
+  SpellingFact fact;
+  const Spelling* spelling = nullptr;
+  std::string key; // choice_key
+  std::size_t accept = 0;
+  std::optional<std::size_t> stable; // rustc only
+};
+
+// A compiler of a target: each C compiler of the matrix and each rustc.
+struct Side {
+  const Tool* tool;
+  Family family;
+  const CCompiler* cc; // null for rustc
+};
+
+std::vector<Side> sides_of(const Matrix& m, const Toolchain& tc, const Target& t) {
+  std::vector<Side> sides;
+  for (const auto& cc : m.c_compilers)
+    if (const Tool* tool = tc.c_compiler(cc, t))
+      sides.push_back({tool, cc.family, &cc});
+  for (const auto& name : m.rustcs)
+    if (const Tool* tool = tc.rustc(name))
+      sides.push_back({tool, Family::rustc, nullptr});
+  return sides;
+}
+
+} // namespace
+
+SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, ProbeCache& cache,
+                                       const std::filesystem::path& work,
+                                       const std::function<void(const SourceFile&)>& write, unsigned jobs,
+                                       const Capabilities::Progress& progress) {
+  std::vector<ProbeQuestion> questions;
+  std::vector<Asked> asked;
+  for (const Target& t : m.targets) {
+    const auto sides = sides_of(m, tc, t);
+    for (const Flag* f : m.flags_in_use()) {
+      if (!f->applies_to(t.name))
+        continue;
+      std::vector<std::string> values = {"off"};
+      values.insert(values.end(), f->values.begin(), f->values.end());
+      for (const auto& side : sides) {
+        const bool rust = side.family == Family::rustc;
+        auto candidates = f->candidates(side.family, t.name, side.tool->version);
+        // A C compiler's only spelling is asked with its cells' sides.
+        if (candidates.empty() || (!rust && candidates.size() < 2))
+          continue;
+        for (const auto& value : values) {
+          std::vector<std::string> target_args;
+          if (rust) {
+            // Asked with the Rust target the flag needs; a flag the target
+            // specification carries passes no arguments of its own.
+            std::string why_not;
+            auto rt = rust_target_for(m, Setting{{f->name, value}}, t, work / "targets", why_not);
+            if (!rt || (rt->target && rt->target->features_from.count(f->name)))
+              continue;
+            if (rt->spec)
+              write(*rt->spec);
+            target_args = rt->args;
+          }
+          for (const Spelling* sp : candidates) {
+            auto spelled = f->args(sp, side.family, t.name, value);
+            if (!spelled || spelled->empty())
+              continue;
+            Asked a;
+            a.fact.tool = *side.tool;
+            a.fact.flag = f->name;
+            a.fact.value = value;
+            a.fact.target = t.name;
+            a.fact.spelling = sp->describe();
+            a.fact.args = render_command(*spelled);
+            a.spelling = sp;
+            a.key = choice_key(*side.tool, f->name, t.name, value);
+            auto args = target_args;
+            args.insert(args.end(), spelled->begin(), spelled->end());
+            a.accept = questions.size();
+            questions.push_back({side.tool, &t, side.cc, args});
+            if (rust) {
+              a.stable = questions.size();
+              questions.push_back({side.tool, &t, nullptr, args, true});
+            }
+            asked.push_back(std::move(a));
+          }
+        }
+      }
+    }
+  }
+
+  SpellingChoices out;
+  auto caps = Capabilities::probe(questions, cache, work, m.timeouts.compile, jobs, progress);
+  out.m_probed = caps.probed();
+  for (auto& a : asked) {
+    if (const ProbeAnswer* yes = caps.answer(questions[a.accept])) {
+      a.fact.accepted = yes->accepted;
+      a.fact.message = yes->message;
+    }
+    if (!a.stable)
+      continue;
+    const ProbeAnswer* st = caps.answer(questions[*a.stable]);
+    if (a.fact.accepted == false) {
+      a.fact.stability = Stability::rejected;
+      a.fact.stability_message = a.fact.message;
+    } else if (a.fact.accepted && st) {
+      a.fact.stability = st->accepted ? Stability::stable : Stability::unstable;
+      a.fact.stability_message = st->accepted ? st->warning : st->message;
+    }
+  }
+  // Candidates were asked in the order a tool's version tries them: the
+  // first it accepts is chosen, else the first (its refusal skips the cells).
+  std::map<std::string, std::size_t> chosen;
+  for (std::size_t i = 0; i < asked.size(); i++)
+    if (asked[i].fact.accepted == true && !chosen.count(asked[i].key))
+      chosen.emplace(asked[i].key, i);
+  for (std::size_t i = 0; i < asked.size(); i++)
+    if (!chosen.count(asked[i].key))
+      chosen.emplace(asked[i].key, i);
+  for (const auto& [key, i] : chosen) {
+    asked[i].fact.chosen = true;
+    out.m_chosen.emplace(key, asked[i].spelling);
+  }
+  for (auto& a : asked)
+    out.m_facts.push_back(std::move(a.fact));
+  return out;
+}
+
+std::optional<std::vector<std::string>> SpellingChoices::args(const Tool& tool, Family family, const Flag& flag,
+                                                              const std::string& target,
+                                                              const std::string& value) const {
+  auto it = m_chosen.find(choice_key(tool, flag.name, target, value));
+  if (it != m_chosen.end())
+    return flag.args(it->second, family, target, value);
+  return flag.args(family, target, value, tool.version);
+}
+
+} // namespace amx
