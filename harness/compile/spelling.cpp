@@ -113,13 +113,12 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
     if (!a.stable)
       continue;
     const ProbeAnswer* st = caps.answer(questions[*a.stable]);
-    if (a.fact.accepted == false) {
-      a.fact.stability = Stability::rejected;
-      a.fact.stability_message = a.fact.message;
-    } else if (a.fact.accepted && st) {
-      a.fact.stability = st->accepted ? Stability::stable : Stability::unstable;
-      a.fact.stability_message = st->accepted ? st->warning : st->message;
-    }
+    if (!a.fact.accepted || !st)
+      continue;
+    a.fact.stability = !*a.fact.accepted ? Stability::rejected
+                       : st->accepted    ? Stability::stable
+                                         : Stability::unstable;
+    a.fact.stability_message = st->accepted ? st->warning : st->message;
   }
   // Candidates were asked in the order a tool's version tries them: the
   // first it accepts is chosen, else the first (its refusal skips the cells).
@@ -134,9 +133,27 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
     asked[i].fact.chosen = true;
     out.m_chosen.emplace(key, asked[i].spelling);
   }
-  for (auto& a : asked)
+  for (auto& a : asked) {
+    out.m_stable_ok.push_back(a.fact.stability == Stability::stable ||
+                              (a.stable && caps.answer(questions[*a.stable]) &&
+                               caps.answer(questions[*a.stable])->accepted));
     out.m_facts.push_back(std::move(a.fact));
+  }
   return out;
+}
+
+void SpellingChoices::accepted_with(const Tool& rustc, const std::string& target, const Setting& side,
+                                    const std::vector<std::string>& args) {
+  const std::string whole = " " + render_command(args) + " ";
+  for (std::size_t i = 0; i < m_facts.size(); i++) {
+    auto& f = m_facts[i];
+    if (f.accepted != false || f.tool.path != rustc.path || f.target != target || value_of(side, f.flag) != f.value ||
+        whole.find(" " + f.args + " ") == std::string::npos)
+      continue;
+    f.accepted = true;
+    f.message = "refused alone, taken with the other flags of a side: " + f.message;
+    f.stability = m_stable_ok[i] ? Stability::stable : Stability::unstable;
+  }
 }
 
 std::optional<std::vector<std::string>> SpellingChoices::args(const Tool& tool, Family family, const Flag& flag,

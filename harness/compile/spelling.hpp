@@ -34,6 +34,13 @@ public:
   std::optional<std::vector<std::string>> args(const Tool& tool, Family family, const Flag& flag,
                                                const std::string& target, const std::string& value) const;
 
+  // A rustc refuses some spellings alone that it takes with others (the
+  // shadow call stack on arm64 only with -Zfixed-x18): what `rustc` took as
+  // a side of a cell (`args`, accepted as a whole, spelling `side` on
+  // `target`) is accepted, and as stable as it is on stable terms.
+  void accepted_with(const Tool& rustc, const std::string& target, const Setting& side,
+                     const std::vector<std::string>& args);
+
   // Every spelling asked about and what its tool made of it, in the order
   // asked; the chosen ones marked.
   const std::vector<SpellingFact>& facts() const { return m_facts; }
@@ -42,6 +49,7 @@ public:
 private:
   std::map<std::string, const Spelling*> m_chosen; // by tool path, flag, target and value
   std::vector<SpellingFact> m_facts;
+  std::vector<bool> m_stable_ok; // per fact: rustc took it on stable terms
   std::size_t m_probed = 0;
 };
 

@@ -75,6 +75,10 @@ json report_json(const RunReport& r) {
                           {"targets", f.targets},
                           {"spellings", f.spellings}});
   j["conclusions"] = conclusions_json(conclude_run(r));
+  j["spellings"] = json::array();
+  for (const auto& f : r.spellings)
+    j["spellings"].push_back(to_json(f));
+  j["spelling_changes"] = to_json(r.spelling_changes);
   j["results"] = json::array();
   for (const auto& s : r.results) {
     j["results"].push_back(to_json(s));

@@ -227,8 +227,7 @@ std::string conclusion_table(const RunReport& r, const Conclusions& all, const s
 // spellings a compiler refuses since the previous run.
 std::string spelling_details(const RunReport& r) {
   std::string out;
-  if (r.since_previous)
-    for (const auto& c : r.since_previous->spelling_changes)
+  for (const auto& c : r.spelling_changes)
       out += fmt::format("**Spelling change**: {}{}.\n\n", markdown_text(c.text()),
                          c.cells.empty() ? "" : fmt::format(" ({} cells skip for it)", c.cells.size()));
   if (r.spellings.empty())

@@ -126,21 +126,25 @@ json to_json(const std::vector<CellChange>& changes) {
   return a;
 }
 
+json to_json(const std::vector<SpellingChange>& changes) {
+  json a = json::array();
+  for (const auto& c : changes)
+    a.push_back({{"tool", c.tool.name},
+                 {"version", c.tool.version},
+                 {"flag", c.flag},
+                 {"refused", c.was},
+                 {"message", c.message},
+                 {"use", c.now},
+                 {"cells", c.cells},
+                 {"text", c.text()}});
+  return a;
+}
+
 json to_json(const RunDiff& d) {
-  json changes = json::array();
-  for (const auto& c : d.spelling_changes)
-    changes.push_back({{"tool", c.tool.name},
-                       {"version", c.tool.version},
-                       {"flag", c.flag},
-                       {"refused", c.was},
-                       {"message", c.message},
-                       {"use", c.now},
-                       {"cells", c.cells},
-                       {"text", c.text()}});
   return {{"from", d.from},
           {"to", d.to},
           {"tool_changes", d.tool_changes},
-          {"spelling_changes", changes},
+          {"spelling_changes", to_json(d.spelling_changes)},
           {"regressions", to_json(d.regressions)},
           {"fixes", to_json(d.fixes)},
           {"changed", to_json(d.changed)},

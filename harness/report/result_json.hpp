@@ -22,5 +22,6 @@ nlohmann::json to_json(const std::vector<CellChange>& changes);
 // new and gone (`diff --format json`, the HTML page's changes).
 nlohmann::json to_json(const RunDiff& d);
 nlohmann::json to_json(const SpellingFact& f);
+nlohmann::json to_json(const std::vector<SpellingChange>& changes);
 
 } // namespace amx

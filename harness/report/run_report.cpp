@@ -15,10 +15,14 @@ RunReport load_report(Database& db, const std::string& db_name, std::int64_t run
   for (const auto& row : q.results(run, {}))
     r.results.push_back(q.show(row.key, run));
   r.spellings = q.spellings(run);
-  if (history) {
+  if (history)
     r.trails = q.trails(run, history);
-    if (auto before = q.previous_run(run, false))
-      r.since_previous = q.diff(*before, run, {});
+  // A refused spelling is news in every report, with history or without.
+  if (auto before = q.previous_run(run, false)) {
+    auto d = q.diff(*before, run, {});
+    r.spelling_changes = d.spelling_changes;
+    if (history)
+      r.since_previous = std::move(d);
   }
   return r;
 }

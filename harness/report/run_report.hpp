@@ -21,8 +21,10 @@ struct RunReport {
   // previous run of the matrix (none for its first).
   std::map<std::string, CellTrail> trails;
   std::optional<RunDiff> since_previous;
-  // What each compiler made of each flag spelling (Queries::spellings).
+  // What each compiler made of each flag spelling (Queries::spellings), and
+  // the spellings of the previous run of the matrix they refuse now.
   std::vector<SpellingFact> spellings;
+  std::vector<SpellingChange> spelling_changes;
 };
 
 // With history > 0, also each cell's last `history` verdicts.

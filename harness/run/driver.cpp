@@ -60,9 +60,12 @@ std::size_t RunDriver::probe(Planned& planned, const Capabilities::Progress& pro
       questions.push_back({p.rustc, cell->target, nullptr, p.rust_args});
   }
   auto caps = Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs, progress);
-  for (auto& [cell, p] : planned)
+  for (auto& [cell, p] : planned) {
     if (auto why = refusal(p, *cell->target, caps))
       p.skip = why;
+    else if (!p.skip && !p.rust_args.empty())
+      m_spellings->accepted_with(*p.rustc, cell->target->name, cell->rust, p.rust_args);
+  }
   return caps.probed();
 }
 

@@ -79,9 +79,15 @@ TEST_F(CliReport, MarkdownRendersWithEveryTableIntact) {
   EXPECT_LT(md.find("### What the run concludes, flag by flag"), md.find("<details><summary>Legend and toolchains"));
   EXPECT_LT(md.find("<details><summary>Legend and toolchains"), md.find("| flag | class | targets | matched |"));
   EXPECT_THAT(md, HasSubstr("| `cf-protection` | hardening | x86_64 | loses a property silently: ibt-note lost: "));
-  EXPECT_THAT(md, HasSubstr("(x86_64 indirect) | accepts | **consistent** |"));
+  // Beside each rustc's mixing, how stable its spelling is (rustup's rustc
+  // is a stable release: -Z options only with RUSTC_BOOTSTRAP).
+  EXPECT_THAT(md, HasSubstr("(x86_64 indirect) | accepts | unstable: -Zcf-protection=branch | **consistent** |"));
   EXPECT_THAT(md, HasSubstr("| `kcfi` | abi | x86_64 | breaks at run: SIGILL in c_to_rust.int (+4 more cases) (x86_64 kcfi) | "
-                            "refuses -Zsanitizer | **toolchain defect**: x86_64 kcfi |"));
+                            "refuses -Zsanitizer | unstable: -Zsanitizer=kcfi -Zsanitizer-cfi-normalize-integers | "
+                            "**toolchain defect**: x86_64 kcfi |"));
+  // And every spelling asked about, in rustc's words.
+  EXPECT_THAT(md, HasSubstr("| `cf-protection`=branch | x86_64 | `-Zcf-protection=branch` | yes | yes | unstable: error: "
+                            "the option \\`Z\\` is only accepted on the nightly compiler |"));
   // Defects apart from what a mismatch does, in each flag's section.
   EXPECT_THAT(md, HasSubstr("- **toolchain defect** (1 cell: the sides fail matched"));
   EXPECT_THAT(md, HasSubstr("- **ABI break** (2 cells: a mismatch fails to build, link or run), e.g. x86_64 kcfi"));

@@ -108,6 +108,13 @@ TEST_F(CliSpelling, ARenamedFlagIsOneSpellingChangeAndItsCellsRunWithTheNewSpell
                                     "(since 1.98)\n"));
   EXPECT_EQ(reg.output.find("spelling change:"), reg.output.rfind("spelling change:")) << reg.output;
   EXPECT_THAT(reg.output, HasSubstr("0 regressed, 0 fixed, 0 changed otherwise, 0 new, 0 gone"));
+  // The reports of the run say it too, once.
+  auto md = abimatrix({"report", "--db", m_db.string()}).output;
+  EXPECT_THAT(md, HasSubstr("**Spelling change**: nightly rustc 1.98.0-nightly"));
+  EXPECT_EQ(md.find("**Spelling change**"), md.rfind("**Spelling change**"));
+  auto json = nlohmann::json::parse(abimatrix({"report", "--db", m_db.string(), "--format", "json"}).output);
+  ASSERT_EQ(json["spelling_changes"].size(), 1u);
+  EXPECT_EQ(json["spelling_changes"][0]["use"], nlohmann::json::array({"-Cfixed-x18 (since 1.98)"}));
 
   // show and repro say which spelling the cell's rustc took.
   auto key = rows(m_db, "SELECT key FROM flat_results WHERE run_id = 2 AND c_setting != 'off'")[0][0];
