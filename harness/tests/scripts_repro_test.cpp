@@ -26,6 +26,19 @@ TEST(ScriptsRepro, QemuEnforcesBtiWhenTheProgramClaimsIt) {
   EXPECT_THAT(r.output, HasSubstr("exit 132 (SIGILL)"));
 }
 
+// evidence.yaml's branch-protection row: one rustc mixes crates that differ
+// in it, the next release refuses.
+TEST(ScriptsRepro, Rustc196GuardsBranchProtectionAndRustc195DoesNot) {
+  AMX_REQUIRE_TOOLS("rustc");
+  if (find_program("/usr/bin/rustc").empty())
+    GTEST_SKIP() << "Debian's rustc-web is not installed (scripts/setup installs it)";
+  auto r = run_repro("rustc-branch-protection-target-modifier.sh");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("rustc 1.95.0 (59807616e 2026-04-14): accepts\n"));
+  EXPECT_THAT(r.output, HasSubstr("rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball): refuses: error: "
+                                  "mixing `-Zbranch-protection` will cause an ABI mismatch in crate `b`"));
+}
+
 TEST(ScriptsRepro, KnownToolchainDefectsStillReproduce) {
   AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "llvm-readelf-19", "llvm-objdump-19", "qemu-i386", "qemu-riscv64", "qemu-x86_64",
                     "i686-linux-gnu-gcc", "riscv64-linux-gnu-gcc", "rustc");
