@@ -30,6 +30,9 @@ protected:
     Database db(path);
     RunInfo info{"m.yaml", "m", matrix_hash, name, 1, fixtures.size(), {rustc}, "", p};
     auto run = db.begin_run(info);
+    // What rustc made of regparm's spelling: every shard asked the same.
+    db.record_spellings(run, {{rustc, "regparm", "3", "i386", "-Zregparm={value}", "-Zregparm=3", true, true, "",
+                               Stability::unstable, "error: the option `Z` is only accepted on the nightly compiler"}});
     ResultWriter writer(db, run);
     for (const auto& f : fixtures) {
       auto& fixture = m_fixtures.emplace_back(Fixture{f, "", {}, {}, {}});
@@ -54,6 +57,7 @@ protected:
       step.result.started = true;
       step.result.exit_code = 1;
       step.result.output = "output of " + f + "\n";
+      step.env = {"RUSTC_BOOTSTRAP=1"};
       r.steps = {step};
       r.checks = {{"thunk-used", "regparm", true, "checked " + f}};
       writer.push(r);
@@ -97,6 +101,10 @@ TEST_F(StoreMerge, CopiesEverythingTheShardsRecorded) {
   EXPECT_EQ(rows(into, "SELECT host, jobs, cells_planned, status FROM runs WHERE id = 2"),
             (std::vector<V>{{"a; b", "2", "3", "complete"}}));
   EXPECT_EQ(rows(into, "SELECT version FROM run_tools WHERE run_id = 2"), (std::vector<V>{{"rustc 1.95.0"}}));
+  // The spellings once, though each shard recorded them; the steps' variables.
+  EXPECT_EQ(rows(into, "SELECT args, chosen, accepted, stability FROM run_spellings WHERE run_id = 2"),
+            (std::vector<V>{{"-Zregparm=3", "1", "1", "unstable"}}));
+  EXPECT_EQ(rows(into, "SELECT DISTINCT env FROM steps WHERE run_id = 2"), (std::vector<V>{{"RUSTC_BOOTSTRAP=1"}}));
   EXPECT_EQ(rows(into, "PRAGMA foreign_key_check"), std::vector<V>{});
 }
 
