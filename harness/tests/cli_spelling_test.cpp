@@ -61,6 +61,11 @@ protected:
     std::filesystem::permissions(m_rustc, std::filesystem::perms::owner_all);
   }
 
+  // The night before the rename: a 1.97 nightly that knows only -Zfixed-x18.
+  void pose_as_1_97() { pose_as("1.97.0-nightly", "2026-12-02", "-Cfixed-x18", "-Zno-such-option"); }
+  // The night after: 1.98 renamed it to -Cfixed-x18 and refuses -Z.
+  void pose_as_1_98() { pose_as("1.98.0-nightly", "2026-12-03", "-Zfixed-x18", "-Cfixed-x18"); }
+
   ProcessResult abimatrix(const std::vector<std::string>& args) {
     return test::run_abimatrix(args, {}, {"ABIMATRIX_CACHE=" + (m_dir.path() / "cache").string()});
   }
@@ -73,8 +78,7 @@ protected:
 
 TEST_F(CliSpelling, ARenamedFlagIsOneSpellingChangeAndItsCellsRunWithTheNewSpelling) {
   write_matrix("      - {since: \"1.98\", args: -Cfixed-x18}\n      - {args: -Zfixed-x18}\n");
-  // The night before: a 1.97 nightly knows only -Zfixed-x18.
-  pose_as("1.97.0-nightly", "2026-12-02", "-Cfixed-x18", "-Zno-such-option");
+  pose_as_1_97();
   auto first = run();
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_THAT(first.output, HasSubstr("all 2 cells as expected"));
@@ -92,8 +96,7 @@ TEST_F(CliSpelling, ARenamedFlagIsOneSpellingChangeAndItsCellsRunWithTheNewSpell
   EXPECT_EQ(rows(m_db, "SELECT DISTINCT stage = 'compile-rust', env FROM steps ORDER BY 1"),
             (std::vector<std::vector<std::string>>{{"0", ""}, {"1", "RUSTC_BOOTSTRAP=1"}}));
 
-  // The night after: 1.98 renamed it to -Cfixed-x18 and refuses -Z.
-  pose_as("1.98.0-nightly", "2026-12-03", "-Zfixed-x18", "-Cfixed-x18");
+  pose_as_1_98();
   auto second = run();
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_THAT(second.output, HasSubstr("all 2 cells as expected"));
@@ -129,9 +132,9 @@ TEST_F(CliSpelling, ARenamedFlagIsOneSpellingChangeAndItsCellsRunWithTheNewSpell
 TEST_F(CliSpelling, ASpellingNoLongerAcceptedIsSaidOnceNotAsEverySkippedCell) {
   // The catalogue knows only -Zfixed-x18, which the new nightly refuses.
   write_matrix("      - {args: -Zfixed-x18}\n");
-  pose_as("1.97.0-nightly", "2026-12-02", "-Cfixed-x18", "-Zno-such-option");
+  pose_as_1_97();
   ASSERT_EQ(run().exit_code, 0);
-  pose_as("1.98.0-nightly", "2026-12-03", "-Zfixed-x18", "-Cfixed-x18");
+  pose_as_1_98();
   auto second = run();
   ASSERT_EQ(second.exit_code, 0) << second.output;
   EXPECT_EQ(rows(m_db, "SELECT verdict FROM flat_results WHERE run_id = 2 AND c_setting != 'off'")[0][0], "skip");
@@ -155,7 +158,7 @@ TEST_F(CliSpelling, AVersionsSpellingItRefusesGivesWayToOneItTakes) {
   // The catalogue says -C arrives in 1.99, but this 1.98 nightly already
   // has it and no longer takes -Z: the spelling it takes is used.
   write_matrix("      - {since: \"1.99\", args: -Cfixed-x18}\n      - {args: -Zfixed-x18}\n");
-  pose_as("1.98.0-nightly", "2026-12-03", "-Zfixed-x18", "-Cfixed-x18");
+  pose_as_1_98();
   auto r = run();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("all 2 cells as expected"));
