@@ -20,6 +20,7 @@ struct Asked {
   std::string key; // choice_key
   std::size_t accept = 0;
   std::optional<std::size_t> stable; // rustc only
+  bool stable_ok = false;            // rustc took it on stable terms
 };
 
 // A compiler of a target: each C compiler of the matrix and each rustc.
@@ -67,7 +68,9 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
             // Asked with the Rust target the flag needs; a flag the target
             // specification carries passes no arguments of its own.
             std::string why_not;
-            auto rt = rust_target_for(m, Setting{{f->name, value}}, t, work / "targets", why_not);
+            // A setting never holds "off": it is the flag's absence.
+            const Setting alone = value == "off" ? Setting{} : Setting{{f->name, value}};
+            auto rt = rust_target_for(m, alone, t, work / "targets", why_not);
             if (!rt || (rt->target && rt->target->features_from.count(f->name)))
               continue;
             if (rt->spec)
@@ -113,6 +116,7 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
     if (!a.stable)
       continue;
     const ProbeAnswer* st = caps.answer(questions[*a.stable]);
+    a.stable_ok = st && st->accepted;
     if (!a.fact.accepted || !st)
       continue;
     a.fact.stability = !*a.fact.accepted ? Stability::rejected
@@ -134,9 +138,7 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
     out.m_chosen.emplace(key, asked[i].spelling);
   }
   for (auto& a : asked) {
-    out.m_stable_ok.push_back(a.fact.stability == Stability::stable ||
-                              (a.stable && caps.answer(questions[*a.stable]) &&
-                               caps.answer(questions[*a.stable])->accepted));
+    out.m_stable_ok.push_back(a.stable_ok);
     out.m_facts.push_back(std::move(a.fact));
   }
   return out;
