@@ -18,9 +18,10 @@ struct Asked {
   SpellingFact fact;
   const Spelling* spelling = nullptr;
   std::string key; // choice_key
-  std::size_t accept = 0;
+  std::optional<std::size_t> accept; // asked now: a C compiler, or one of several rustc spellings
   std::optional<std::size_t> stable; // rustc only
   bool stable_ok = false;            // rustc took it on stable terms
+  std::optional<ProbeQuestion> later; // rustc's only spelling: asked alone by settle() if need be
 };
 
 // A compiler of a target: each C compiler of the matrix and each rustc.
@@ -92,8 +93,14 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
             a.key = choice_key(*side.tool, f->name, t.name, value);
             auto args = target_args;
             args.insert(args.end(), spelled->begin(), spelled->end());
-            a.accept = questions.size();
-            questions.push_back({side.tool, &t, side.cc, args});
+            // rustc's only spelling is its cells' either way: whether it
+            // takes it shows in their sides, or, on stable terms, at once.
+            if (rust && candidates.size() == 1) {
+              a.later = ProbeQuestion{side.tool, &t, nullptr, args};
+            } else {
+              a.accept = questions.size();
+              questions.push_back({side.tool, &t, side.cc, args});
+            }
             if (rust) {
               a.stable = questions.size();
               questions.push_back({side.tool, &t, nullptr, args, true});
@@ -109,20 +116,25 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
   auto caps = Capabilities::probe(questions, cache, work, m.timeouts.compile, jobs, progress);
   out.m_probed = caps.probed();
   for (auto& a : asked) {
-    if (const ProbeAnswer* yes = caps.answer(questions[a.accept])) {
+    if (const ProbeAnswer* yes = a.accept ? caps.answer(questions[*a.accept]) : nullptr) {
       a.fact.accepted = yes->accepted;
       a.fact.message = yes->message;
     }
     if (!a.stable)
       continue;
     const ProbeAnswer* st = caps.answer(questions[*a.stable]);
-    a.stable_ok = st && st->accepted;
-    if (!a.fact.accepted || !st)
+    if (!st)
       continue;
-    a.fact.stability = !*a.fact.accepted ? Stability::rejected
-                       : st->accepted    ? Stability::stable
-                                         : Stability::unstable;
+    a.stable_ok = st->accepted;
     a.fact.stability_message = st->accepted ? st->warning : st->message;
+    // What a stable toolchain takes, a bootstrapped one takes too.
+    if (a.stable_ok && !a.fact.accepted)
+      a.fact.accepted = true;
+    // Else, for rustc's only spelling, its cells' sides or settle() say.
+    if (a.fact.accepted)
+      a.fact.stability = !*a.fact.accepted ? Stability::rejected
+                         : st->accepted    ? Stability::stable
+                                           : Stability::unstable;
   }
   // Candidates were asked in the order a tool's version tries them: the
   // first it accepts is chosen, else the first (its refusal skips the cells).
@@ -139,9 +151,35 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
   }
   for (auto& a : asked) {
     out.m_stable_ok.push_back(a.stable_ok);
+    if (a.later && !a.fact.accepted)
+      out.m_later.emplace_back(out.m_facts.size(), *a.later);
     out.m_facts.push_back(std::move(a.fact));
   }
   return out;
+}
+
+std::size_t SpellingChoices::settle(ProbeCache& cache, const std::filesystem::path& work,
+                                    std::chrono::milliseconds timeout, unsigned jobs) {
+  std::vector<ProbeQuestion> questions;
+  std::vector<std::size_t> facts;
+  for (const auto& [i, q] : m_later)
+    if (!m_facts[i].accepted) {
+      facts.push_back(i);
+      questions.push_back(q);
+    }
+  m_later.clear();
+  if (questions.empty())
+    return 0;
+  auto caps = Capabilities::probe(questions, cache, work, timeout, jobs);
+  for (std::size_t k = 0; k < facts.size(); k++) {
+    auto& f = m_facts[facts[k]];
+    if (const ProbeAnswer* a = caps.answer(questions[k])) {
+      f.accepted = a->accepted;
+      f.message = a->message;
+      f.stability = a->accepted ? Stability::unstable : Stability::rejected;
+    }
+  }
+  return caps.probed();
 }
 
 void SpellingChoices::accepted_with(const Tool& rustc, const std::string& target, const Setting& side,
@@ -149,11 +187,12 @@ void SpellingChoices::accepted_with(const Tool& rustc, const std::string& target
   const std::string whole = " " + render_command(args) + " ";
   for (std::size_t i = 0; i < m_facts.size(); i++) {
     auto& f = m_facts[i];
-    if (f.accepted != false || f.tool.path != rustc.path || f.target != target || value_of(side, f.flag) != f.value ||
+    if (f.accepted == true || f.tool.path != rustc.path || f.target != target || value_of(side, f.flag) != f.value ||
         whole.find(" " + f.args + " ") == std::string::npos)
       continue;
+    if (f.accepted == false)
+      f.message = "refused alone, taken with the other flags of a side: " + f.message;
     f.accepted = true;
-    f.message = "refused alone, taken with the other flags of a side: " + f.message;
     f.stability = m_stable_ok[i] ? Stability::stable : Stability::unstable;
   }
 }

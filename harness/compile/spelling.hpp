@@ -21,8 +21,9 @@ public:
   SpellingChoices() = default;
 
   // Asks every rustc of the matrix about every spelling of every flag value
-  // in use, with and without RUSTC_BOOTSTRAP, and each C compiler about the
-  // flags the catalogue spells more than one way for it. `write` is given
+  // in use, without RUSTC_BOOTSTRAP and, where it has several, with it; and
+  // each C compiler about the flags the catalogue spells more than one way
+  // for it. `write` is given
   // each Rust target specification a question needs before it is asked.
   static SpellingChoices probe(const Matrix& m, const Toolchain& tc, ProbeCache& cache,
                                const std::filesystem::path& work, const std::function<void(const SourceFile&)>& write,
@@ -41,6 +42,13 @@ public:
   void accepted_with(const Tool& rustc, const std::string& target, const Setting& side,
                      const std::vector<std::string>& args);
 
+  // Asks rustc alone about each only spelling neither stable terms nor a
+  // cell's side showed it takes (after the cells' sides were asked and
+  // accepted_with told): taken (unstable) or rejected, in its words. The
+  // questions it asked this time.
+  std::size_t settle(ProbeCache& cache, const std::filesystem::path& work, std::chrono::milliseconds timeout,
+                     unsigned jobs);
+
   // Every spelling asked about and what its tool made of it, in the order
   // asked; the chosen ones marked.
   const std::vector<SpellingFact>& facts() const { return m_facts; }
@@ -50,6 +58,7 @@ private:
   std::map<std::string, const Spelling*> m_chosen; // by tool path, flag, target and value
   std::vector<SpellingFact> m_facts;
   std::vector<bool> m_stable_ok; // per fact: rustc took it on stable terms
+  std::vector<std::pair<std::size_t, ProbeQuestion>> m_later; // facts settle() may ask about
   std::size_t m_probed = 0;
 };
 

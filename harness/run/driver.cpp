@@ -66,7 +66,7 @@ std::size_t RunDriver::probe(Planned& planned, const Capabilities::Progress& pro
     else if (!p.skip && !p.rust_args.empty())
       m_spellings->accepted_with(*p.rustc, cell->target->name, cell->rust, p.rust_args);
   }
-  return caps.probed();
+  return caps.probed() + m_spellings->settle(*m_cache, m_work, m_matrix.timeouts.compile, m_jobs);
 }
 
 std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress) {
