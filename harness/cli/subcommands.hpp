@@ -95,7 +95,8 @@ private:
 
 // The commands about one recorded cell: `repro` writes its standalone
 // reproducer script, `minimize` finds which of its differing flags make it
-// fail; `judge` says what one step's result means, for those scripts.
+// fail, `bisect` the first toolchain of a series where its outcome changes;
+// `judge` says what one step's result means, for those scripts.
 class CellCommands {
 public:
   explicit CellCommands(CLI::App& app);
@@ -105,9 +106,11 @@ public:
 private:
   int repro();
   int minimize();
+  int bisect();
   int judge();
 
-  CLI::App *m_repro, *m_minimize, *m_judge;
+  CLI::App *m_repro, *m_minimize, *m_bisect, *m_judge;
+  std::string m_series, m_check; // bisect: --cc or --rustc, --check
   std::string m_stage, m_tool, m_step_output;
   std::optional<int> m_exit_code, m_signal;
   bool m_timed_out = false;

@@ -167,7 +167,9 @@ TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
   AMX_REQUIRE_EVERY_TARGET();
   test::ScopedTempDir dir;
   auto db = dir.path() / "evidence.db";
-  auto r = test::run_abimatrix({"run", "matrices/evidence.yaml", "-j", "2", "--db", db.string()});
+  // Cold, beside the kernel matrices' test on two cores: minutes.
+  auto r = test::run_abimatrix({"run", "matrices/evidence.yaml", "-j", "2", "--db", db.string()}, {}, {},
+                               std::chrono::minutes(15));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("all 840 cells as expected"));
   // Every mismatch of every flag has an observable consequence, but where

@@ -158,13 +158,14 @@ inline ProcessResult exited(int code, std::string output) {
 
 // env: "KEY=VALUE" added to its environment (ABIMATRIX_CACHE=...).
 inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
-                                   const std::vector<std::string>& env = {}) {
+                                   const std::vector<std::string>& env = {},
+                                   std::chrono::minutes timeout = std::chrono::minutes(5)) {
   ProcessSpec spec;
   spec.exe = kBinary;
   spec.args = args;
   spec.extra_env = env;
   spec.cwd = cwd.empty() ? kSourceDir : cwd;
-  spec.timeout = std::chrono::minutes(5);
+  spec.timeout = timeout;
   spec.output_cap = 16 << 20;
   return run_process(spec);
 }

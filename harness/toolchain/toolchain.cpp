@@ -74,7 +74,84 @@ std::filesystem::path locate_rustc(const std::string& where, std::string& why) {
   return path;
 }
 
+// "2026-10-01" as a day; nullopt when it is not one.
+std::optional<std::chrono::sys_days> day_of(const std::string& text) {
+  unsigned y = 0, m = 0, d = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4u-%2u-%2u", &y, &m, &d) != 3)
+    return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(y)), std::chrono::month(m), std::chrono::day(d)};
+  if (!ymd.ok())
+    return std::nullopt;
+  return std::chrono::sys_days(ymd);
+}
+
+// "clang-14" as ("clang-", 14); nullopt without a number at its end.
+std::optional<std::pair<std::string, int>> numbered(const std::string& name) {
+  auto digits = name.find_last_not_of("0123456789");
+  if (digits == std::string::npos || digits + 1 == name.size() || name.size() - digits > 4)
+    return std::nullopt;
+  return std::pair{name.substr(0, digits + 1), std::stoi(name.substr(digits + 1))};
+}
+
 } // namespace
+
+std::vector<std::string> toolchain_series(const std::string& spec) {
+  std::vector<std::string> out;
+  auto dots = spec.find("..");
+  if (dots == std::string::npos) {
+    std::size_t at = 0;
+    for (auto comma = spec.find(','); at <= spec.size(); comma = spec.find(',', at)) {
+      if (auto name = spec.substr(at, comma - at); !name.empty())
+        out.push_back(name);
+      at = comma == std::string::npos ? spec.size() + 1 : comma + 1;
+    }
+  } else {
+    const std::string from = spec.substr(0, dots), to = spec.substr(dots + 2);
+    const std::string nightly = "nightly-";
+    if (from.starts_with(nightly) && to.starts_with(nightly)) {
+      auto a = day_of(from.substr(nightly.size())), b = day_of(to.substr(nightly.size()));
+      if (!a || !b || *a > *b)
+        throw FatalError(fmt::format("'{}': expected nightly-YYYY-MM-DD..nightly-YYYY-MM-DD, earliest first", spec));
+      for (auto d = *a; d <= *b; d += std::chrono::days(1))
+      {
+        const std::chrono::year_month_day ymd{d};
+        out.push_back(fmt::format("+nightly-{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())));
+      }
+    } else {
+      auto a = numbered(from), b = numbered(to);
+      if (!a || !b || a->first != b->first || a->second > b->second)
+        throw FatalError(fmt::format("'{}': expected NAME-N..NAME-M (clang-14..clang-19), lowest first, or "
+                                     "nightly-YYYY-MM-DD..nightly-YYYY-MM-DD",
+                                     spec));
+      for (int n = a->second; n <= b->second; n++)
+        if (auto name = a->first + std::to_string(n); n == a->second || n == b->second || !find_program(name).empty())
+          out.push_back(name);
+    }
+  }
+  if (out.size() < 2)
+    throw FatalError(fmt::format("'{}': bisecting needs at least two toolchains", spec));
+  return out;
+}
+
+void install_rustup_toolchain(const std::string& location) {
+  if (!location.starts_with("+"))
+    return;
+  std::string why;
+  if (!locate_rustc(location, why).empty())
+    return;
+  auto rustup = find_program("rustup");
+  if (rustup.empty())
+    throw FatalError(fmt::format("cannot install {}: rustup is not installed", location));
+  ProcessSpec spec;
+  spec.exe = rustup;
+  spec.args = {"toolchain", "install", "--profile", "minimal", location.substr(1)};
+  spec.timeout = std::chrono::minutes(10);
+  auto r = run_process(spec);
+  if (!r.ok())
+    throw FatalError(fmt::format("rustup toolchain install {} failed: {}", location.substr(1),
+                                 r.started ? first_error_line(r.output) : r.spawn_error));
+}
 
 Toolchain Toolchain::probe(const Matrix& m) {
   Toolchain tc;

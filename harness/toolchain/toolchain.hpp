@@ -43,4 +43,16 @@ private:
   std::string m_missing_by_default;
 };
 
+// An ordered series of toolchains to bisect over. "a,b,c" is that list; a
+// range "clang-14..clang-19" is every clang-N on PATH from 14 to 19 (the
+// same for any NAME-N), and "nightly-2026-10-01..nightly-2026-10-08" every
+// day's rustup nightly, as "+nightly-DATE" (installed when first used,
+// install_rustup_toolchain). FatalError for a range it cannot read or a
+// series of fewer than two.
+std::vector<std::string> toolchain_series(const std::string& spec);
+// Makes sure rustup has the toolchain "+NAME" names (rustup toolchain
+// install, minimal profile, when it does not); anything else is left as it
+// is. FatalError with rustup's words when it cannot.
+void install_rustup_toolchain(const std::string& location);
+
 } // namespace amx
