@@ -23,8 +23,8 @@ public:
   // Asks every rustc of the matrix about every spelling of every flag value
   // in use, without RUSTC_BOOTSTRAP and, where it has several, with it; and
   // each C compiler about the flags the catalogue spells more than one way
-  // for it. `write` is given
-  // each Rust target specification a question needs before it is asked.
+  // for it. `write` is given each Rust target specification a question
+  // needs before it is asked.
   static SpellingChoices probe(const Matrix& m, const Toolchain& tc, ProbeCache& cache,
                                const std::filesystem::path& work, const std::function<void(const SourceFile&)>& write,
                                unsigned jobs, const Capabilities::Progress& progress = {});
