@@ -1,9 +1,9 @@
 #include "cli/subcommands.hpp"
 
+#include "cli/recorded_cell.hpp"
 #include "matrix/load.hpp"
 #include "model/judge.hpp"
 #include "report/reproducer.hpp"
-#include "run/bisect.hpp"
 #include "run/driver.hpp"
 #include "run/minimize.hpp"
 #include "store/database.hpp"
@@ -22,83 +22,6 @@ namespace amx {
 namespace {
 
 constexpr int kExitNotMinimized = 1;
-constexpr int kExitNoChange = 1;
-constexpr int kExitInterrupted = 130;
-
-// One recorded result, its run, and the matrix to build it with again.
-struct RecordedCell {
-  ShownResult shown;
-  StoredRun run;
-  Matrix matrix;
-};
-
-RecordedCell recorded_cell(Database& db, const std::string& prefix, std::optional<std::int64_t> run_id,
-                           const std::string& matrix_path) {
-  Queries q(db);
-  auto key = q.cell(prefix);
-  std::int64_t run = 0;
-  if (run_id) {
-    run = q.run(*run_id);
-  } else {
-    auto history = q.history(key); // oldest first
-    if (history.empty())
-      throw FatalError(fmt::format("cell {} has no result in any run", key));
-    run = history.back().run;
-  }
-  RecordedCell rc{q.show(key, run), db.stored_run(run), {}};
-  const std::string path = matrix_path.empty() ? rc.run.info.matrix_path : matrix_file(matrix_path);
-  try {
-    rc.matrix = load_matrix(path);
-  } catch (const FatalError& e) {
-    throw FatalError(fmt::format("{}\n(the matrix of run {}; give --matrix for another copy of it)", e.what(), run));
-  }
-  if (rc.matrix.hash != rc.run.info.matrix_hash)
-    fmt::print(stderr, "note: {} is not the matrix file run {} read (it changed since, or is another); its flag "
-                       "spellings, fixtures and timeouts are the ones used\n",
-               rc.matrix.path.string(), run);
-  return rc;
-}
-
-template <typename T>
-const T& by_name(const std::vector<T>& all, const std::string& name, const char* what, const Matrix& m) {
-  auto it = std::find_if(all.begin(), all.end(), [&](const T& x) { return x.name == name; });
-  if (it == all.end())
-    throw FatalError(fmt::format("{}: the cell's {} {} is not in this matrix", m.path.string(), what, name));
-  return *it;
-}
-
-// The recorded cell in matrix m: its target, fixture and C compiler as m
-// has them (a FatalError when m lacks one), its compilers and settings.
-Cell cell_of(const ResultRow& rec, const Matrix& m) {
-  Cell cell;
-  cell.target = &by_name(m.targets, rec.target, "target", m);
-  cell.fixture = &by_name(m.fixtures, rec.fixture, "fixture", m);
-  cell.c_compiler = &by_name(m.c_compilers, rec.c_compiler, "C compiler", m);
-  cell.rustc = rec.rustc;
-  cell.c = rec.c;
-  cell.rust = rec.rust;
-  cell.pairing = rec.pairing;
-  identify(cell);
-  return cell;
-}
-
-std::string outcome_text(const CellResult& r) {
-  return r.verdict == Verdict::skip ? "skip: " + r.outcome.reason : outcome_line(r.outcome);
-}
-
-std::string failure_signature_of(const CellResult& r) {
-  if (r.verdict == Verdict::skip || r.outcome.passed)
-    return "";
-  return failure_signature(*r.outcome.stage, r.outcome.reason, r.checks);
-}
-
-// "regparm (C 3, Rust off)" for each flag.
-std::string describe_flags(const std::vector<std::string>& flags, const Setting& c, const Setting& rust) {
-  std::vector<std::string> out;
-  for (const auto& f : flags)
-    out.push_back(fmt::format("{} (C {}, Rust {})", f, value_of(c, f), value_of(rust, f)));
-  return out.empty() ? "none" : join(out, ", ");
-}
 
 } // namespace
 
@@ -139,6 +62,19 @@ CellCommands::CellCommands(CLI::App& app) {
   m_bisect->add_option("--work-dir", m_work_dir, "where objects and programs go (default: next to the database)");
   m_bisect->add_flag("--keep-work", m_keep_work, "keep objects and programs afterwards");
 
+  m_reduce = app.add_subcommand(
+      "reduce", "from one failing check of a generated fixture, the smallest standalone C and Rust program that "
+                "still fails the same way, with the flags the failure needs: a bug/ folder with c.c, r.rs, run.sh "
+                "and REPORT.md for an upstream issue; exits 1 when the cell does not fail so now");
+  common(m_reduce);
+  m_reduce->add_option("--check", m_check, "the failing check to reduce, a glob over check names "
+                                           "(rust_to_c.args_i16.a9) or crashed cases (default: the first failing "
+                                           "one)");
+  m_reduce->add_option("-o,--output", m_bundle, "the folder to write (made when missing; its four files replaced)")
+      ->capture_default_str();
+  m_reduce->add_option("--work-dir", m_work_dir, "where the tries are built (default: next to the database)");
+  m_reduce->add_flag("--keep-work", m_keep_work, "keep every try's folder afterwards");
+
   m_judge = app.add_subcommand("judge", "what one step's exit and output mean, as a run judges them (reproducer "
                                         "scripts ask it); prints pass or 'fail at STAGE: REASON', exits 0 or 1");
   m_judge->add_option("stage", m_stage, "compile-c, compile-rust, link or run")->required();
@@ -159,109 +95,11 @@ std::optional<int> CellCommands::dispatch() {
     return minimize();
   if (*m_bisect)
     return bisect();
+  if (*m_reduce)
+    return reduce();
   if (*m_judge)
     return judge();
   return std::nullopt;
-}
-
-int CellCommands::bisect() {
-  InterruptWatcher watcher; // before any other thread exists
-  const bool by_cc = m_bisect->count("--cc") > 0;
-  if (!by_cc && m_bisect->count("--rustc") == 0)
-    throw FatalError("bisect: say what to bisect over: --cc LIST or --rustc LIST");
-  const auto series = toolchain_series(m_series);
-  require_database(m_db);
-  Database db(m_db, Access::read);
-  auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
-  const ResultRow& rec = rc.shown.result;
-  auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
-                                                                 ("bisect-" + rec.key)
-                                                           : std::filesystem::path(m_work_dir));
-  fmt::print("cell {} ({}), run {}: {}{}\n", rec.key, rec.name, rec.run, to_string(rec.verdict),
-             rec.reason.empty() ? "" : ": " + first_line(rec.reason));
-  fmt::print("its {} replaced by each of: {}\n", by_cc ? "C compiler " + rec.c_compiler : "rustc " + rec.rustc,
-             join(series, ", "));
-
-  // What the cell does with series[i], and the tool's version, once each.
-  std::map<std::size_t, std::pair<std::string, std::string>> seen;
-  auto outcome = [&](std::size_t i) {
-    Matrix m = rc.matrix;
-    if (by_cc) {
-      auto family = c_compiler_family(series[i]);
-      if (!family)
-        throw FatalError(fmt::format("bisect: '{}' is not a C compiler name (clang-N, gcc or gcc-N)", series[i]));
-      m.c_compilers = {CCompiler{series[i], *family}};
-    } else {
-      install_rustup_toolchain(series[i]);
-      m.rustc_locations[rec.rustc] = series[i];
-    }
-    ResultRow as = rec;
-    if (by_cc)
-      as.c_compiler = series[i];
-    Cell cell = cell_of(as, m);
-    cell.expected = Expected::pass;
-    RunDriver driver(m);
-    auto steps = step_cache(m, work, CacheUse::all);
-    ProbeFolder probes(default_cache_dir() / "probes");
-    driver.prepare(probes, steps, work, 1);
-    auto r = driver.run_cell(cell);
-    if (interrupted())
-      throw FatalError("interrupted");
-    const std::string role = by_cc ? "c-compiler" : "rustc";
-    const std::string name = by_cc ? c_compiler_binary(*cell.c_compiler, *cell.target) : rec.rustc;
-    std::string version;
-    for (const auto& t : driver.tools())
-      if (t.role == role && t.name == name)
-        version = t.version;
-    // A toolchain that is not there says nothing about the cell.
-    if (version.empty())
-      throw FatalError(fmt::format("bisect: {}: {}", series[i], outcome_text(r)));
-    fmt::print("  {:<24} {}\n  {:<24} {}\n", series[i], version, "", outcome_text(r));
-    std::fflush(stdout);
-    std::optional<std::string> said;
-    if (m_check.empty()) {
-      said = r.verdict == Verdict::skip ? "skip: " + r.outcome.reason
-             : r.outcome.passed         ? std::string("pass")
-                                        : failure_signature_of(r);
-    } else if (r.verdict != Verdict::skip && (r.outcome.passed || *r.outcome.stage >= Stage::run)) {
-      // The checks the glob names that failed; none failing is "holds".
-      std::vector<std::string> failing;
-      for (const auto& c : r.checks)
-        if (!c.held && glob_match(m_check, c.property))
-          failing.push_back(c.property + " " + check_outcome(c));
-      said = failing.empty() ? m_check + " holds" : join(failing, ", ");
-    } else if (i == 0 || i + 1 == series.size()) {
-      throw FatalError(fmt::format("bisect: with {} the cell's program does not run ({}), so it cannot say "
-                                   "whether {} fails",
-                                   series[i], outcome_text(r), m_check));
-    }
-    seen[i] = {version, said.value_or(outcome_text(r))};
-    return said;
-  };
-
-  std::optional<Change> change;
-  try {
-    change = first_change(series.size(), outcome);
-  } catch (const FatalError&) {
-    if (!interrupted())
-      throw;
-    return kExitInterrupted;
-  }
-  if (!m_keep_work) {
-    std::error_code ec;
-    std::filesystem::remove_all(work, ec);
-  }
-  if (!change) {
-    fmt::print("no change: {} and {} agree ({})\n", series.front(), series.back(), seen[0].second);
-    return kExitNoChange;
-  }
-  const auto& before = seen[change->last_same];
-  const auto& after = seen[change->first_different];
-  fmt::print("first change: {} ({}) -> {} ({})\n  before: {}\n  after:  {}\n", series[change->last_same],
-             before.first, series[change->first_different], after.first, before.second, after.second);
-  for (auto i = change->last_same + 1; i < change->first_different; i++)
-    fmt::print("  untested between them: {} ({}): {}\n", series[i], seen[i].first, seen[i].second);
-  return 0;
 }
 
 int CellCommands::judge() {

@@ -107,16 +107,17 @@ private:
   int repro();
   int minimize();
   int bisect();
+  int reduce();
   int judge();
 
-  CLI::App *m_repro, *m_minimize, *m_bisect, *m_judge;
-  std::string m_series, m_check; // bisect: --cc or --rustc, --check
+  CLI::App *m_repro, *m_minimize, *m_bisect, *m_reduce, *m_judge;
+  std::string m_series, m_check; // bisect: --cc or --rustc; bisect and reduce: --check
   std::string m_stage, m_tool, m_step_output;
   std::optional<int> m_exit_code, m_signal;
   bool m_timed_out = false;
   double m_timeout_s = 10;
   std::vector<std::string> m_cases;
-  std::string m_db = kDefaultDatabase, m_cell, m_matrix, m_output, m_work_dir;
+  std::string m_db = kDefaultDatabase, m_cell, m_matrix, m_output, m_work_dir, m_bundle = "bug";
   std::optional<std::int64_t> m_run;
   bool m_keep_work = false;
 };

@@ -270,13 +270,7 @@ std::optional<Builder::DriverLink> Builder::driver_link(const Tool& cc, const st
 }
 
 BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::filesystem::path>& inputs) {
-  std::vector<std::string> driver_args;
-  if (cell.c_compiler->family == Family::clang) {
-    driver_args.push_back("--target=" + cell.target->clang_triple);
-    driver_args.push_back("-fuse-ld=lld");
-  }
-  driver_args.push_back("-static");
-  driver_args.push_back("-nostdlib");
+  auto driver_args = link_driver_args(*cell.c_compiler, *cell.target);
   std::vector<std::string> files;
   for (const auto& in : inputs)
     files.push_back(in.string());

@@ -15,6 +15,17 @@ std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t) {
   return args;
 }
 
+std::vector<std::string> link_driver_args(const CCompiler& cc, const Target& t) {
+  std::vector<std::string> args;
+  if (cc.family == Family::clang) {
+    args.push_back("--target=" + t.clang_triple);
+    args.push_back("-fuse-ld=lld");
+  }
+  args.push_back("-static");
+  args.push_back("-nostdlib");
+  return args;
+}
+
 std::string rust_triple(const std::vector<std::string>& args) {
   std::string triple;
   for (const auto& a : args)

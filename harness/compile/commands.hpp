@@ -14,6 +14,9 @@ namespace amx {
 std::vector<std::string> c_base_args(const CCompiler& cc, const Target& t);
 std::vector<std::string> rust_args(const std::string& crate_type, const std::string& crate_name, const Target& t,
                                    const std::vector<std::string>& flags);
+// The driver arguments that link a freestanding static program (lld for
+// clang), before the inputs.
+std::vector<std::string> link_driver_args(const CCompiler& cc, const Target& t);
 // The --target a command ends up with: the last one given; "" for none.
 std::string rust_triple(const std::vector<std::string>& args);
 // The name rustc knows that target by (a specification's file stem), which

@@ -20,6 +20,7 @@
 #include "model/signature.hpp"
 #include "model/target.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,9 @@ struct GeneratedFunction {
   std::string returns;             // "" for none
 };
 std::vector<GeneratedFunction> generated_functions(const SignatureSpec& spec, const Target& target);
+
+// The call a case of the fixture makes ("rust_to_c.args_i16"), with the
+// values the fixture passes; nullopt for a case it does not have.
+std::optional<Call> generated_call(const SignatureSpec& spec, const Target& target, const std::string& case_name);
 
 } // namespace amx

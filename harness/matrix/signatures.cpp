@@ -131,7 +131,7 @@ private:
     };
     auto fields = m_r.scalar_list(m_r.required(n, "fields", "a struct"), "'fields'", n);
     for (auto& f : fields) {
-      FieldSpec field{f.value, 0};
+      FieldSpec field{f.value, 0, ""};
       if (auto open = f.value.find('['); open != std::string::npos) {
         field.type = f.value.substr(0, open);
         auto digits = f.value.substr(open + 1, f.value.size() - open - 2);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 namespace amx {
 
@@ -37,12 +38,50 @@ std::vector<StructSpec> struct_size_sweep(std::size_t from, std::size_t to, std:
   for (std::size_t n = from; step > 0 && n <= to; n += step) {
     StructSpec s{fmt::format("bytes{}", n), {}, false};
     if (n / 4)
-      s.fields.push_back({"u32", n / 4 > 1 ? n / 4 : 0});
+      s.fields.push_back({"u32", n / 4 > 1 ? n / 4 : 0, ""});
     for (std::size_t i = 0; i < n % 4; i++)
-      s.fields.push_back({"u8", 0});
+      s.fields.push_back({"u8", 0, ""});
     out.push_back(std::move(s));
   }
   return out;
+}
+
+void keep_named_structs(Call& call) {
+  std::set<std::string> named;
+  std::vector<std::string> todo;
+  for (const auto& p : call.params)
+    todo.push_back(p.second);
+  todo.push_back(call.returns);
+  while (!todo.empty()) {
+    auto t = todo.back();
+    todo.pop_back();
+    if (!named.insert(t).second)
+      continue;
+    for (const auto& s : call.structs)
+      if (s.name == t)
+        for (const auto& f : s.fields)
+          todo.push_back(f.type);
+  }
+  std::erase_if(call.structs, [&](const StructSpec& s) { return !named.contains(s.name); });
+}
+
+std::string psabi_blame(const Target& t, const ScalarType& type, std::uint64_t expected, std::uint64_t received,
+                        const std::string& caller, const std::string& callee) {
+  const unsigned bits = type.bits ? type.bits : t.pointer_bytes * 8;
+  if (type.is_float || type.wide || type.name == "ptr" || bits >= 64 || expected == received)
+    return "";
+  const std::uint64_t own = (std::uint64_t{1} << bits) - 1;
+  if ((expected & own) != (received & own))
+    return "";
+  const auto got = fmt::format("The {} arrived with its own {} bits right and the upper bits {}: {}", type.rust, bits,
+                               received & ~own ? "wrong" : "zero", t.psabi);
+  if (t.caller_extends)
+    return fmt::format("{}. So the caller ({}) deviates from the psABI: it passed the value unwidened, where the "
+                       "callee ({}) may rely on the widening.",
+                       got, caller, callee);
+  return fmt::format("{}. So the callee ({}) deviates from the psABI: it relies on bits the caller ({}) need not "
+                     "set.",
+                     got, callee, caller);
 }
 
 } // namespace amx

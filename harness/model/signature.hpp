@@ -3,7 +3,11 @@
 // name, the structs built from them, and the description (a fixture.yaml's
 // `generate:`) that says which function shapes to make of them.
 
+#include "model/target.hpp"
+
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +31,7 @@ const ScalarType* find_scalar(const std::string& name);
 struct FieldSpec {
   std::string type;  // a scalar or struct name
   std::size_t count = 0; // 0: not an array
+  std::string name;  // "": f<index>; a reduced struct keeps its fields' names
 };
 
 struct StructSpec {
@@ -51,6 +56,36 @@ struct GeneratedSources {
   std::vector<std::string> cases; // in the order the program runs them
   std::string hash;               // of both texts
 };
+
+// One generated function called one way, as `reduce` shrinks it and a
+// standalone program spells it: its parameters (each keeps its name from
+// the fixture, "a9", so the check names still fit), its return type, the
+// structs they name and the bits of every scalar, by the path its check
+// names ("a9", "a3.f1[2]", "r.f0").
+struct Call {
+  // c_to_rust, c_calls_rust_ptr, rust_returns (C calls Rust), or rust_to_c,
+  // rust_calls_c_ptr, c_returns (Rust calls C).
+  std::string way;
+  std::string function; // "args_i16"
+  std::vector<std::pair<std::string, std::string>> params; // name, type
+  std::string returns;                                     // "" for none
+  std::vector<StructSpec> structs;                         // each after those it names
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> bits; // lo, hi
+
+  bool c_calls() const { return way == "c_to_rust" || way == "c_calls_rust_ptr" || way == "rust_returns"; }
+  bool through_pointer() const { return way.ends_with("_ptr"); }
+};
+
+// Drops the structs a call no longer names, directly or through others.
+void keep_named_structs(Call& call);
+
+// Which side of a call a wrong integer blames under the target's psABI: one
+// narrower than 64 bits that arrived with its own bits right and the upper
+// ones wrong was left unwidened by a caller the psABI asks to widen it, or
+// read too wide by a callee that may not rely on them. "" when the values
+// do not show that (the value itself went astray).
+std::string psabi_blame(const Target& t, const ScalarType& type, std::uint64_t expected, std::uint64_t received,
+                        const std::string& caller, const std::string& callee);
 
 // The structs of a size sweep: one of each size from..to by step bytes,
 // u32 fields then u8s ("bytes5": u32, u8), so sizes cross every

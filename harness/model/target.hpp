@@ -38,6 +38,12 @@ struct Target {
   bool floats_to_int_registers = false;
   // Any of these sets up the frame pointer ("movq %rsp, %rbp", "mov x29, sp").
   std::vector<std::string> frame_setups;
+  // Who widens an integer argument narrower than a register, by the
+  // psABI's own words (riscv64: the caller, "when passed in registers or on
+  // the stack"; the others leave the upper bits unspecified, so a callee
+  // that reads them deviates), for a bug report to say which side is wrong.
+  bool caller_extends = false;
+  std::string psabi; // the document that says so
 };
 
 const std::vector<Target>& known_targets();

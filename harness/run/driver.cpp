@@ -78,11 +78,15 @@ std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabil
   return probed + probe(m_planned, progress);
 }
 
-CellResult RunDriver::run_cell(const Cell& cell) {
+CellPlan RunDriver::plan_single(const Cell& cell) {
   choose_spellings();
   Planned one{{&cell, plan_one(cell)}};
   probe(one);
-  return m_runner->run_cell(cell, std::move(one[0].second));
+  return std::move(one[0].second);
+}
+
+CellResult RunDriver::run_cell(const Cell& cell) {
+  return m_runner->run_cell(cell, plan_single(cell));
 }
 
 bool RunDriver::run_planned(unsigned jobs, unsigned retries, const std::function<bool(CellResult&&)>& on_result) {

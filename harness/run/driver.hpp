@@ -89,7 +89,8 @@ public:
   // sides that the cache does not know (in work/probe); a refused one skips
   // its cells. Returns how many command lines were asked.
   std::size_t plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress = {});
-  // Plans (and probes) one cell and runs it.
+  // Plans (and probes) one cell, and runs it.
+  CellPlan plan_single(const Cell& cell);
   CellResult run_cell(const Cell& cell);
   // Runs the cells plan() planned on `jobs` threads (see Runner::run_all);
   // true if every cell was reported.
