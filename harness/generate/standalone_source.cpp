@@ -54,8 +54,9 @@ constexpr const char* kPrinter =
     "static char *put(char *p, const char *s) { while (*s) *p++ = *s++; return p; }\n"
     "static char *hex(char *p, uint64_t v) { for (int i = 60; i >= 0; i -= 4) *p++ = \"0123456789abcdef\"[v >> i & "
     "15]; return p; }\n"
+    "static char line[128]; /* not on a stack a wrong call may have shifted */\n"
     "static void check(const char *name, uint64_t want, uint64_t got)\n{\n"
-    "    char line[128], *p = put(put(line, want == got ? \"ok \" : \"fail \"), name);\n"
+    "    char *p = put(put(line, want == got ? \"ok \" : \"fail \"), name);\n"
     "    p = hex(put(hex(put(p, \" expected=0x\"), want), \" got=0x\"), got);\n"
     "    *p++ = '\\n';\n"
     "    sys(SYS_WRITE, 1, (long)line, p - line);\n"
@@ -115,10 +116,11 @@ public:
             "#![allow(internal_features, non_upper_case_globals, unused_parens, improper_ctypes, improper_ctypes_definitions)]\n"
             "#[lang = \"pointee_sized\"] trait PointeeSized {}\n"
             "#[lang = \"meta_sized\"] trait MetaSized: PointeeSized {}\n"
-            "#[lang = \"sized\"] trait Sized: MetaSized {}\n";
+            "#[lang = \"sized\"] trait Sized: MetaSized {}\n"
+            "#[lang = \"copy\"] trait Copy {}\n";
+    // A union's fields must be Copy.
     if (floats)
-      rust += std::string("#[lang = \"copy\"] trait Copy {}\n"
-                          "impl Copy for u32 {}\nimpl Copy for u64 {}\nimpl Copy for f32 {}\nimpl Copy for f64 {}\n") +
+      rust += std::string("impl Copy for u32 {}\nimpl Copy for u64 {}\nimpl Copy for f32 {}\nimpl Copy for f64 {}\n") +
               kFloatUnionsRust;
     for (const auto& s : m_call.structs) {
       c += m_values.c_definition(s);
@@ -184,7 +186,7 @@ private:
       }
     } else if (w == "rust_returns") {
       const auto ct = m_values.c_type(m_call.returns);
-      c += fmt::format("{0} callee(void);\nstatic {0} r;\nvoid caller(void) {{ r = callee(); }}\n", ct);
+      c += fmt::format("{0} callee(void);\n{0} r;\nvoid caller(void) {{ r = callee(); }}\n", ct);
       c += "void start(void)\n{\n    caller();\n" + checks(m_leaves.back(), "") + exit;
       rust += fmt::format("{}callee() -> {} {{ {} }}\n", no_mangle, m_values.rust_type(m_call.returns),
                           m_values.value(m_call.returns, m_leaves.back(), true));
