@@ -29,7 +29,7 @@ protected:
     }
     test::write_file(m_dir.path() / "night.yaml",
                      "name: night\nfixtures-dir: " + (test::kSourceDir / "fixtures").string() +
-                         "\ntargets: [riscv64]\nc-compilers: [clang]\nfixtures: [scalars]\n"
+                         "\ntargets: [riscv64]\nc-compilers: [clang]\nfixtures: [scalars, signatures]\n"
                          "expect:\n  - match: {target: riscv64, fixture: scalars}\n    verdict: fail\n"
                          "    stage: run\n    reason: rustc does not sign-extend an i16 passed on the stack; "
                          "scripts/repro/riscv64-stack-arg-signext.sh\n");
@@ -69,13 +69,25 @@ TEST_F(ScriptsNightly, ReportsTheToolchainChangeAndItsRegression) {
   EXPECT_THAT(second.output, HasSubstr("tools changed (- run 1, + run 2):"));
   EXPECT_THAT(second.output, ::testing::ContainsRegex("- c-compiler clang [^ ]*/clang14/clang: Debian clang version 14"));
   EXPECT_THAT(second.output, ::testing::ContainsRegex("\\+ c-compiler clang [^ ]*/clang19/clang: Debian clang version 19"));
-  EXPECT_THAT(second.output, HasSubstr("regressions (1):"));
+  EXPECT_THAT(second.output, HasSubstr("regressions (2):"));
   EXPECT_THAT(second.output, HasSubstr("riscv64 scalars clang/rustc c:off rust:off"));
   EXPECT_THAT(second.output, HasSubstr("before: xpass"));
   EXPECT_THAT(second.output, HasSubstr("after:  xfail (run: wrong value in rs_scalars_drive: rust_to_c.stack_i16 expected -2222 (0xf752), got 0xf752 (outside i16))"));
   EXPECT_THAT(second.output, HasSubstr("nightly: night REGRESSED"));
   for (auto ext : {".md", ".xml", ".html", "-changes.txt"})
     EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "results" / (std::string("2026-11-22-night") + ext))) << ext;
+  // The generated fixture's regressed cell comes with a bug report bundle
+  // of its first newly failing check, linked from the changes file; the
+  // hand-written one has none.
+  const auto key = test::rows(m_dir.path() / "results/nightly.db",
+                              "SELECT key FROM cells WHERE fixture = 'signatures'")[0][0];
+  const auto bundle = m_dir.path() / "results" / ("2026-11-22-night-bug-" + key.substr(0, 12));
+  EXPECT_THAT(second.output, HasSubstr("reduced: " + key + " rust_"));
+  EXPECT_THAT(read_file(m_dir.path() / "results/2026-11-22-night-changes.txt"),
+              HasSubstr(bundle.string() + "/REPORT.md"));
+  EXPECT_THAT(read_file(bundle / "REPORT.md"), HasSubstr("gets a wrong value between clang (Debian clang version 19"));
+  EXPECT_THAT(second.output, Not(HasSubstr("reduced: " + test::rows(m_dir.path() / "results/nightly.db",
+                                                                   "SELECT key FROM cells WHERE fixture = 'scalars'")[0][0])));
 
   // The same tools again: the regression is not new.
   auto third = night("clang19", "2026-11-23");
