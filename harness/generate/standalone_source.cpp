@@ -19,33 +19,34 @@ std::string startup_c(const Target& t) {
   int write = 0, exit = 0;
   if (t.name == "x86_64") {
     start = "and $-16, %rsp\\n  call start\\n  hlt";
-    call = "    __asm__ volatile(\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), \"S\"(b), \"d\"(c) : \"rcx\", "
-           "\"r11\", \"memory\");\n";
+    call = "    long r;\n    __asm__ volatile(\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), \"S\"(b), \"d\"(c) : "
+           "\"rcx\", \"r11\", \"memory\");\n    return r;\n";
     write = 1, exit = 60;
   } else if (t.name == "i386") {
     start = "and $-16, %esp\\n  call start\\n  hlt";
-    call = "    __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(n), \"b\"(a), \"c\"(b), \"d\"(c) : \"memory\");\n";
+    call = "    long r;\n    __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(n), \"b\"(a), \"c\"(b), \"d\"(c) : "
+           "\"memory\");\n    return r;\n";
     write = 4, exit = 1;
   } else if (t.name == "aarch64") {
     start = "bl start\\n  brk #0";
     call = "    register long x8 __asm__(\"x8\") = n, x0 __asm__(\"x0\") = a, x1 __asm__(\"x1\") = b, "
            "x2 __asm__(\"x2\") = c;\n"
            "    __asm__ volatile(\"svc 0\" : \"+r\"(x0) : \"r\"(x8), \"r\"(x1), \"r\"(x2) : \"memory\");\n"
-           "    r = x0;\n";
+           "    return x0;\n";
     write = 64, exit = 93;
   } else if (t.name == "riscv64") {
     start = ".option push\\n  .option norelax\\n  la gp, __global_pointer$\\n  .option pop\\n  call start\\n  unimp";
     call = "    register long a7 __asm__(\"a7\") = n, a0 __asm__(\"a0\") = a, a1 __asm__(\"a1\") = b, "
            "a2 __asm__(\"a2\") = c;\n"
            "    __asm__ volatile(\"ecall\" : \"+r\"(a0) : \"r\"(a7), \"r\"(a1), \"r\"(a2) : \"memory\");\n"
-           "    r = a0;\n";
+           "    return a0;\n";
     write = 64, exit = 93;
   } else {
     throw FatalError(fmt::format("no start-up code for target {}", t.name));
   }
   return fmt::format("__asm__(\".globl _start\\n_start:\\n  {}\");\n"
                      "enum {{ SYS_WRITE = {}, SYS_EXIT = {} }};\n"
-                     "static long sys(long n, long a, long b, long c)\n{{\n    long r;\n{}    return r;\n}}\n",
+                     "static long sys(long n, long a, long b, long c)\n{{\n{}}}\n",
                      start, write, exit, call);
 }
 
@@ -65,7 +66,7 @@ constexpr const char* kPrinter =
 // Compilers call memcpy for struct copies; volatile keeps this one from
 // becoming a call to itself.
 constexpr const char* kMemcpy =
-    "void *memcpy(void *d, const void *s, __SIZE_TYPE__ n)\n"
+    "void *memcpy(void *d, const void *s, __SIZE_TYPE__ n) "
     "{ volatile char *o = d; const volatile char *i = s; while (n--) *o++ = *i++; return d; }\n";
 
 class Writer {
@@ -96,10 +97,13 @@ public:
   }
 
   StandaloneSources write(const Target& t, const std::vector<std::string>& about) const {
-    bool floats = false, structs = !m_call.structs.empty();
+    bool f32 = false, f64 = false, structs = !m_call.structs.empty();
     for (const auto& ls : m_leaves)
-      for (const auto& l : ls)
-        floats |= l.type->is_float;
+      for (const auto& l : ls) {
+        f32 |= l.type->name == "f32";
+        f64 |= l.type->name == "f64";
+      }
+    const bool floats = f32 || f64;
 
     std::string c = "/*\n";
     for (const auto& line : about)
@@ -108,7 +112,7 @@ public:
     if (floats || structs)
       c += kMemcpy;
     if (floats)
-      c += kFloatHelpersC;
+      c += float_helpers_c(f32, f64, t.name == "aarch64", false);
     std::string rust;
     for (const auto& line : about)
       rust += line.empty() ? "//\n" : "// " + line + "\n";
@@ -120,8 +124,8 @@ public:
             "#[lang = \"copy\"] trait Copy {}\n";
     // A union's fields must be Copy.
     if (floats)
-      rust += std::string("impl Copy for u32 {}\nimpl Copy for u64 {}\nimpl Copy for f32 {}\nimpl Copy for f64 {}\n") +
-              kFloatUnionsRust;
+      rust += std::string(f32 ? "impl Copy for u32 {} impl Copy for f32 {}\n" : "") +
+              (f64 ? "impl Copy for u64 {} impl Copy for f64 {}\n" : "") + float_unions_rust(f32, f64);
     for (const auto& s : m_call.structs) {
       c += m_values.c_definition(s);
       rust += m_values.rust_definition(s);

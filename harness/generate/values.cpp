@@ -7,19 +7,34 @@
 
 namespace amx {
 
-const char* const kFloatHelpersC =
-    "/* arm64 with -mgeneral-regs-only cannot name a float type: there the\n"
-    " * same bits travel as integers, where the soft-float ABI passes floats. */\n"
-    "#if defined(__aarch64__) && !defined(__ARM_FP)\n"
-    "typedef uint32_t amx_f32;\ntypedef uint64_t amx_f64;\n#else\n"
-    "typedef float amx_f32;\ntypedef double amx_f64;\n#endif\n"
-    "static amx_f32 f32_of(uint32_t u) { amx_f32 x; memcpy(&x, &u, 4); return x; }\n"
-    "static amx_f64 f64_of(uint64_t u) { amx_f64 x; memcpy(&x, &u, 8); return x; }\n"
-    "static uint32_t bits_f32(amx_f32 x) { uint32_t u; memcpy(&u, &x, 4); return u; }\n"
-    "static uint64_t bits_f64(amx_f64 x) { uint64_t u; memcpy(&u, &x, 8); return u; }\n";
+std::string float_helpers_c(bool f32, bool f64, bool portable, bool explained) {
+  std::string out;
+  if (portable) {
+    if (explained)
+      out += "/* arm64 with -mgeneral-regs-only cannot name a float type: there the\n"
+             " * same bits travel as integers, where the soft-float ABI passes floats. */\n";
+    out += "#if defined(__aarch64__) && !defined(__ARM_FP)\n";
+    out += std::string(f32 ? "typedef uint32_t amx_f32;\n" : "") + (f64 ? "typedef uint64_t amx_f64;\n" : "");
+    out += "#else\n";
+  }
+  out += std::string(f32 ? "typedef float amx_f32;\n" : "") + (f64 ? "typedef double amx_f64;\n" : "");
+  if (portable)
+    out += "#endif\n";
+  if (f32)
+    out += "static amx_f32 f32_of(uint32_t u) { amx_f32 x; memcpy(&x, &u, 4); return x; }\n";
+  if (f64)
+    out += "static amx_f64 f64_of(uint64_t u) { amx_f64 x; memcpy(&x, &u, 8); return x; }\n";
+  if (f32)
+    out += "static uint32_t bits_f32(amx_f32 x) { uint32_t u; memcpy(&u, &x, 4); return u; }\n";
+  if (f64)
+    out += "static uint64_t bits_f64(amx_f64 x) { uint64_t u; memcpy(&u, &x, 8); return u; }\n";
+  return out;
+}
 
-const char* const kFloatUnionsRust = "#[repr(C)] union F32 { u: u32, f: f32 }\n"
-                                     "#[repr(C)] union F64 { u: u64, f: f64 }\n";
+std::string float_unions_rust(bool f32, bool f64) {
+  return std::string(f32 ? "#[repr(C)] union F32 { u: u32, f: f32 }\n" : "") +
+         (f64 ? "#[repr(C)] union F64 { u: u64, f: f64 }\n" : "");
+}
 
 std::string field_name(const StructSpec& s, std::size_t index) {
   const auto& name = s.fields.at(index).name;

@@ -28,11 +28,12 @@ struct Comparison {
   std::string expected, got;
 };
 
-// The C typedefs and helpers the values use: float types that become
-// integers on arm64 without FP registers, and bit casts both ways.
-extern const char* const kFloatHelpersC;
+// The C typedefs and helpers the values of f32 and f64 use: bit casts both
+// ways, and where `portable`, float types that become integers on arm64
+// without FP registers (`explained`: with a comment that says so).
+std::string float_helpers_c(bool f32, bool f64, bool portable, bool explained);
 // A bit cast in Rust without core: F32 { u: BITS }.f.
-extern const char* const kFloatUnionsRust;
+std::string float_unions_rust(bool f32, bool f64);
 
 class ValueWriter {
 public:
