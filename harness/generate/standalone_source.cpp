@@ -10,44 +10,46 @@ namespace amx {
 
 namespace {
 
+// A system call through register variables: the number in `nr`, the
+// arguments in r0..r2, the result in r0.
+std::string register_call(const char* trap, const char* nr, const char* r0, const char* r1, const char* r2) {
+  return fmt::format("    register long {1} __asm__(\"{1}\") = n, {2} __asm__(\"{2}\") = a, {3} __asm__(\"{3}\") = b, "
+                     "{4} __asm__(\"{4}\") = c;\n"
+                     "    __asm__ volatile(\"{0}\" : \"+r\"({2}) : \"r\"({1}), \"r\"({3}), \"r\"({4}) : \"memory\");\n"
+                     "    return {2};\n",
+                     trap, nr, r0, r1, r2);
+}
+
 // Start-up and the write and exit system calls, per target. i386 and
 // x86_64 align the stack for the C side; riscv64 sets gp up for GNU ld,
 // which relaxes against it.
 std::string startup_c(const Target& t) {
-  const char* start = nullptr;
-  const char* call = nullptr;
-  int write = 0, exit = 0;
-  if (t.name == "x86_64") {
-    start = "and $-16, %rsp\\n  call start\\n  hlt";
-    call = "    long r;\n    __asm__ volatile(\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), \"S\"(b), \"d\"(c) : "
-           "\"rcx\", \"r11\", \"memory\");\n    return r;\n";
-    write = 1, exit = 60;
-  } else if (t.name == "i386") {
-    start = "and $-16, %esp\\n  call start\\n  hlt";
-    call = "    long r;\n    __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(n), \"b\"(a), \"c\"(b), \"d\"(c) : "
-           "\"memory\");\n    return r;\n";
-    write = 4, exit = 1;
-  } else if (t.name == "aarch64") {
-    start = "bl start\\n  brk #0";
-    call = "    register long x8 __asm__(\"x8\") = n, x0 __asm__(\"x0\") = a, x1 __asm__(\"x1\") = b, "
-           "x2 __asm__(\"x2\") = c;\n"
-           "    __asm__ volatile(\"svc 0\" : \"+r\"(x0) : \"r\"(x8), \"r\"(x1), \"r\"(x2) : \"memory\");\n"
-           "    return x0;\n";
-    write = 64, exit = 93;
-  } else if (t.name == "riscv64") {
-    start = ".option push\\n  .option norelax\\n  la gp, __global_pointer$\\n  .option pop\\n  call start\\n  unimp";
-    call = "    register long a7 __asm__(\"a7\") = n, a0 __asm__(\"a0\") = a, a1 __asm__(\"a1\") = b, "
-           "a2 __asm__(\"a2\") = c;\n"
-           "    __asm__ volatile(\"ecall\" : \"+r\"(a0) : \"r\"(a7), \"r\"(a1), \"r\"(a2) : \"memory\");\n"
-           "    return a0;\n";
-    write = 64, exit = 93;
-  } else {
-    throw FatalError(fmt::format("no start-up code for target {}", t.name));
-  }
-  return fmt::format("__asm__(\".globl _start\\n_start:\\n  {}\");\n"
-                     "enum {{ SYS_WRITE = {}, SYS_EXIT = {} }};\n"
-                     "static long sys(long n, long a, long b, long c)\n{{\n{}}}\n",
-                     start, write, exit, call);
+  struct Startup {
+    const char* target;
+    const char* start;
+    std::string call;
+    int write, exit;
+  };
+  static const std::vector<Startup> all = {
+      {"x86_64", "and $-16, %rsp\\n  call start\\n  hlt",
+       "    long r;\n    __asm__ volatile(\"syscall\" : \"=a\"(r) : \"a\"(n), \"D\"(a), \"S\"(b), \"d\"(c) : "
+       "\"rcx\", \"r11\", \"memory\");\n    return r;\n",
+       1, 60},
+      {"i386", "and $-16, %esp\\n  call start\\n  hlt",
+       "    long r;\n    __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(n), \"b\"(a), \"c\"(b), \"d\"(c) : "
+       "\"memory\");\n    return r;\n",
+       4, 1},
+      {"aarch64", "bl start\\n  brk #0", register_call("svc 0", "x8", "x0", "x1", "x2"), 64, 93},
+      {"riscv64", ".option push\\n  .option norelax\\n  la gp, __global_pointer$\\n  .option pop\\n  call start\\n  unimp",
+       register_call("ecall", "a7", "a0", "a1", "a2"), 64, 93},
+  };
+  for (const auto& s : all)
+    if (t.name == s.target)
+      return fmt::format("__asm__(\".globl _start\\n_start:\\n  {}\");\n"
+                         "enum {{ SYS_WRITE = {}, SYS_EXIT = {} }};\n"
+                         "static long sys(long n, long a, long b, long c)\n{{\n{}}}\n",
+                         s.start, s.write, s.exit, s.call);
+  throw FatalError(fmt::format("no start-up code for target {}", t.name));
 }
 
 constexpr const char* kPrinter =
