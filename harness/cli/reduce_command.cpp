@@ -73,6 +73,13 @@ int CellCommands::reduce() {
     throw FatalError(fmt::format("reduce: {} is not a case fixture {} generates on {} (did fixture.yaml change since "
                                  "run {}?)",
                                  check.test, rec.fixture, rec.target, rec.run));
+  // The bundle's folder is checked before the tries, which take a while.
+  const auto bundle = std::filesystem::absolute(m_bundle);
+  std::error_code unmade;
+  std::filesystem::create_directories(bundle, unmade);
+  if (unmade || !std::filesystem::is_directory(bundle))
+    throw FatalError(fmt::format("reduce: cannot write the bundle into {}: {}", bundle.string(),
+                                 unmade ? unmade.message() : "not a folder"));
   Wanted wanted;
   if (check.kind == CheckKind::value)
     wanted.check = standalone_check_name(check.test, check.property);
@@ -176,7 +183,6 @@ int CellCommands::reduce() {
   r.commands = standalone_commands(cell, plan, m.timeouts);
   r.sources = standalone_sources(reduced, *cell.target, reduced_source_about(r), wanted.check);
   r.tries = tries;
-  const auto bundle = std::filesystem::absolute(m_bundle);
   r.observation = run_standalone(r.commands, bundle, r.sources, plan.rust_spec);
   if (!fails_as(r.observation, wanted))
     throw FatalError(fmt::format("reduce: the reduced program in {} did not fail as its tries did ({}); is a tool "

@@ -95,6 +95,12 @@ TEST_F(CliReduce, SaysWhatItCannotReduce) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("reduce: fixture scalars is written by hand; reduce shrinks the calls of generated "
                                   "fixtures"));
+  test::write_file(m_dir.path() / "a-file", "");
+  r = abimatrix({"reduce", generated, "--db", m_db.string(), "-o", (m_dir.path() / "a-file").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("reduce: cannot write the bundle into " + (m_dir.path() / "a-file").string() +
+                                  ": Not a directory"));
+  EXPECT_THAT(r.output, Not(HasSubstr("try ")));
   r = abimatrix({"reduce", generated, "--db", m_db.string(), "--check", "c_to_rust.*"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_THAT(r.output, HasSubstr("no failing check of cell " + generated + " matches 'c_to_rust.*'; the failing "
