@@ -89,15 +89,6 @@ public:
     }
   }
 
-  std::vector<std::string> check_names() const {
-    std::vector<std::string> out;
-    for (const auto& ls : m_leaves)
-      for (const auto& l : ls)
-        for (const auto& c : m_values.compare(l, ""))
-          out.push_back(l.path + c.suffix);
-    return out;
-  }
-
   StandaloneSources write(const Target& t, const std::vector<std::string>& about) const {
     bool f32 = false, f64 = false, structs = !m_call.structs.empty();
     for (const auto& ls : m_leaves)
@@ -228,10 +219,6 @@ private:
 StandaloneSources standalone_sources(const Call& call, const Target& target, const std::vector<std::string>& about,
                                      const std::string& only) {
   return Writer(call, target, only).write(target, about);
-}
-
-std::vector<std::string> standalone_checks(const Call& call, const Target& target) {
-  return Writer(call, target, "").check_names();
 }
 
 } // namespace amx

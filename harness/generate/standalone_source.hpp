@@ -24,7 +24,4 @@ struct StandaloneSources {
 StandaloneSources standalone_sources(const Call& call, const Target& target, const std::vector<std::string>& about,
                                      const std::string& only = "");
 
-// The check names the program prints, in order ("a9", "r.f0", "a1.lo").
-std::vector<std::string> standalone_checks(const Call& call, const Target& target);
-
 } // namespace amx

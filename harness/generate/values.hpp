@@ -59,8 +59,6 @@ public:
   // The comparisons of one leaf read through the C lvalue `where`.
   std::vector<Comparison> compare(const Leaf& l, const std::string& where) const;
 
-  const std::map<std::string, const StructSpec*>& structs() const { return m_structs; }
-
 private:
   std::string c_value(const Leaf& l) const;
   std::string rust_value(const Leaf& l) const;

@@ -212,10 +212,16 @@ Call reduce_call(Call call, const Wanted& wanted, const Target& target,
   // The fields of each struct: those on the check's path stay, and a
   // union's first member, which sets and reads it.
   const auto path = fields_on_path(call, leaf_of(wanted.check));
-  for (std::size_t si = 0; si < call.structs.size(); si++) {
-    const auto name = call.structs[si].name;
+  // Outer structs first: a field they drop may take a whole inner struct.
+  std::vector<std::string> names;
+  for (const auto& s : call.structs)
+    names.insert(names.begin(), s.name);
+  for (const auto& name : names) {
+    const StructSpec* found = find_struct(call, name);
+    if (!found)
+      continue;
+    const StructSpec s = *found;
     std::vector<std::string> needed, optional;
-    const auto& s = call.structs[si];
     for (std::size_t i = 0; i < s.fields.size(); i++) {
       bool on_path = path.contains(name) && path.at(name).contains(s.fields[i].name);
       (on_path || (s.is_union && i == 0) ? needed : optional).push_back(s.fields[i].name);
