@@ -101,6 +101,7 @@ int CellCommands::reduce() {
   fmt::print("reducing while {}\n", describe(wanted));
 
   std::size_t tries = 0;
+  Observation last; // of the latest try
   // Builds and runs `c` with the Rust side at `rust`; true when it fails
   // as wanted.
   auto try_with = [&](const Call& c, const Setting& rust, const std::string& what) {
@@ -119,6 +120,7 @@ int CellCommands::reduce() {
       throw FatalError("interrupted");
     bool same = fails_as(o, wanted);
     fmt::print("  try {:>3}  {}: {}{}\n", tries, what, observed(o), same ? "  (the same way)" : "");
+    last = std::move(o);
     std::fflush(stdout);
     return same;
   };
@@ -134,9 +136,14 @@ int CellCommands::reduce() {
   Call reduced;
   try {
     if (!try_with(*call, rec.rust, "the whole call, as the cell has it")) {
-      fmt::print("the call does not fail that way on its own now (did a tool change since run {}, or does it need "
-                 "another call of the fixture first?)\n",
-                 rec.run);
+      if (!last.failed_step.empty())
+        fmt::print("the standalone program does not build ({} failed above): its start-up code has no shadow call "
+                   "stack and no x86 thunks, which some C settings need\n",
+                   last.failed_step);
+      else
+        fmt::print("the call does not fail that way on its own now (did a tool change since run {}, or does it "
+                   "need another call of the fixture first?)\n",
+                   rec.run);
       clean_up();
       return kExitNotReduced;
     }
