@@ -5,8 +5,8 @@
 // command each: compile C, compile Rust, link, run under QEMU. It drops
 // the call's other parameters, then the struct fields and array elements
 // the failure does not need, then sets every other value to zero, each
-// step kept only when the program still fails as wanted (abi-cafe's
-// --minimize-vals does the same over its values).
+// step kept only when the program still fails as wanted. (The flags the
+// sides differ in are shrunk before, by the command, as minimize does.)
 
 #include "generate/standalone_source.hpp"
 #include "model/cell.hpp"
