@@ -74,20 +74,8 @@ constexpr const char* kMemcpy =
 class Writer {
 public:
   Writer(const Call& call, const Target& t, std::string only)
-      : m_call(call), m_values(call.structs, t.pointer_bytes), m_only(std::move(only)) {
-    auto bits = [&](const std::string& path, const ScalarType&) {
-      auto it = call.bits.find(path);
-      return it == call.bits.end() ? std::pair<std::uint64_t, std::uint64_t>{0, 0} : it->second;
-    };
-    for (const auto& [name, type] : call.params) {
-      m_leaves.emplace_back();
-      m_values.leaves(type, name, m_leaves.back(), bits);
-    }
-    if (!call.returns.empty()) {
-      m_leaves.emplace_back();
-      m_values.leaves(call.returns, "r", m_leaves.back(), bits);
-    }
-  }
+      : m_call(call), m_values(call.structs, t.pointer_bytes), m_leaves(m_values.leaves_of(call)),
+        m_only(std::move(only)) {}
 
   StandaloneSources write(const Target& t, const std::vector<std::string>& about) const {
     bool f32 = false, f64 = false, structs = !m_call.structs.empty();

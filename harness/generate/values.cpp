@@ -121,6 +121,19 @@ void ValueWriter::leaves(const std::string& t, const std::string& path, std::vec
   }
 }
 
+std::vector<std::vector<Leaf>> ValueWriter::leaves_of(const Call& call) const {
+  auto bits = [&](const std::string& path, const ScalarType&) {
+    auto it = call.bits.find(path);
+    return it == call.bits.end() ? std::pair<std::uint64_t, std::uint64_t>{0, 0} : it->second;
+  };
+  std::vector<std::vector<Leaf>> out;
+  for (const auto& [name, type] : call.params)
+    leaves(type, name, out.emplace_back(), bits);
+  if (!call.returns.empty())
+    leaves(call.returns, "r", out.emplace_back(), bits);
+  return out;
+}
+
 std::string ValueWriter::c_value(const Leaf& l) const {
   const auto& t = *l.type;
   if (t.name == "bool")

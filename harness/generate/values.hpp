@@ -54,6 +54,10 @@ public:
   using Bits = std::function<std::pair<std::uint64_t, std::uint64_t>(const std::string&, const ScalarType&)>;
   void leaves(const std::string& t, const std::string& path, std::vector<Leaf>& out, const Bits& bits) const;
 
+  // The scalars of each of a call's parameters, then of its return value
+  // ("r..."), with the bits the call gives them (zero where it gives none).
+  std::vector<std::vector<Leaf>> leaves_of(const Call& call) const;
+
   // A whole value of type t from its leaves (as leaves() lists them).
   std::string value(const std::string& t, const std::vector<Leaf>& ls, bool rust) const;
   // The comparisons of one leaf read through the C lvalue `where`.

@@ -125,17 +125,12 @@ std::string render_bug_report(const BugReport& r) {
   } else {
     out += fmt::format("`{}`: expected `{:#018x}`, received `{:#018x}`.\n", r.wanted.check, v->second.first,
                        v->second.second);
-    std::vector<Leaf> leaves;
-    auto none = [](const std::string&, const ScalarType&) { return std::pair<std::uint64_t, std::uint64_t>{}; };
-    for (const auto& [name, type] : r.call.params)
-      values.leaves(type, name, leaves, none);
-    if (!r.call.returns.empty())
-      values.leaves(r.call.returns, "r", leaves, none);
-    for (const auto& l : leaves)
-      if (l.path == r.wanted.check)
-        if (auto blame = psabi_blame(*r.target, *l.type, v->second.first, v->second.second, caller, callee);
-            !blame.empty())
-          out += "\n" + blame + "\n";
+    for (const auto& value : values.leaves_of(r.call))
+      for (const auto& l : value)
+        if (l.path == r.wanted.check)
+          if (auto blame = psabi_blame(*r.target, *l.type, v->second.first, v->second.second, caller, callee);
+              !blame.empty())
+            out += "\n" + blame + "\n";
   }
 
   out += "\n| | |\n|---|---|\n";

@@ -265,17 +265,11 @@ Call reduce_call(Call call, const Wanted& wanted, const Target& target,
     }
 
   // The values: every one but the checked one zero, where that still fails.
-  ValueWriter values(call.structs, target.pointer_bytes);
-  std::vector<Leaf> leaves;
-  auto no_bits = [](const std::string&, const ScalarType&) { return std::pair<std::uint64_t, std::uint64_t>{}; };
-  for (const auto& [name, type] : call.params)
-    values.leaves(type, name, leaves, no_bits);
-  if (!call.returns.empty())
-    values.leaves(call.returns, "r", leaves, no_bits);
   std::vector<std::string> set;
-  for (const auto& l : leaves)
-    if (l.path != leaf_of(wanted.check) && call.bits[l.path] != std::pair<std::uint64_t, std::uint64_t>{})
-      set.push_back(l.path);
+  for (const auto& value : ValueWriter(call.structs, target.pointer_bytes).leaves_of(call))
+    for (const auto& l : value)
+      if (l.path != leaf_of(wanted.check) && (l.lo || l.hi))
+        set.push_back(l.path);
   auto with_values = [&](const std::vector<std::string>& kept) {
     Call c = call;
     for (const auto& p : set)
