@@ -292,12 +292,14 @@ BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool
     std::optional<CachedStep> hit;
     if (keep)
       hit = m_steps.find(key, {});
+    // A copy: the cell's own arguments below take the unkeyed ones once.
+    ProcessSpec ran = spec;
     if (hit && hit->argv.size() >= unkeyed.size()) {
-      spec.args.insert(spec.args.end(), hit->argv.end() - static_cast<std::ptrdiff_t>(unkeyed.size()), hit->argv.end());
-      b.record = reused_step(stage, step, spec, std::move(hit->result), key);
+      ran.args.insert(ran.args.end(), hit->argv.end() - static_cast<std::ptrdiff_t>(unkeyed.size()), hit->argv.end());
+      b.record = reused_step(stage, step, ran, std::move(hit->result), key);
     } else {
-      spec.args.insert(spec.args.end(), unkeyed.begin(), unkeyed.end());
-      b.record = run(stage, step, spec);
+      ran.args.insert(ran.args.end(), unkeyed.begin(), unkeyed.end());
+      b.record = run(stage, step, ran);
       if (keep)
         m_steps.store(key, {b.record.argv, b.record.result}, {}, {});
     }

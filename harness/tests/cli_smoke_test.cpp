@@ -152,6 +152,8 @@ TEST(CliSmoke, SmokeMatrixResults) {
 
   // Every step's command line and output is kept.
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE step = 'run' AND command LIKE '%qemu-%'")[0][0], "50");
+  // Each program was given its run token once.
+  EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE step = 'run' AND command LIKE '%token=%token=%'")[0][0], "0");
   EXPECT_EQ(rows(db, "SELECT count(*) FROM steps WHERE stage = 'compile-rust' AND step = 'fixture-rust' AND command LIKE '%--extern=minicore=%'")[0][0], "50");
 }
 
