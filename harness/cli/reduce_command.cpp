@@ -184,7 +184,7 @@ int CellCommands::reduce() {
   r.kept_flags = kept;
   r.cc = *plan.cc;
   r.rustc = *plan.rustc;
-  r.qemu = *plan.qemu;
+  r.runner = *plan.runner;
   r.call = reduced;
   r.wanted = wanted;
   r.commands = standalone_commands(cell, plan, m.timeouts);

@@ -288,7 +288,12 @@ BuiltRef Builder::link(const Cell& cell, const Tool& cc, const std::vector<std::
 
 BuiltRef Builder::inspect(Stage stage, const std::string& step, const Tool& tool, ProcessSpec spec,
                           const std::vector<std::string>& unkeyed, bool fresh) {
-  auto key = m_steps.key(tool, spec.args, spec.extra_env);
+  // The executable is part of the command when it is not the tool itself:
+  // a program the host runs without QEMU, keyed by its bytes.
+  auto keyed = spec.args;
+  if (spec.exe != tool.path)
+    keyed.insert(keyed.begin(), spec.exe.string());
+  auto key = m_steps.key(tool, keyed, spec.extra_env);
   const bool keep = !fresh && (stage == Stage::run ? m_steps.used_for_programs() : m_steps.used());
   auto build = [&] {
     Built b;

@@ -26,6 +26,15 @@ std::vector<std::string> link_driver_args(const CCompiler& cc, const Target& t) 
   return args;
 }
 
+std::vector<std::string> program_command(const Tool& runner, const Target& t, const std::string& program) {
+  if (runner.role == "native")
+    return {program};
+  std::vector<std::string> argv = {runner.path.string()};
+  argv.insert(argv.end(), t.qemu_args.begin(), t.qemu_args.end());
+  argv.push_back(program);
+  return argv;
+}
+
 std::string rust_triple(const std::vector<std::string>& args) {
   std::string triple;
   for (const auto& a : args)

@@ -147,7 +147,7 @@ CellPlan plan_cell(const Cell& cell, const Matrix& m, const Toolchain& tc, const
     p.skip = tc.rustc_missing(cell.rustc);
     return p;
   }
-  p.qemu = &tc.qemu(*cell.target);
+  p.runner = &tc.runner(*cell.target);
   std::string why_not;
   auto c = spell(m, *p.cc, cell.c_compiler->family, cell.c, *cell.target, nullptr, spellings, why_not);
   if (!c) {

@@ -150,7 +150,8 @@ std::string StepCache::identity(const Tool& tool) {
     if (auto it = m_identities.find(memo); it != m_identities.end())
       return it->second;
   }
-  auto id = memo + "\n" + file_hash(fs::canonical(tool.path));
+  // The host as runner has no binary: its version names its kernel.
+  auto id = tool.path.empty() ? memo : memo + "\n" + file_hash(fs::canonical(tool.path));
   std::lock_guard lock(m_mutex);
   return m_identities.emplace(memo, id).first->second;
 }

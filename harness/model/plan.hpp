@@ -35,7 +35,7 @@ struct CellPlan {
   std::optional<std::string> skip;
   const Tool* cc = nullptr;
   const Tool* rustc = nullptr;
-  const Tool* qemu = nullptr;
+  const Tool* runner = nullptr; // QEMU, or the host itself (role "native")
   std::vector<std::string> c_args;    // the C side's setting, for cc
   std::vector<std::string> rust_args; // the Rust side's setting, for rustc
   // The C side's setting spelled for rustc, for the Rust-vs-Rust experiment;

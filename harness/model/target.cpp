@@ -10,18 +10,18 @@ const std::vector<Target>& known_targets() {
       {"x86_64", "x86_64-unknown-linux-gnu", "x86_64-linux-gnu", "x86_64-linux-gnu", "qemu-x86_64", {},
        8, {"call*"}, "", {"endbr*"}, "endbr64", {}, "", 6, 8, false, {"%rsp, %rbp"},
        false, "the x86-64 System V psABI leaves the upper bits of a narrow argument unspecified (clang and gcc "
-       "extend to 32 bits by an unwritten rule)"},
+       "extend to 32 bits by an unwritten rule)", "x86_64"},
       {"i386", "i686-unknown-linux-gnu", "i686-linux-gnu", "i686-linux-gnu", "qemu-i386", {},
        4, {"call*"}, "", {"endbr*"}, "endbr32", {}, "", 3, 0, false, {"%esp, %ebp"},
-       false, "the i386 System V psABI leaves the upper bits of a narrow argument's stack slot unspecified"},
+       false, "the i386 System V psABI leaves the upper bits of a narrow argument's stack slot unspecified", ""},
       {"aarch64", "aarch64-unknown-linux-gnu", "aarch64-linux-gnu", "aarch64-linux-gnu", "qemu-aarch64",
        {"-cpu", "max"}, 8, {"bl", "blr", "blraa", "blraaz"}, "", {"bti", "paciasp", "pacibsp"}, "bti c",
        {"x30, [x18]"}, "x18", 8, 8, false, {"x29, sp"},
-       false, "AAPCS64 leaves the unused bits of a narrow argument's register or stack slot unspecified"},
+       false, "AAPCS64 leaves the unused bits of a narrow argument's register or stack slot unspecified", ""},
       {"riscv64", "riscv64gc-unknown-linux-gnu", "riscv64-linux-gnu", "riscv64-linux-gnu", "qemu-riscv64", {},
        8, {"jal", "jalr", "call"}, "zero", {}, "", {"ra, ", "(gp)"}, "gp", 8, 8, true, {"s0, sp"},
        true, "the RISC-V psABI widens integer scalars narrower than XLEN \"when passed in registers or on "
-       "the stack\""},
+       "the stack\"", ""},
   };
   return targets;
 }

@@ -44,6 +44,11 @@ struct Target {
   // that reads them deviates), for a bug report to say which side is wrong.
   bool caller_extends = false;
   std::string psabi; // the document that says so
+  // uname's machine of a host that runs the programs itself, without QEMU:
+  // x86_64 only. An x86_64 host may lack i386 emulation, and whether an
+  // aarch64 host enforces BTI and PAC depends on its CPU, where QEMU's
+  // -cpu max always does: results must not depend on the host.
+  std::string host_machine;
 };
 
 const std::vector<Target>& known_targets();

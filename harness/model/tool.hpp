@@ -1,6 +1,7 @@
 #pragma once
 // A tool a run used: a compiler, QEMU or an ELF reader, by absolute path and
-// exact version.
+// exact version; or the host, which runs x86_64 programs itself (role
+// "native", no path, its kernel as version).
 
 #include "model/matrix.hpp"
 
@@ -11,7 +12,7 @@
 namespace amx {
 
 struct Tool {
-  std::string role; // "c-compiler", "rustc", "qemu" or "inspector"
+  std::string role; // "c-compiler", "rustc", "qemu", "native" or "inspector"
   std::string name; // how the matrix or the target names it
   std::filesystem::path path;
   std::string version;

@@ -34,8 +34,11 @@ std::string tool_text(const Tool& t) {
   return version.starts_with(t.name) ? version : fmt::format("{} ({})", t.name, version);
 }
 
-// The variable run.sh names a command's tool by.
+// The variable run.sh names a command's tool by; none for the program
+// itself, run without QEMU.
 std::string tool_variable(const StandaloneCommand& c) {
+  if (c.exe.is_relative())
+    return "";
   return c.step == "compile-rust" ? "RUSTC" : c.step == "run" ? "QEMU" : "CC";
 }
 
@@ -43,7 +46,7 @@ std::string command_line(const StandaloneCommand& c) {
   std::string line;
   for (const auto& e : c.env)
     line += e + " ";
-  line += "\"$" + tool_variable(c) + "\"";
+  line += tool_variable(c).empty() ? shell_quote(c.exe.string()) : "\"$" + tool_variable(c) + "\"";
   for (const auto& a : c.args)
     line += " " + shell_quote(a);
   return line;
@@ -95,7 +98,7 @@ std::string render_run_script(const BugReport& r) {
          "cd \"$(dirname \"$0\")\"\n";
   std::set<std::string> named;
   for (const auto& c : r.commands)
-    if (named.insert(tool_variable(c)).second)
+    if (!tool_variable(c).empty() && named.insert(tool_variable(c)).second)
       out += fmt::format("{0}=${{{0}:-{1}}}\n", tool_variable(c), shell_quote(c.exe.string()));
   for (std::size_t i = 0; i < r.commands.size(); i++)
     out += (i + 1 == r.commands.size() ? "exec " : "") + command_line(r.commands[i]) + "\n";
@@ -136,7 +139,7 @@ std::string render_bug_report(const BugReport& r) {
   out += "\n| | |\n|---|---|\n";
   out += fmt::format("| target | {} |\n", r.target->name);
   out += fmt::format("| caller | {} |\n| callee | {} |\n", caller, callee);
-  out += fmt::format("| QEMU | {} |\n", tool_text(r.qemu));
+  out += fmt::format("| runs under | {} |\n", tool_text(r.runner));
   out += fmt::format("| settings | C `{}`, Rust `{}`{} |\n", r.c_setting, r.rust_setting,
                      r.kept_flags.empty() ? "" : "; the difference needed: " + join(r.kept_flags, ", "));
   out += fmt::format("| found by | abimatrix cell `{}` ({}), run {}, check `{}`; reduced in {} builds |\n",

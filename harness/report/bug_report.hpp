@@ -20,7 +20,7 @@ struct BugReport {
   const Target* target = nullptr;
   std::string c_setting, rust_setting; // "regparm=3"; "none"
   std::vector<std::string> kept_flags; // the differing flags minimize kept
-  Tool cc, rustc, qemu;
+  Tool cc, rustc, runner;
   Call call;
   Wanted wanted;
   std::vector<StandaloneCommand> commands;

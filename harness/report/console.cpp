@@ -109,7 +109,7 @@ void Console::started(const RunStart& s) {
                s.partition ? ", shard " + to_string(*s.partition) : "", s.jobs, m_destination);
   if (m_style.verbosity != Verbosity::quiet)
     for (const auto& t : s.tools)
-      fmt::print(m_out, "  {:<10} {}: {}\n", t.role, t.path.string(), t.version);
+      fmt::print(m_out, "  {:<10} {}: {}\n", t.role, t.path.empty() ? t.name : t.path.string(), t.version);
   std::fflush(m_out);
 }
 

@@ -63,8 +63,8 @@ step() {
   judge "$stage" "$(basename "$1")" "$W/step.out" "$rc"
 }
 
-# run_program DIR COMMAND...: the program under QEMU, and the run-time
-# properties it reports.
+# run_program DIR COMMAND...: the program, under QEMU or by itself, and the
+# run-time properties it reports.
 run_program() {
   local dir=$1
   shift
@@ -255,17 +255,23 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   std::set<std::string> taken;
   std::string body;
   for (const auto& s : steps) {
-    auto& var = tool_vars[s.argv[0]];
-    if (var.empty()) {
-      const auto base = tool_variable(s);
-      var = base;
-      for (int n = 2; taken.count(var); n++)
-        var = fmt::format("{}_{}", base, n);
-      taken.insert(var);
-    }
-    std::vector<std::string> args(s.argv.begin() + 1, s.argv.end());
-    std::string command = fmt::format("\"${}\" {}", var, rw.words(args));
     const Stage stage = s.row->stage;
+    // A program run without QEMU is its own first word, a file the script builds.
+    std::string command;
+    if (stage == Stage::run && s.argv[0].starts_with((shown.layout.work / "").string())) {
+      command = rw.words(s.argv);
+    } else {
+      auto& var = tool_vars[s.argv[0]];
+      if (var.empty()) {
+        const auto base = tool_variable(s);
+        var = base;
+        for (int n = 2; taken.count(var); n++)
+          var = fmt::format("{}_{}", base, n);
+        taken.insert(var);
+      }
+      std::vector<std::string> args(s.argv.begin() + 1, s.argv.end());
+      command = fmt::format("\"${}\" {}", var, rw.words(args));
+    }
     const auto dir = s.row->cwd.empty() ? std::string("\"$W\"") : rw.word(s.row->cwd.string());
     if (stage == Stage::run) {
       body += fmt::format("run_program {} {}\n", dir, command);

@@ -34,13 +34,12 @@ std::vector<StandaloneCommand> standalone_commands(const Cell& cell, const CellP
   for (auto a : {"c.o", "r.o", "-o", "prog"})
     link.emplace_back(a);
 
-  auto run = target.qemu_args;
-  run.emplace_back("./prog");
+  auto run = program_command(*plan.runner, target, "./prog");
   // The no_core crate needs a nightly feature on any rustc.
   return {{"compile-c", plan.cc->path, c_args, {}, t.compile},
           {"compile-rust", plan.rustc->path, rust, {"RUSTC_BOOTSTRAP=1"}, t.compile},
           {"link", plan.cc->path, link, {}, t.link},
-          {"run", plan.qemu->path, run, {}, t.run}};
+          {"run", run[0], {run.begin() + 1, run.end()}, {}, t.run}};
 }
 
 void read_checks(const std::string& output, Observation& o) {
@@ -65,7 +64,7 @@ Observation run_standalone(const std::vector<StandaloneCommand>& commands, const
     write_file(dir / "target.json", rust_spec->text, "the Rust target specification");
   Observation o;
   for (const auto& cmd : commands) {
-    auto r = run_process({cmd.exe, cmd.args, cmd.env, dir, cmd.timeout, 1 << 20});
+    auto r = run_process({dir / cmd.exe, cmd.args, cmd.env, dir, cmd.timeout, 1 << 20});
     o.output = r.started ? r.output : r.spawn_error;
     if (cmd.step == "run") {
       o.exit_code = r.exit_code;

@@ -27,7 +27,7 @@ namespace amx {
 // One command of a standalone program's build and run, in its folder.
 struct StandaloneCommand {
   std::string step; // compile-c, compile-rust, link, run
-  std::filesystem::path exe;
+  std::filesystem::path exe; // relative: the program, run without QEMU
   std::vector<std::string> args;
   std::vector<std::string> env; // KEY=VALUE
   std::chrono::milliseconds timeout{60'000};
@@ -35,7 +35,7 @@ struct StandaloneCommand {
 
 // The commands that build and run c.c and r.rs in one folder as the cell's
 // plan builds its fixture: its compilers and flags, the driver's link,
-// the target's QEMU (a Rust target specification is target.json there).
+// its runner (a Rust target specification is target.json there).
 std::vector<StandaloneCommand> standalone_commands(const Cell& cell, const CellPlan& plan, const Timeouts& t);
 
 // What a standalone program did: the step that failed (with its output),

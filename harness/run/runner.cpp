@@ -1,6 +1,7 @@
 #include "run/runner.hpp"
 
 #include "check/properties.hpp"
+#include "compile/commands.hpp"
 #include "model/judge.hpp"
 #include "util/interrupt.hpp"
 #include "util/text.hpp"
@@ -134,9 +135,10 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan, unsigned attempt) {
   const auto& program = linked.built->output;
 
   ProcessSpec run;
-  run.exe = p.qemu->path;
-  run.args = cell.target->qemu_args;
-  run.args.push_back(program.string());
+  auto argv = program_command(*p.runner, *cell.target, program.string());
+  run.exe = argv[0];
+  run.args.assign(argv.begin() + 1, argv.end());
+  run.fixed_addresses = true;
   // The program is told what it is built for, so its own checks know what
   // to expect (a thunk used, NOPs at an entry) without a build per setting.
   for (const auto& [flag, value] : p.intended)
@@ -145,7 +147,7 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan, unsigned attempt) {
   run.cwd = program.parent_path();
   run.timeout = m_matrix.timeouts.run;
   run.output_cap = m_matrix.output_cap;
-  auto ran_step = m_builder.inspect(Stage::run, "run", *p.qemu, run, {run_token()}, attempt > 0);
+  auto ran_step = m_builder.inspect(Stage::run, "run", *p.runner, run, {run_token()}, attempt > 0);
   record_step(res.steps, ran_step);
   const ProcessResult& ran_result = res.steps.back().result;
   // The arguments it ran with: a reused run's token is its own.

@@ -1,6 +1,7 @@
 // compile/plan: a cell's tools and the arguments of each side, or why it is
 // skipped, with tools given rather than found.
 
+#include "compile/commands.hpp"
 #include "compile/plan.hpp"
 
 #include <gmock/gmock.h>
@@ -76,12 +77,22 @@ struct Planned {
   }
 };
 
+// A program runs under its target's QEMU with the target's options, or by
+// itself when the runner is the host.
+TEST(CompilePlan, AProgramRunsUnderItsQemuOrByItself) {
+  Tool qemu{"qemu", "qemu-aarch64", "/usr/bin/qemu-aarch64", "7.2"};
+  EXPECT_THAT(program_command(qemu, *find_target("aarch64"), "/w/program"),
+              ElementsAre("/usr/bin/qemu-aarch64", "-cpu", "max", "/w/program"));
+  Tool host{"native", "host", {}, "Linux 6.1 x86_64"};
+  EXPECT_THAT(program_command(host, *find_target("x86_64"), "/w/program"), ElementsAre("/w/program"));
+}
+
 TEST(CompilePlan, EachSideSpelledForItsCompiler) {
   Planned p;
   auto plan = p.plan(p.clang, {{"regparm", "3"}}, {});
   ASSERT_FALSE(plan.skip) << *plan.skip;
   EXPECT_EQ(plan.cc->name, "clang-19");
-  EXPECT_EQ(plan.qemu->name, "qemu-i386");
+  EXPECT_EQ(plan.runner->name, "qemu-i386");
   // A flag that is off still passes what its spelling gives for off.
   EXPECT_THAT(plan.c_args, ElementsAre("-fno-sanitize=kcfi", "-mregparm=3"));
   EXPECT_TRUE(plan.rust_args.empty());

@@ -147,14 +147,20 @@ TEST(RunReduce, AStandaloneProgramOfEveryWayBuildsAndHoldsWhenBothSidesAgree) {
   cell.c_compiler = &clang;
   Tool cc{"c-compiler", "clang-19", find_program("clang-19"), ""};
   Tool rustc{"rustc", "rustc", find_program("rustc"), ""};
-  Tool qemu{"qemu", "qemu-x86_64", find_program("qemu-x86_64"), ""};
+  // The runner a run would pick: an x86_64 host runs the program itself.
+  Tool runner = test::host_is_x86_64() ? Tool{"native", "host", {}, "Linux"}
+                                       : Tool{"qemu", "qemu-x86_64", find_program("qemu-x86_64"), ""};
   CellPlan plan;
   plan.cc = &cc;
   plan.rustc = &rustc;
-  plan.qemu = &qemu;
+  plan.runner = &runner;
   auto commands = standalone_commands(cell, plan, Timeouts{});
   ASSERT_EQ(commands.size(), 4u);
   EXPECT_THAT(commands[1].env, ElementsAre("RUSTC_BOOTSTRAP=1"));
+  if (test::host_is_x86_64()) {
+    EXPECT_EQ(commands[3].exe, "./prog");
+    EXPECT_THAT(commands[3].args, ::testing::IsEmpty());
+  }
 
   Call base;
   base.structs = {{"mix", {{"f32", 0, ""}, {"u8", 3, ""}, {"i128", 0, ""}}, false}};

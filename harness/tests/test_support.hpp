@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <spawn.h>
+#include <sys/utsname.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -114,6 +115,13 @@ inline void write_foreign_database(const std::filesystem::path& path) {
   sqlite3_open(path.c_str(), &raw);
   sqlite3_exec(raw, "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine')", nullptr, nullptr, nullptr);
   sqlite3_close(raw);
+}
+
+// Whether this machine runs x86_64 programs itself, as the toolchain then
+// does instead of QEMU (Target::host_machine).
+inline bool host_is_x86_64() {
+  struct utsname host;
+  return ::uname(&host) == 0 && std::string(host.machine) == "x86_64";
 }
 
 // The processes whose /proc/PID/<file> (cmdline, environ) holds every one

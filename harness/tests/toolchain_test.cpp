@@ -44,8 +44,26 @@ TEST(Toolchain, FindsEachToolOnceWithItsVersion) {
   EXPECT_EQ(tc.rustc_missing("gone"), "rustc /nonexistent/rustc is not installed");
   EXPECT_EQ(tc.rustc("nightly"), nullptr);
   EXPECT_THAT(tc.rustc_missing("nightly"), StartsWith("rustc +no-such-toolchain-abimatrix: "));
-  EXPECT_THAT(tc.qemu(i386).version, HasSubstr("qemu-i386 version"));
+  EXPECT_THAT(tc.runner(i386).version, HasSubstr("qemu-i386 version"));
   EXPECT_EQ(tc.objdump(), nullptr); // no fixture checks properties
+}
+
+TEST(Toolchain, AnX86_64HostRunsX86_64ProgramsItselfAndI386OnesUnderQemu) {
+  AMX_REQUIRE_TOOLS("rustc", "qemu-i386");
+  if (!test::host_is_x86_64())
+    GTEST_SKIP() << "not an x86_64 host";
+  test::ScopedTempDir dir;
+  auto m = matrix(dir, "targets: [x86_64, i386]\nc-compilers: [clang-19]\n");
+  m.targets[0].qemu = "qemu-no-such-arch"; // not looked for
+  auto tc = Toolchain::probe(m);
+  const Tool& x86_64 = tc.runner(m.targets[0]);
+  EXPECT_EQ(x86_64.role, "native");
+  EXPECT_TRUE(x86_64.path.empty());
+  EXPECT_THAT(x86_64.version, ::testing::MatchesRegex("Linux .* x86_64"));
+  EXPECT_EQ(tc.runner(m.targets[1]).name, "qemu-i386");
+  // Tools given by a caller run under QEMU unless the host is among them.
+  auto given = Toolchain::of({{"qemu", "qemu-x86_64", "/usr/bin/qemu-x86_64", "7.2"}});
+  EXPECT_EQ(given.runner(*find_target("x86_64")).name, "qemu-x86_64");
 }
 
 TEST(Toolchain, AMissingQemuStopsTheRun) {

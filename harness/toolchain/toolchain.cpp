@@ -5,6 +5,7 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +28,15 @@ std::string ask_version(const std::filesystem::path& exe, const std::vector<std:
                                  : r.timed_out ? fmt::format("timed out after {} s", kProbeTimeout.count())
                                                : first_line(r.output)));
   return r.output;
+}
+
+// The host, when it runs target t's programs itself: the runner "native",
+// its version the kernel's name, release and machine (in a run's cache key).
+std::optional<Tool> native_runner(const Target& t) {
+  struct utsname host;
+  if (t.host_machine.empty() || ::uname(&host) != 0 || t.host_machine != host.machine)
+    return std::nullopt;
+  return Tool{"native", "host", {}, fmt::format("{} {} {}", host.sysname, host.release, host.machine)};
 }
 
 // "rustc 1.95.0 (59807616e 2026-04-14), LLVM 22.1.2", from rustc -vV.
@@ -164,12 +174,16 @@ Toolchain Toolchain::probe(const Matrix& m) {
       tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
   }
   for (const auto& t : m.targets) {
-    auto path = find_program(t.qemu);
-    if (path.empty())
-      throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian package qemu-user; "
-                                   "scripts/setup installs it)",
-                                   t.qemu, t.name));
-    tc.m_tools["qemu:" + t.qemu] = {"qemu", t.qemu, path, first_line(ask_version(path, {"--version"}))};
+    if (auto native = native_runner(t)) {
+      tc.m_tools["native:host"] = *native;
+    } else {
+      auto path = find_program(t.qemu);
+      if (path.empty())
+        throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian package qemu-user; "
+                                     "scripts/setup installs it)",
+                                     t.qemu, t.name));
+      tc.m_tools["qemu:" + t.qemu] = {"qemu", t.qemu, path, first_line(ask_version(path, {"--version"}))};
+    }
     for (const auto& cc : m.c_compilers) {
       auto bin = c_compiler_binary(cc, t);
       if (tc.m_tools.count("c-compiler:" + bin) || tc.m_missing.count(bin))
@@ -230,8 +244,10 @@ std::string Toolchain::rustc_missing(const std::string& name) const {
   return it == m_missing.end() ? m_missing_by_default : it->second;
 }
 
-const Tool& Toolchain::qemu(const Target& t) const {
-  auto it = m_tools.find("qemu:" + t.qemu);
+const Tool& Toolchain::runner(const Target& t) const {
+  auto it = native_runner(t) ? m_tools.find("native:host") : m_tools.end();
+  if (it == m_tools.end())
+    it = m_tools.find("qemu:" + t.qemu);
   if (it == m_tools.end())
     throw FatalError(fmt::format("{} was not found for target {}", t.qemu, t.name));
   return it->second;

@@ -15,8 +15,9 @@ namespace amx {
 
 class Toolchain {
 public:
-  // QEMU is required: a missing one is a FatalError. A missing C compiler or
-  // rustc only makes its cells skip, with the reason.
+  // QEMU is required for every target the host does not run itself (see
+  // Target::host_machine): a missing one is a FatalError. A missing C
+  // compiler or rustc only makes its cells skip, with the reason.
   static Toolchain probe(const Matrix& m);
   // Tools already found, by role and name (tests, and tools a caller found
   // itself); anything else is missing, with `why` as the reason.
@@ -29,7 +30,9 @@ public:
   // nullptr when that rustc is not installed; rustc_missing() says why.
   const Tool* rustc(const std::string& name) const;
   std::string rustc_missing(const std::string& name) const;
-  const Tool& qemu(const Target& t) const;
+  // What runs target t's programs: the host itself (role "native") when it
+  // can and was found so, else the target's QEMU.
+  const Tool& runner(const Target& t) const;
   // llvm-objdump for the check stage; nullptr when no fixture of the
   // matrix checks properties (it is required otherwise).
   const Tool* objdump() const;

@@ -30,6 +30,7 @@
 #include <csignal>
 #include <cstring>
 #include <mutex>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -187,9 +188,13 @@ void end_tree(pid_t pid, const std::string& token) {
 
 // Runs in the child between fork and exec.
 struct ChildSetup {
+  bool fixed_addresses;
+
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const std::filesystem::path&, const char* const*&) {
     ::setpgid(0, 0);
+    if (fixed_addresses)
+      ::personality(::personality(0xffffffff) | ADDR_NO_RANDOMIZE);
     // The harness blocks SIGINT/SIGTERM in its threads; a child must not inherit that.
     sigset_t none;
     sigemptyset(&none);
@@ -252,7 +257,7 @@ ProcessResult run_process(const ProcessSpec& spec) {
     proc.emplace(ctx, spec.exe, spec.args, bp::process_stdio{nullptr, out_write, out_write},
                  bp::process_environment(child_environment(spec.extra_env, token)),
                  bp::process_start_dir(spec.cwd.empty() ? std::filesystem::current_path() : spec.cwd),
-                 ChildSetup{});
+                 ChildSetup{spec.fixed_addresses});
     pid = proc->id();
     ::setpgid(pid, pid); // also from the parent, so the group exists before any kill
     g_children.emplace(pid, token);

@@ -19,6 +19,10 @@ struct ProcessSpec {
   std::filesystem::path cwd;          // empty: inherit
   std::chrono::milliseconds timeout{60'000};
   std::size_t output_cap = 1 << 20;
+  // No address space randomization (personality ADDR_NO_RANDOMIZE), so a
+  // wrong value that is a stack address reads the same in every run, with
+  // QEMU or without.
+  bool fixed_addresses = false;
 };
 
 struct ProcessResult {
