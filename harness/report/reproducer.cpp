@@ -1,6 +1,7 @@
 #include "report/reproducer.hpp"
 
 #include "model/judge.hpp"
+#include "model/target.hpp"
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/text.hpp"
@@ -254,12 +255,15 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   std::map<std::string, std::string> tool_vars; // path -> variable
   std::set<std::string> taken;
   std::string body;
+  bool native = false;
   for (const auto& s : steps) {
     const Stage stage = s.row->stage;
-    // A program run without QEMU is its own first word, a file the script builds.
+    // A program the host ran without QEMU is its own first word, a file the
+    // script builds; RUNNER (empty) is what runs it on another machine.
     std::string command;
     if (stage == Stage::run && s.argv[0].starts_with((shown.layout.work / "").string())) {
-      command = rw.words(s.argv);
+      native = true;
+      command = "${RUNNER:+\"$RUNNER\"} " + rw.words(s.argv);
     } else {
       auto& var = tool_vars[s.argv[0]];
       if (var.empty()) {
@@ -319,6 +323,8 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
   for (const auto& t : run.info.tools)
     if (tool_vars.count(t.path.string()))
       head += comment(fmt::format("{:<8} {}: {}", tool_vars[t.path.string()], t.path.string(), t.version), "  ");
+    else if (native && t.role == "native")
+      head += comment(fmt::format("{:<8} none, the host ran the program: {}", "RUNNER", t.version), "  ");
   if (!shown.spellings.empty()) {
     head += "#\n# How those tools spelled the cell's flags (what else each takes: abimatrix show).\n";
     for (const auto& f : shown.spellings)
@@ -339,6 +345,11 @@ std::string render_reproducer(const ShownResult& shown, const StoredRun& run, co
           "mkdir -p \"$W\" && W=$(cd \"$W\" && pwd) || exit 2\nS=$W/src\necho \"working in $W\"\n\n";
   for (const auto& [path, var] : tool_vars)
     head += fmt::format("{}=${{{}:-{}}}\n", var, var, shell_quote(path));
+  if (native) {
+    const Target* t = find_target(r.target);
+    head += fmt::format("# The host ran the program itself; on another machine RUNNER={} bash ...\nRUNNER=${{RUNNER:-}}\n",
+                        t ? t->qemu : "qemu-" + r.target);
+  }
   head += fmt::format("ABIMATRIX=${{ABIMATRIX:-{}}}\n", shell_quote(sources.abimatrix.string()));
   head += fmt::format("RUN_TIMEOUT=${{RUN_TIMEOUT:-{}}}\n",
                       std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(sources.run_timeout).count()));

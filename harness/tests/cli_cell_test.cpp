@@ -219,5 +219,46 @@ TEST(CliJudge, SaysWhatAStepsResultMeans) {
   EXPECT_EQ(judge("", {"sideways", "--exit-code", "0"}).exit_code, 2);
 }
 
+// An x86_64 program the host ran itself: its reproducer runs it the same
+// way, and under QEMU when RUNNER names it (on a machine that cannot).
+TEST(CliRepro, AProgramTheHostRanRunsByItselfOrUnderTheRunnerGiven) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "qemu-x86_64", "rustc");
+  if (!test::host_is_x86_64())
+    GTEST_SKIP() << "not an x86_64 host";
+  test::ScopedTempDir dir;
+  const auto db = dir.path() / "r.db";
+  auto run = test::run_abimatrix({"run", (test::kSourceDir / "matrices/smoke.yaml").string(), "--db", db.string(),
+                                  "--work-dir", (dir.path() / "work").string(), "--filter", "x86_64 scalars clang-19*"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  auto keys = test::rows(db, "SELECT cell_key FROM results");
+  ASSERT_EQ(keys.size(), 1u);
+  const auto script = dir.path() / "cell.sh";
+  auto r = test::run_abimatrix({"repro", keys[0][0], "--db", db.string(), "-o", script.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto text = read_file(script);
+  EXPECT_THAT(text, HasSubstr("RUNNER=${RUNNER:-}\n"));
+  EXPECT_THAT(text, HasSubstr("none, the host ran the program: Linux "));
+
+  auto own = test::run_bash({script.string(), (dir.path() / "own").string()}, "/");
+  EXPECT_EQ(own.exit_code, 0) << own.output;
+  EXPECT_THAT(own.output, ::testing::ContainsRegex("\\+ /\\S*/obj/[0-9a-f]+/program "));
+  EXPECT_THAT(own.output, HasSubstr("same outcome as recorded"));
+
+  ProcessSpec qemu;
+  qemu.exe = "/usr/bin/env";
+  qemu.args = {"RUNNER=qemu-x86_64", find_program("bash").string(), script.string(), (dir.path() / "qemu").string()};
+  auto emulated = run_process(qemu);
+  EXPECT_EQ(emulated.exit_code, 0) << emulated.output;
+  EXPECT_THAT(emulated.output, HasSubstr("+ qemu-x86_64 /"));
+  EXPECT_THAT(emulated.output, HasSubstr("same outcome as recorded"));
+  if (!find_program("shellcheck").empty()) {
+    ProcessSpec lint;
+    lint.exe = find_program("shellcheck");
+    lint.args = {script.string()};
+    auto linted = run_process(lint);
+    EXPECT_EQ(linted.exit_code, 0) << linted.output;
+  }
+}
+
 } // namespace
 } // namespace amx
