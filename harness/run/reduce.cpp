@@ -64,7 +64,8 @@ Observation run_standalone(const std::vector<StandaloneCommand>& commands, const
     write_file(dir / "target.json", rust_spec->text, "the Rust target specification");
   Observation o;
   for (const auto& cmd : commands) {
-    auto r = run_process({dir / cmd.exe, cmd.args, cmd.env, dir, cmd.timeout, 1 << 20});
+    // A run starts with fixed addresses, as a cell's run does.
+    auto r = run_process({dir / cmd.exe, cmd.args, cmd.env, dir, cmd.timeout, 1 << 20, cmd.step == "run"});
     o.output = r.started ? r.output : r.spawn_error;
     if (cmd.step == "run") {
       o.exit_code = r.exit_code;
