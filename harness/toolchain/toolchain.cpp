@@ -30,13 +30,23 @@ std::string ask_version(const std::filesystem::path& exe, const std::vector<std:
   return r.output;
 }
 
-// The host, when it runs target t's programs itself: the runner "native",
-// its version the kernel's name, release and machine (in a run's cache key).
-std::optional<Tool> native_runner(const Target& t) {
-  struct utsname host;
-  if (t.host_machine.empty() || ::uname(&host) != 0 || t.host_machine != host.machine)
-    return std::nullopt;
-  return Tool{"native", "host", {}, fmt::format("{} {} {}", host.sysname, host.release, host.machine)};
+// This machine, asked once (every cell's plan asks which runner it gets).
+const struct utsname& host() {
+  static const struct utsname name = [] {
+    struct utsname u {};
+    ::uname(&u);
+    return u;
+  }();
+  return name;
+}
+
+// Whether the host runs target t's programs itself.
+bool runs_natively(const Target& t) { return !t.host_machine.empty() && t.host_machine == host().machine; }
+
+// The host as the runner "native": its version the kernel's name, release
+// and machine (in a run's cache key).
+Tool native_runner() {
+  return Tool{"native", "host", {}, fmt::format("{} {} {}", host().sysname, host().release, host().machine)};
 }
 
 // "rustc 1.95.0 (59807616e 2026-04-14), LLVM 22.1.2", from rustc -vV.
@@ -174,8 +184,8 @@ Toolchain Toolchain::probe(const Matrix& m) {
       tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
   }
   for (const auto& t : m.targets) {
-    if (auto native = native_runner(t)) {
-      tc.m_tools["native:host"] = *native;
+    if (runs_natively(t)) {
+      tc.m_tools["native:host"] = native_runner();
     } else {
       auto path = find_program(t.qemu);
       if (path.empty())
@@ -245,7 +255,7 @@ std::string Toolchain::rustc_missing(const std::string& name) const {
 }
 
 const Tool& Toolchain::runner(const Target& t) const {
-  auto it = native_runner(t) ? m_tools.find("native:host") : m_tools.end();
+  auto it = runs_natively(t) ? m_tools.find("native:host") : m_tools.end();
   if (it == m_tools.end())
     it = m_tools.find("qemu:" + t.qemu);
   if (it == m_tools.end())
