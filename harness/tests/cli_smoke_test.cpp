@@ -178,7 +178,7 @@ TEST(CliSmoke, EvidenceMatrixRunsAsExpected) {
   // Cold, beside the kernel matrices' test on two cores: minutes.
   auto r = test::run_abimatrix({"run", "matrices/evidence.yaml", "-j", "2", "--db", db.string()}, {}, {},
                                std::chrono::minutes(15));
-  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << test::unexpected_part(r.output);
   EXPECT_THAT(r.output, HasSubstr("all 840 cells as expected"));
   // Every mismatch of every flag has an observable consequence, but where
   // a reason says why not.
@@ -320,7 +320,7 @@ TEST(CliSmoke, KernelMatricesRunAsExpected) {
   auto db = dir.path() / "kernel.db";
   for (auto arch : {"x86_64", "arm64", "riscv64", "i386"}) {
     auto r = test::run_abimatrix({"run", std::string("matrices/kernel-") + arch + ".yaml", "-j", "2", "--db", db.string()});
-    EXPECT_EQ(r.exit_code, 0) << arch << "\n" << r.output;
+    EXPECT_EQ(r.exit_code, 0) << arch << "\n" << test::unexpected_part(r.output);
     EXPECT_THAT(r.output, ::testing::ContainsRegex("all [0-9]+ cells as expected")) << arch;
   }
   EXPECT_EQ(rows(db, "SELECT count(*) FROM runs WHERE status = 'complete'")[0][0], "4");

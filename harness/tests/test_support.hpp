@@ -165,6 +165,23 @@ inline ProcessResult exited(int code, std::string output) {
 }
 
 // env: "KEY=VALUE" added to its environment (ABIMATRIX_CACHE=...).
+// A run's console output without the cells that came out as expected: what
+// a failing test prints, so that a log cut to its first lines (CI's) still
+// shows the cells that did not.
+inline std::string unexpected_part(const std::string& output) {
+  std::string kept;
+  std::size_t from = 0;
+  while (from < output.size()) {
+    auto to = output.find('\n', from);
+    to = to == std::string::npos ? output.size() : to + 1;
+    auto line = std::string_view(output).substr(from, to - from);
+    if (!line.starts_with("PASS ") && !line.starts_with("XFAIL ") && !line.starts_with("SKIP "))
+      kept += line;
+    from = to;
+  }
+  return kept;
+}
+
 inline ProcessResult run_abimatrix(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
                                    const std::vector<std::string>& env = {},
                                    std::chrono::minutes timeout = std::chrono::minutes(5)) {
