@@ -29,9 +29,7 @@ int CellCommands::bisect() {
   Database db(m_db, Access::read);
   auto rc = recorded_cell(db, m_cell, m_run, m_matrix);
   const ResultRow& rec = rc.shown.result;
-  auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
-                                                                 ("bisect-" + rec.key)
-                                                           : std::filesystem::path(m_work_dir));
+  auto work = work_folder(m_db, m_work_dir, "bisect-" + rec.key);
   fmt::print("cell {} ({}), run {}: {}{}\n", rec.key, rec.name, rec.run, to_string(rec.verdict),
              rec.reason.empty() ? "" : ": " + first_line(rec.reason));
   fmt::print("its {} replaced by each of: {}\n", by_cc ? "C compiler " + rec.c_compiler : "rustc " + rec.rustc,

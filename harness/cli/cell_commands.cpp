@@ -166,9 +166,7 @@ int CellCommands::minimize() {
   Cell cell = cell_of(rec, m);
 
   RunDriver driver(m);
-  auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
-                                                                 ("minimize-" + rec.key)
-                                                           : std::filesystem::path(m_work_dir));
+  auto work = work_folder(m_db, m_work_dir, "minimize-" + rec.key);
   // The cell's steps as earlier runs left them: each try changes only the
   // Rust side, so the C side's are reused.
   auto steps = step_cache(m, work, CacheUse::all);

@@ -39,6 +39,15 @@ std::string matrix_file(const std::string& arg) {
   return arg;
 }
 
+std::filesystem::path work_root(const std::string& db) {
+  const std::filesystem::path file(db);
+  return file.parent_path() / "work" / file.stem();
+}
+
+std::filesystem::path work_folder(const std::string& db, const std::string& given, const std::string& name) {
+  return std::filesystem::absolute(given.empty() ? work_root(db) / name : std::filesystem::path(given));
+}
+
 namespace {
 
 constexpr int kExitConfig = 2;

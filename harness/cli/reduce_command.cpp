@@ -88,9 +88,7 @@ int CellCommands::reduce() {
   else
     wanted.timed_out = true;
 
-  auto work = std::filesystem::absolute(m_work_dir.empty() ? std::filesystem::path(m_db).parent_path() / "work" /
-                                                                 ("reduce-" + rec.key)
-                                                           : std::filesystem::path(m_work_dir));
+  auto work = work_folder(m_db, m_work_dir, "reduce-" + rec.key);
   RunDriver driver(m);
   auto steps = step_cache(m, work, CacheUse::all);
   ProbeFolder probes(default_cache_dir() / "probes");

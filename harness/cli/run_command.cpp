@@ -134,7 +134,7 @@ int RunCommand::execute() {
   request.matrix = &m;
   request.jobs = m_jobs ? m_jobs : std::max(1u, std::thread::hardware_concurrency());
   request.work_dir = m_work_dir;
-  request.work_root = std::filesystem::path(m_db).parent_path() / "work";
+  request.work_root = work_root(m_db);
   request.keep_work = m_keep_work;
   request.allow_empty = m_allow_empty;
   request.cache_use = m_no_cache ? CacheUse::none : m_rerun ? CacheUse::rerun_programs : CacheUse::all;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,14 @@ namespace amx {
 // for a bare name (`smoke`, `kernel-arm64.yaml`) the file of that name in
 // matrix_dirs(); as given otherwise, for the loader to say what is wrong.
 std::string matrix_file(const std::string& arg);
+
+// The folder a command on database `db` builds in unless --work-dir says
+// otherwise: beside the database, in one named after it (results/work/
+// results for results.db), so that runs into two databases of one folder
+// (shards, say) never share run-1's objects.
+std::filesystem::path work_root(const std::string& db);
+// A cell command's folder: `given` (--work-dir), else `name` in work_root.
+std::filesystem::path work_folder(const std::string& db, const std::string& given, const std::string& name);
 
 // A --filter-out pattern: an empty one would leave every cell out.
 inline const CLI::Validator kFilterOut(

@@ -141,6 +141,25 @@ TEST_F(CliRun, ASecondRunReusesEveryStepAndAnotherRustcRunsOnlyItsOwn) {
   EXPECT_THAT(bad.output, HasSubstr("--cache-size 'lots': expected a size such as 4G"));
 }
 
+// Two databases of one folder (a nightly's shards) both have a run 1: each
+// builds in a folder of its own, and neither ends by removing the other's.
+TEST_F(CliRun, TwoDatabasesInOneFolderBuildApart) {
+  auto run = [&](const std::string& name, std::vector<std::string> more) {
+    std::vector<std::string> args = {"run", m_matrix.string(), "--filter", "i386 scalars clang-19*", "--db",
+                                     (m_dir.path() / name).string()};
+    args.insert(args.end(), more.begin(), more.end());
+    return abimatrix_cached(args);
+  };
+  auto kept = run("a.db", {"--keep-work"});
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  const auto a = m_dir.path() / "work" / "a" / "run-1";
+  ASSERT_TRUE(std::filesystem::is_directory(a / "obj")) << a;
+  auto other = run("b.db", {});
+  ASSERT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_TRUE(std::filesystem::is_directory(a / "obj")) << "b.db's run removed a.db's kept work";
+  EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "work" / "b" / "run-1"));
+}
+
 TEST_F(CliRun, AFilterThatSelectsNothingIsExitFourAndRecordsNothing) {
   auto db = m_dir.path() / "empty.db";
   auto none = abimatrix({"run", m_matrix.string(), "--filter", "no such cell", "--db", db.string()});
