@@ -153,7 +153,8 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
         std::getline(in, line);
         rec->stage = Stage::compile_rust;
         rec->step = rec == &b.record ? "core" : "compiler-builtins";
-        rec->argv = split_command(line).value_or(std::vector<std::string>{});
+        // The run's own folder where the builder's was (a target specification).
+        rec->argv = split_command(replace_all(line, "$W", m_work.string())).value_or(std::vector<std::string>{});
         rec->result.started = true;
         rec->result.exit_code = 0;
         rec->result.output = "reused from the cache: " + dir.string();
@@ -171,7 +172,9 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
       in_place(*b.companion, tmp);
     if (!b.outcome.passed)
       return b;
-    std::ofstream(tmp / "complete") << render_command(b.record.argv) << "\n" << render_command(b.companion->argv) << "\n";
+    // Kept without this run's folder, which the next run's replaces.
+    std::ofstream(tmp / "complete") << replace_all(render_command(b.record.argv), m_work.string(), "$W") << "\n"
+                                    << replace_all(render_command(b.companion->argv), m_work.string(), "$W") << "\n";
     std::error_code ec;
     std::filesystem::rename(tmp, dir, ec);
     if (ec) // another run put it there first

@@ -96,6 +96,34 @@ TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
             rows(a, "SELECT count(DISTINCT command) FROM steps WHERE step = 'core'")[0][0]);
 }
 
+// A core for the kernel's target.json, reused by a later run, is recorded
+// with that run's specification: the run that built it removed its own.
+TEST_F(CliRun, AReusedCoreForAKernelTargetNamesTheRunsOwnSpecification) {
+  const std::filesystem::path library = "/usr/src/rustc-1.96.0/library";
+  if (!std::filesystem::exists(library / "core/src/lib.rs") || find_program("/usr/bin/rustc").empty())
+    GTEST_SKIP() << "rustc-web and rust-web-src are not installed (scripts/setup installs them)";
+  auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+  test::write_file(m_matrix, "import: [" + (repo / "matrices/flags.yaml").string() + ", " +
+                                 (repo / "matrices/profiles.yaml").string() + "]\nfixtures-dir: " +
+                                 (repo / "fixtures").string() + "\ncore-source: " + library.string() +
+                                 "\ntargets: [x86_64]\nc-compilers: [clang-19]\nrustc: {debian: /usr/bin/rustc}\n"
+                                 "fixtures: [scalars]\npairings: []\nprofiles: [x86_64-kernel-nocfi]\n"
+                                 "profile-pairings: [matched]\n");
+  for (std::string name : {"a", "b"}) {
+    auto db = m_dir.path() / (name + ".db");
+    auto r = abimatrix_cached({"run", m_matrix.string(), "--db", db.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    auto cores = rows(db, "SELECT command FROM steps WHERE step IN ('core', 'compiler-builtins') AND shared = 0");
+    ASSERT_EQ(cores.size(), 2u) << name;
+    const auto own = (m_dir.path() / "work" / name / "run-1" / "targets").string() + "/";
+    for (const auto& c : cores)
+      EXPECT_THAT(c[0], HasSubstr("--target=" + own)) << name;
+  }
+  EXPECT_EQ(rows(m_dir.path() / "b.db", "SELECT count(*) FROM steps s JOIN outputs o ON o.id = s.output_id WHERE "
+                                        "s.step = 'core' AND o.text LIKE 'reused from the cache: %'")[0][0],
+            "1");
+}
+
 TEST_F(CliRun, ASecondRunReusesEveryStepAndAnotherRustcRunsOnlyItsOwn) {
   auto db = [&](const std::string& name) { return m_dir.path() / name; };
   auto run = [&](const std::string& name, const std::vector<std::string>& more = {}) {
