@@ -15,6 +15,13 @@
 
 namespace amx {
 
+// Debian's rustc-web and the library source of the same release: what the
+// tests that build a real core need.
+inline const std::filesystem::path kRustWebLibrary = "/usr/src/rustc-1.96.0/library";
+#define AMX_REQUIRE_RUST_WEB_CORE()                                                                                    \
+  if (!std::filesystem::exists(kRustWebLibrary / "core/src/lib.rs") || find_program("/usr/bin/rustc").empty())        \
+  GTEST_SKIP() << "rustc-web and rust-web-src are not installed (scripts/setup installs them)"
+
 // 36 cells on x86_64 and i386 (regparm on one side only): quick cells, and
 // enough of them to stop a run in the middle.
 class CliRun : public ::testing::Test {

@@ -54,13 +54,10 @@ TEST_F(CliRun, MissingCompilersSkipWithReasonsAndTheRunCompletes) {
 }
 
 TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
-  // Debian's rustc-web and the library source of the same release.
-  const std::filesystem::path library = "/usr/src/rustc-1.96.0/library";
-  if (!std::filesystem::exists(library / "core/src/lib.rs") || find_program("/usr/bin/rustc").empty())
-    GTEST_SKIP() << "rustc-web and rust-web-src are not installed (scripts/setup installs them)";
+  AMX_REQUIRE_RUST_WEB_CORE();
   auto repo = std::filesystem::path(AMX_SOURCE_DIR);
   test::write_file(m_matrix, "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
-                                 (repo / "fixtures").string() + "\ncore-source: " + library.string() +
+                                 (repo / "fixtures").string() + "\ncore-source: " + kRustWebLibrary.string() +
                                  "\ntargets: [x86_64]\nc-compilers: [clang-19]\nrustc: {debian: /usr/bin/rustc}\n"
                                  "fixtures: [scalars, thunks]\nflags:\n  return-thunk:\npairings: [matched]\n");
   auto cache = m_dir.path() / "cache";
@@ -99,13 +96,11 @@ TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
 // A core for the kernel's target.json, reused by a later run, is recorded
 // with that run's specification: the run that built it removed its own.
 TEST_F(CliRun, AReusedCoreForAKernelTargetNamesTheRunsOwnSpecification) {
-  const std::filesystem::path library = "/usr/src/rustc-1.96.0/library";
-  if (!std::filesystem::exists(library / "core/src/lib.rs") || find_program("/usr/bin/rustc").empty())
-    GTEST_SKIP() << "rustc-web and rust-web-src are not installed (scripts/setup installs them)";
+  AMX_REQUIRE_RUST_WEB_CORE();
   auto repo = std::filesystem::path(AMX_SOURCE_DIR);
   test::write_file(m_matrix, "import: [" + (repo / "matrices/flags.yaml").string() + ", " +
                                  (repo / "matrices/profiles.yaml").string() + "]\nfixtures-dir: " +
-                                 (repo / "fixtures").string() + "\ncore-source: " + library.string() +
+                                 (repo / "fixtures").string() + "\ncore-source: " + kRustWebLibrary.string() +
                                  "\ntargets: [x86_64]\nc-compilers: [clang-19]\nrustc: {debian: /usr/bin/rustc}\n"
                                  "fixtures: [scalars]\npairings: []\nprofiles: [x86_64-kernel-nocfi]\n"
                                  "profile-pairings: [matched]\n");
