@@ -129,9 +129,12 @@ Built Builder::build_core(const Cell& cell, const Tool& rustc, const std::vector
 
 BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::vector<std::string>& flags) {
   auto args = rust_args("rlib", "core", *cell.target, flags);
-  // The run's folder (where a target specification is) is no part of the key.
-  auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" +
-                      replace_all(render_command(args), m_work.string(), "$W") + "\n" + core_source_hash());
+  // A command without the run's folder (where a target specification is):
+  // the same in every run, in the key and in what the cache keeps.
+  auto unplaced = [&](const std::vector<std::string>& argv) {
+    return replace_all(render_command(argv), m_work.string(), "$W");
+  };
+  auto key = hash_hex(rustc.path.string() + "\n" + rustc.version + "\n" + unplaced(args) + "\n" + core_source_hash());
   // Without the cache (--no-cache) it is built for this run alone.
   const auto base = m_steps.used() ? m_cache_dir : m_work;
   return once_by("core:" + key, [&] {
@@ -172,9 +175,7 @@ BuiltRef Builder::core_sysroot(const Cell& cell, const Tool& rustc, const std::v
       in_place(*b.companion, tmp);
     if (!b.outcome.passed)
       return b;
-    // Kept without this run's folder, which the next run's replaces.
-    std::ofstream(tmp / "complete") << replace_all(render_command(b.record.argv), m_work.string(), "$W") << "\n"
-                                    << replace_all(render_command(b.companion->argv), m_work.string(), "$W") << "\n";
+    std::ofstream(tmp / "complete") << unplaced(b.record.argv) << "\n" << unplaced(b.companion->argv) << "\n";
     std::error_code ec;
     std::filesystem::rename(tmp, dir, ec);
     if (ec) // another run put it there first
