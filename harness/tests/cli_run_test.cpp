@@ -148,7 +148,8 @@ TEST_F(CliRun, ASecondRunReusesEveryStepAndAnotherRustcRunsOnlyItsOwn) {
   EXPECT_EQ(rows(db("d.db"), "SELECT count(*) FROM steps WHERE reused")[0][0], "0");
   // Another rustc (the same one under another path): its compiles run
   // again, the C side's do not.
-  auto rustc = find_program("rustc");
+  const std::filesystem::path rustc =
+      rows(db("a.db"), "SELECT path FROM run_tools WHERE run_id = 1 AND role = 'rustc'")[0][0];
   std::filesystem::create_directories(m_dir.path() / "bin");
   std::filesystem::create_symlink(rustc, m_dir.path() / "bin" / "rustc");
   test::write_file(m_matrix, m_body + "rustc: {rustc: " + (m_dir.path() / "bin" / "rustc").string() + "}\n");

@@ -48,6 +48,58 @@ TEST(Toolchain, FindsEachToolOnceWithItsVersion) {
   EXPECT_EQ(tc.objdump(), nullptr); // no fixture checks properties
 }
 
+// rustup's proxy is not the compiler: the toolchain rustup chooses is, at
+// the path rustup names; a proxy rustup cannot resolve stays itself.
+TEST(Toolchain, ARustupProxyIsTheRustcOfTheToolchainItChooses) {
+  AMX_REQUIRE_TOOLS("rustc", "qemu-i386");
+  test::ScopedTempDir dir;
+  const auto bin = dir.path() / "bin", toolchain = dir.path() / "toolchain" / "bin";
+  std::filesystem::create_directories(bin);
+  std::filesystem::create_directories(toolchain);
+  auto script = [](const std::filesystem::path& p, const std::string& body) {
+    test::write_file(p, "#!/bin/bash\n" + body);
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+  };
+  script(toolchain / "rustc", "exec " + find_program("rustc").string() + " \"$@\"\n");
+  script(bin / "rustup", "[ \"$*\" = 'which rustc' ] && [ ! -e " + (dir.path() / "broken").string() +
+                             " ] && echo " + (toolchain / "rustc").string() + " && exit 0\n"
+                             "[ \"$1\" = -vV ] && exec " + (toolchain / "rustc").string() + " -vV\nexit 1\n");
+  std::filesystem::create_symlink("rustup", bin / "rustc");
+  auto m = matrix(dir, "targets: [i386]\nc-compilers: [gcc]\nrustc: {proxied: " + (bin / "rustc").string() + "}\n");
+  ASSERT_TRUE(Toolchain::probe(m).rustc("proxied"));
+  EXPECT_EQ(Toolchain::probe(m).rustc("proxied")->path, toolchain / "rustc");
+  test::write_file(dir.path() / "broken", "");
+  ASSERT_TRUE(Toolchain::probe(m).rustc("proxied"));
+  EXPECT_EQ(Toolchain::probe(m).rustc("proxied")->path, bin / "rustc");
+}
+
+// QEMU comes from the first folder on PATH that has it; there, the build
+// without shared libraries (qemu-user-static) is preferred.
+TEST(Toolchain, QemuIsTheFirstOnPathAndItsStaticBuildWhereBothAre) {
+  AMX_REQUIRE_TOOLS("rustc", "qemu-i386");
+  test::ScopedTempDir dir;
+  auto m = matrix(dir, "targets: [i386]\nc-compilers: [gcc]\n");
+  auto version = [&](const std::filesystem::path& p) {
+    test::write_file(p, "#!/bin/sh\necho qemu-i386 version 7.2\n");
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+  };
+  std::filesystem::create_directories(dir.path() / "first");
+  std::filesystem::create_directories(dir.path() / "second");
+  version(dir.path() / "second" / "qemu-i386-static");
+  version(dir.path() / "first" / "qemu-i386");
+  const std::string path = std::getenv("PATH");
+  auto runner_with = [&](const std::string& dirs) {
+    ::setenv("PATH", (dirs + ":" + path).c_str(), 1);
+    auto p = Toolchain::probe(m).runner(m.targets[0]).path;
+    ::setenv("PATH", path.c_str(), 1);
+    return p;
+  };
+  EXPECT_EQ(runner_with((dir.path() / "first").string() + ":" + (dir.path() / "second").string()),
+            dir.path() / "first" / "qemu-i386");
+  version(dir.path() / "first" / "qemu-i386-static");
+  EXPECT_EQ(runner_with((dir.path() / "first").string()), dir.path() / "first" / "qemu-i386-static");
+}
+
 TEST(Toolchain, AnX86_64HostRunsX86_64ProgramsItselfAndI386OnesUnderQemu) {
   AMX_REQUIRE_TOOLS("rustc", "qemu-i386");
   if (!test::host_is_x86_64())

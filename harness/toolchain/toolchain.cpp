@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace amx {
 
@@ -59,9 +60,49 @@ std::string rustc_version(const std::filesystem::path& exe) {
   return llvm.empty() ? first_line(out) : fmt::format("{}, LLVM {}", first_line(out), llvm);
 }
 
+// QEMU for a target, from the first folder on PATH that has it. Debian's
+// qemu-user-static builds the same QEMU without shared libraries, so each
+// program starts some 30 ms sooner, hundreds of times a run: in a folder
+// that has both, it is the one.
+std::filesystem::path find_qemu(const std::string& name) {
+  if (name.find('/') != std::string::npos)
+    return find_program(name);
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "";
+  while (!dirs.empty()) {
+    auto colon = dirs.find(':');
+    std::filesystem::path dir = dirs.substr(0, colon);
+    dirs = colon == std::string_view::npos ? std::string_view{} : dirs.substr(colon + 1);
+    if (!dir.is_absolute())
+      continue;
+    for (const auto& candidate : {dir / (name + "-static"), dir / name})
+      if (::access(candidate.c_str(), X_OK) == 0)
+        return candidate;
+  }
+  return {};
+}
+
+// The rustc of a rustup toolchain, as rustup names it (it knows its own
+// layout): `args` after "which"; empty, with rustup's words, when it cannot.
+std::filesystem::path rustup_which(const std::filesystem::path& rustup, std::vector<std::string> args,
+                                   const std::string& where, std::string& why) {
+  ProcessSpec spec;
+  spec.exe = rustup;
+  spec.args = {"which"};
+  spec.args.insert(spec.args.end(), args.begin(), args.end());
+  spec.args.push_back("rustc");
+  spec.timeout = kProbeTimeout;
+  auto r = run_process(spec);
+  auto path = first_line(r.output);
+  if (!r.ok() || !path.starts_with("/")) {
+    why = fmt::format("rustc {}: {}", where, r.started ? first_error_line(r.output) : r.spawn_error);
+    return {};
+  }
+  return path;
+}
+
 // The rustc a matrix means: on PATH, at an absolute path, or a rustup
-// toolchain's (asked of rustup itself, which knows its own layout); empty,
-// with the reason, when it is not installed.
+// toolchain's; empty, with the reason, when it is not installed.
 std::filesystem::path locate_rustc(const std::string& where, std::string& why) {
   if (where.starts_with("+")) {
     auto rustup = find_program("rustup");
@@ -69,28 +110,29 @@ std::filesystem::path locate_rustc(const std::string& where, std::string& why) {
       why = fmt::format("rustc {}: rustup is not installed", where);
       return {};
     }
-    ProcessSpec spec;
-    spec.exe = rustup;
-    spec.args = {"which", "--toolchain", where.substr(1), "rustc"};
-    spec.timeout = kProbeTimeout;
-    auto r = run_process(spec);
-    auto path = first_line(r.output);
-    if (!r.ok() || !path.starts_with("/")) {
-      why = fmt::format("rustc {}: {}", where, r.started ? first_error_line(r.output) : r.spawn_error);
-      return {};
-    }
-    return path;
+    return rustup_which(rustup, {"--toolchain", where.substr(1)}, where, why);
   }
-  if (where.starts_with("/")) {
-    if (::access(where.c_str(), X_OK) != 0) {
-      why = fmt::format("rustc {} is not installed", where);
-      return {};
+  std::filesystem::path path = where;
+  if (!where.starts_with("/")) {
+    path = find_program(where);
+    if (path.empty()) {
+      why = fmt::format("{} not found on PATH", where);
+      return path;
     }
-    return where;
+  } else if (::access(where.c_str(), X_OK) != 0) {
+    why = fmt::format("rustc {} is not installed", where);
+    return {};
   }
-  auto path = find_program(where);
-  if (path.empty())
-    why = fmt::format("{} not found on PATH", where);
+  // rustup's proxy (~/.cargo/bin/rustc) chooses a toolchain anew at every
+  // call and costs each call a start of rustup: the toolchain it chooses
+  // now is the compiler, under its own path (its binary in the cache key).
+  std::error_code ec;
+  auto real = std::filesystem::canonical(path, ec);
+  if (!ec && real.filename() == "rustup") {
+    std::string unused;
+    if (auto chosen = rustup_which(real, {}, where, unused); !chosen.empty())
+      return chosen;
+  }
   return path;
 }
 
@@ -187,9 +229,9 @@ Toolchain Toolchain::probe(const Matrix& m) {
     if (runs_natively(t)) {
       tc.m_tools["native:host"] = native_runner();
     } else {
-      auto path = find_program(t.qemu);
+      auto path = find_qemu(t.qemu);
       if (path.empty())
-        throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian package qemu-user; "
+        throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian packages qemu-user-static, qemu-user; "
                                      "scripts/setup installs it)",
                                      t.qemu, t.name));
       tc.m_tools["qemu:" + t.qemu] = {"qemu", t.qemu, path, first_line(ask_version(path, {"--version"}))};
