@@ -50,6 +50,36 @@ std::string Capabilities::key(const Tool& tool, const Target& t, const std::vect
   return answer_key(tool.path.string(), t.name, key_args(args), stable_terms);
 }
 
+std::vector<std::pair<const ProbeQuestion*, std::string>> Capabilities::load(const std::vector<ProbeQuestion>& all,
+                                                                             ProbeCache& cache) {
+  std::vector<std::pair<const ProbeQuestion*, std::string>> unknown;
+  std::set<std::string> asked;
+  std::set<const Tool*> loaded;
+  for (const auto& q : all) {
+    if (loaded.insert(q.tool).second)
+      for (auto& a : cache.probes(q.tool->path.string(), q.tool->version))
+        m_answers.emplace(answer_key(q.tool->path.string(), a.target, a.args, a.stable_terms), a);
+    auto k = key(*q.tool, *q.target, q.args, q.stable_terms);
+    if (!m_answers.count(k) && asked.insert(k).second)
+      unknown.emplace_back(&q, std::move(k));
+  }
+  return unknown;
+}
+
+Capabilities Capabilities::known(const std::vector<ProbeQuestion>& questions, ProbeCache& cache,
+                                 const std::filesystem::path& work) {
+  Capabilities caps;
+  caps.m_work = work.string();
+  caps.load(questions, cache);
+  return caps;
+}
+
+void Capabilities::merge(const Capabilities& other) {
+  for (const auto& [k, a] : other.m_answers)
+    m_answers.insert_or_assign(k, a);
+  m_probed += other.m_probed;
+}
+
 Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCache& cache,
                                  const std::filesystem::path& work, std::chrono::milliseconds timeout,
                                  unsigned jobs, const Progress& progress) {
@@ -57,17 +87,9 @@ Capabilities Capabilities::probe(const std::vector<ProbeQuestion>& all, ProbeCac
   caps.m_work = work.string();
   std::vector<const ProbeQuestion*> questions;
   std::vector<std::string> keys; // each question's
-  std::set<std::string> asked;
-  std::set<const Tool*> loaded;
-  for (const auto& q : all) {
-    if (loaded.insert(q.tool).second)
-      for (auto& a : cache.probes(q.tool->path.string(), q.tool->version))
-        caps.m_answers.emplace(answer_key(q.tool->path.string(), a.target, a.args, a.stable_terms), a);
-    auto k = caps.key(*q.tool, *q.target, q.args, q.stable_terms);
-    if (!caps.m_answers.count(k) && asked.insert(k).second) {
-      questions.push_back(&q);
-      keys.push_back(std::move(k));
-    }
+  for (auto& [q, k] : caps.load(all, cache)) {
+    questions.push_back(q);
+    keys.push_back(std::move(k));
   }
   if (questions.empty())
     return caps;

@@ -68,6 +68,12 @@ public:
                             const std::filesystem::path& work, std::chrono::milliseconds timeout, unsigned jobs,
                             const Progress& progress = {});
 
+  // What the cache knows of these questions, asking nothing.
+  static Capabilities known(const std::vector<ProbeQuestion>& questions, ProbeCache& cache,
+                            const std::filesystem::path& work);
+  // Takes in the answers of another (of the same work folder).
+  void merge(const Capabilities& other);
+
   // Why `tool` refuses these arguments for target t; nullopt if it accepts
   // them (or they were never probed: nothing to say).
   std::optional<std::string> refusal(const Tool& tool, const Target& t, const std::vector<std::string>& args) const;
@@ -79,6 +85,10 @@ public:
   std::size_t probed() const { return m_probed; }
 
 private:
+  // Loads what the cache knows of the questions' tools; the questions it
+  // does not answer, each once, with their keys.
+  std::vector<std::pair<const ProbeQuestion*, std::string>> load(const std::vector<ProbeQuestion>& all,
+                                                                 ProbeCache& cache);
   // The arguments as the cache keeps them: the work folder named "$W".
   std::string key_args(const std::vector<std::string>& args) const;
   std::string key(const Tool& tool, const Target& t, const std::vector<std::string>& args, bool stable_terms) const;

@@ -29,7 +29,8 @@ void RunDriver::prepare(ProbeCache& cache, StepCache& steps, const std::filesyst
   m_work = work;
   m_jobs = jobs;
   m_builder = std::make_unique<Builder>(m_matrix, work, &steps, std::filesystem::path(), jobs);
-  m_runner = std::make_unique<Runner>(m_matrix, *m_builder, m_tc.objdump());
+  m_runner = std::make_unique<Runner>(m_matrix, *m_builder, m_tc.objdump(), static_cast<SideQuestions*>(this));
+  m_answers = Capabilities::known({}, cache, work);
 }
 
 std::size_t RunDriver::choose_spellings(const Capabilities::Progress& progress) {
@@ -47,26 +48,42 @@ CellPlan RunDriver::plan_one(const Cell& cell) const {
   return p;
 }
 
-std::size_t RunDriver::probe(Planned& planned, const Capabilities::Progress& progress) {
+namespace {
+
+// What a cell's side asks its compiler: its whole command line.
+ProbeQuestion side_question(const Cell& cell, const CellPlan& p, bool c_side) {
+  if (c_side)
+    return {p.cc, cell.target, cell.c_compiler, p.c_args};
+  return {p.rustc, cell.target, nullptr, p.rust_args};
+}
+
+} // namespace
+
+std::size_t RunDriver::probe(Planned& planned, bool ask, const Capabilities::Progress& progress) {
   std::vector<ProbeQuestion> questions;
   for (const auto& [cell, p] : planned) {
     if (p.skip)
       continue;
     if (p.rust_spec)
       m_builder->write_once(*p.rust_spec, "a Rust target specification");
-    if (!p.c_args.empty())
-      questions.push_back({p.cc, cell->target, cell->c_compiler, p.c_args});
-    if (!p.rust_args.empty())
-      questions.push_back({p.rustc, cell->target, nullptr, p.rust_args});
+    for (bool c_side : {true, false})
+      if (!(c_side ? p.c_args : p.rust_args).empty())
+        questions.push_back(side_question(*cell, p, c_side));
   }
-  auto caps = Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs, progress);
+  auto caps = ask ? Capabilities::probe(questions, *m_cache, m_work, m_matrix.timeouts.compile, m_jobs, progress)
+                  : Capabilities::known(questions, *m_cache, m_work);
   for (auto& [cell, p] : planned) {
-    if (auto why = refusal(p, *cell->target, caps))
+    if (auto why = amx::refusal(p, *cell->target, caps)) {
       p.skip = why;
-    else if (!p.skip && !p.rust_args.empty())
-      m_spellings->accepted_with(*p.rustc, cell->target->name, cell->rust, p.rust_args);
+    } else if (!p.skip && !p.rust_args.empty()) {
+      const ProbeAnswer* a = caps.answer(side_question(*cell, p, false));
+      if (a && a->accepted)
+        m_spellings->accepted_with(*p.rustc, cell->target->name, cell->rust, p.rust_args);
+    }
   }
-  return caps.probed() + m_spellings->settle(*m_cache, m_work, m_matrix.timeouts.compile, m_jobs);
+  std::lock_guard lock(m_asking);
+  m_answers.merge(caps);
+  return caps.probed() + (ask ? m_spellings->settle(*m_cache, m_work, m_matrix.timeouts.compile, m_jobs) : 0);
 }
 
 std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress) {
@@ -75,13 +92,36 @@ std::size_t RunDriver::plan(const std::vector<const Cell*>& cells, const Capabil
   m_planned.reserve(cells.size());
   for (const Cell* c : cells)
     m_planned.emplace_back(c, plan_one(*c));
-  return probed + probe(m_planned, progress);
+  return probed + probe(m_planned, false, progress);
+}
+
+std::size_t RunDriver::settle_spellings() {
+  std::lock_guard lock(m_asking);
+  return std::exchange(m_asked_later, 0) + m_spellings->settle(*m_cache, m_work, m_matrix.timeouts.compile, m_jobs);
+}
+
+std::optional<std::string> RunDriver::refusal(const Cell& cell, const CellPlan& p, bool c_side) {
+  auto q = side_question(cell, p, c_side);
+  // One question at a time: a cell that waits here leaves its job slot to
+  // the cells still building.
+  std::lock_guard lock(m_asking);
+  if (!m_answers.answer(q)) {
+    auto one = Capabilities::probe({q}, *m_cache, m_work, m_matrix.timeouts.compile, 1);
+    m_asked_later += one.probed();
+    m_answers.merge(one);
+  }
+  return m_answers.refusal(*q.tool, *cell.target, q.args);
+}
+
+void RunDriver::rust_taken(const Cell& cell, const CellPlan& p) {
+  std::lock_guard lock(m_asking);
+  m_spellings->accepted_with(*p.rustc, cell.target->name, cell.rust, p.rust_args);
 }
 
 CellPlan RunDriver::plan_single(const Cell& cell) {
   choose_spellings();
   Planned one{{&cell, plan_one(cell)}};
-  probe(one);
+  probe(one, true);
   return std::move(one[0].second);
 }
 
@@ -218,10 +258,17 @@ RunSummary drive_run(const RunRequest& request, RunRecorder& recorder, RunObserv
     });
     summary.max_fail_reached = summary.max_fail_reached && !summary.complete;
     recorder.close();
+    // The spellings again, now that the cells' Rust sides have said what
+    // rustc takes, and rustc was asked alone about the rest.
+    if (!interrupted())
+      if (auto probed = driver.settle_spellings())
+        observer.probed(probed);
+    recorder.spellings(start.run, driver.spelling_facts());
   } catch (...) {
     // Whatever was committed stays; the run is marked as cut short.
     try {
       recorder.close();
+      recorder.spellings(start.run, driver.spelling_facts());
     } catch (...) {
     }
     recorder.finish(start.run, RunStatus::interrupted);

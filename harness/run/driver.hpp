@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -71,7 +72,7 @@ StepCache step_cache(const Matrix& m, const std::filesystem::path& work, CacheUs
                      std::uintmax_t max_bytes = kDefaultCacheBytes);
 
 // One matrix's tools, spellings and builder, ready to run its cells.
-class RunDriver {
+class RunDriver : private SideQuestions {
 public:
   // Finds every tool the matrix needs: a FatalError when QEMU or an ELF
   // reader is missing; a missing compiler only skips its cells.
@@ -85,16 +86,20 @@ public:
   // runs, `steps` (which must outlive the driver) the steps.
   void prepare(ProbeCache& cache, StepCache& steps, const std::filesystem::path& work, unsigned jobs);
 
-  // Plans the cells and asks each compiler about the command lines of their
-  // sides that the cache does not know (in work/probe); a refused one skips
-  // its cells. Returns how many command lines were asked.
+  // Plans the cells after asking which spelling each compiler takes; a side
+  // the probe cache knows to be refused skips its cells. The other sides
+  // are asked about only when their builds give cause (SideQuestions).
+  // Returns how many command lines were asked.
   std::size_t plan(const std::vector<const Cell*>& cells, const Capabilities::Progress& progress = {});
-  // Plans (and probes) one cell, and runs it.
+  // Plans one cell, asking about both its sides (in work/probe), and runs it.
   CellPlan plan_single(const Cell& cell);
   CellResult run_cell(const Cell& cell);
   // Runs the cells plan() planned on `jobs` threads (see Runner::run_all);
   // true if every cell was reported.
   bool run_planned(unsigned jobs, unsigned retries, const std::function<bool(CellResult&&)>& on_result);
+  // After the cells: asks rustc alone about each spelling no cell's Rust
+  // side showed it takes. How many command lines were asked since plan().
+  std::size_t settle_spellings();
 
 private:
   using Planned = std::vector<std::pair<const Cell*, CellPlan>>;
@@ -102,8 +107,11 @@ private:
   // this time (the cache aside).
   std::size_t choose_spellings(const Capabilities::Progress& progress = {});
   CellPlan plan_one(const Cell& cell) const;
-  // Writes the plans' specifications, probes their sides, skips the refused.
-  std::size_t probe(Planned& planned, const Capabilities::Progress& progress = {});
+  // Writes the plans' specifications and skips the sides refused; `ask`:
+  // asks about the sides the cache does not know, and settles the spellings.
+  std::size_t probe(Planned& planned, bool ask, const Capabilities::Progress& progress = {});
+  std::optional<std::string> refusal(const Cell& cell, const CellPlan& plan, bool c_side) override;
+  void rust_taken(const Cell& cell, const CellPlan& plan) override;
 
   const Matrix& m_matrix;
   Toolchain m_tc;
@@ -114,6 +122,10 @@ private:
   std::unique_ptr<Runner> m_runner;
   Planned m_planned;
   std::optional<SpellingChoices> m_spellings;
+  // The answers about sides, and those asked while the cells build.
+  std::mutex m_asking;
+  Capabilities m_answers;
+  std::size_t m_asked_later = 0;
 };
 
 struct RunRequest {

@@ -82,35 +82,71 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan, unsigned attempt) {
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
   };
-  if (p.skip) {
-    res.outcome = {true, std::nullopt, *p.skip};
+  // A compiler that refuses a side's arguments skips the cell with nothing
+  // built, whether that was known before or learnt from the side's build.
+  auto skipped = [&](const std::string& why) {
+    res.steps.clear();
+    res.sources.clear();
+    res.outcome = {true, std::nullopt, why};
     res.verdict = Verdict::skip;
     res.elapsed = std::chrono::steady_clock::now() - start;
     return res;
-  }
+  };
+  if (p.skip)
+    return skipped(*p.skip);
   if (p.rust_spec)
     res.sources.push_back(*p.rust_spec);
   auto failed = [&](const BuiltRef& ref) { return !record_step(res.steps, ref); };
+  auto refused = [&](bool c_side) -> std::optional<std::string> {
+    if (!m_questions || (c_side ? p.c_args : p.rust_args).empty())
+      return std::nullopt;
+    return m_questions->refusal(cell, p, c_side);
+  };
+  // A C step that failed or warned (the C compilers are asked with -Werror)
+  // asks about the C side; a cell that ends before its Rust side is built
+  // asks about that too, as both were asked before any build.
+  auto c_side_ends = [&](const BuiltRef& ref) -> std::optional<CellResult> {
+    const bool ok = !failed(ref);
+    if (!ok || ref.built->record.result.output.find("warning:") != std::string::npos)
+      if (auto why = refused(true))
+        return skipped(*why);
+    if (ok)
+      return std::nullopt;
+    if (auto why = refused(false))
+      return skipped(*why);
+    if (m_questions && !p.rust_args.empty())
+      m_questions->rust_taken(cell, p);
+    return finish(ref.built->outcome);
+  };
+  auto rust_side_ends = [&](const BuiltRef& ref) -> std::optional<CellResult> {
+    if (!failed(ref))
+      return std::nullopt;
+    if (auto why = refused(false))
+      return skipped(*why);
+    return finish(ref.built->outcome);
+  };
   const Tool& cc = *p.cc;
   const Tool& rustc = *p.rustc;
   // With a real core, the Rust side also names the sysroot it is built into.
   std::vector<std::string> rust_flags = p.rust_args;
 
   auto runtime = m_builder.c_object(cell, Builder::CPart::runtime, cc, p.c_args);
-  if (failed(runtime))
-    return finish(runtime.built->outcome);
+  if (auto end = c_side_ends(runtime))
+    return *end;
   auto c_obj = m_builder.c_object(cell, Builder::CPart::fixture, cc, p.c_args);
-  if (failed(c_obj))
-    return finish(c_obj.built->outcome);
+  if (auto end = c_side_ends(c_obj))
+    return *end;
   if (!m_matrix.core_source.empty()) {
     auto core = m_builder.core_sysroot(cell, rustc, rust_flags);
-    if (failed(core))
-      return finish(core.built->outcome);
+    if (auto end = rust_side_ends(core))
+      return *end;
     rust_flags.push_back("--sysroot=" + core.built->output.string());
   }
   auto minicore = m_builder.minicore(cell, rustc, rust_flags);
-  if (failed(minicore))
-    return finish(minicore.built->outcome);
+  if (auto end = rust_side_ends(minicore))
+    return *end;
+  if (m_questions && !p.rust_args.empty())
+    m_questions->rust_taken(cell, p);
   auto rust_lib = m_builder.rust_lib(cell, rustc, rust_flags, minicore.built->output);
   if (failed(rust_lib))
     return finish(rust_lib.built->outcome);

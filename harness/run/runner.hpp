@@ -11,11 +11,25 @@
 
 namespace amx {
 
+// What the cells' own builds tell a run about its compilers. A compiler is
+// asked about a side's command line when the side's build gives cause, not
+// before every cell: a side that builds cleanly has been taken.
+class SideQuestions {
+public:
+  virtual ~SideQuestions() = default;
+  // Why the compiler of the cell's C side (else its Rust side) refuses the
+  // side's arguments, asking it if no answer is known; nullopt if it takes them.
+  virtual std::optional<std::string> refusal(const Cell& cell, const CellPlan& plan, bool c_side) = 0;
+  // rustc takes the cell's Rust side as a whole.
+  virtual void rust_taken(const Cell& cell, const CellPlan& plan) = 0;
+};
+
 class Runner {
 public:
-  // Without llvm-objdump no property is checked.
-  Runner(const Matrix& m, Builder& builder, const Tool* objdump = nullptr)
-      : m_matrix(m), m_builder(builder), m_objdump(objdump) {}
+  // Without llvm-objdump no property is checked; without `questions` a
+  // failed build is the cell's outcome, never a refusal.
+  Runner(const Matrix& m, Builder& builder, const Tool* objdump = nullptr, SideQuestions* questions = nullptr)
+      : m_matrix(m), m_builder(builder), m_objdump(objdump), m_questions(questions) {}
 
   // attempt > 0: a retry, whose program runs fresh (Builder::inspect).
   CellResult run_cell(const Cell& cell, CellPlan plan, unsigned attempt = 0);
@@ -36,6 +50,7 @@ private:
   const Matrix& m_matrix;
   Builder& m_builder;
   const Tool* m_objdump;
+  SideQuestions* m_questions;
 };
 
 } // namespace amx

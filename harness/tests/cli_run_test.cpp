@@ -53,6 +53,51 @@ TEST_F(CliRun, MissingCompilersSkipWithReasonsAndTheRunCompletes) {
                                       "there is nothing to reproduce"));
 }
 
+// A compiler is asked about a side's command line only when the side's
+// build gives cause. gcc's refusal of KCFI, learnt from its failed compile,
+// skips its cell with nothing built, in the words a probe before the build
+// gave; clang's side builds cleanly and is never asked about; a second run
+// knows the refusal and builds nothing for that cell.
+TEST_F(CliRun, ACompilerIsAskedAboutASideOnlyWhenItsBuildGivesCause) {
+  auto repo = std::filesystem::path(AMX_SOURCE_DIR);
+  test::write_file(m_matrix, "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
+                                 (repo / "fixtures").string() +
+                                 "\ntargets: [x86_64]\nc-compilers: [clang-19, gcc]\nfixtures: [kcfi]\n"
+                                 "flags:\n  kcfi: [normalized-unmerged]\npairings: [matched]\n");
+  const std::string sql = "SELECT c_compiler, verdict || ': ' || reason, (SELECT count(*) FROM steps s WHERE "
+                          "s.run_id = f.run_id AND s.cell_key = f.key) FROM flat_results f WHERE c_setting != 'off' "
+                          "ORDER BY c_compiler";
+  const std::vector<V> expected = {
+      {"clang-19", "pass: ", "7"},
+      {"gcc", "skip: x86_64-linux-gnu-gcc does not accept -fsanitize=kcfi -fsanitize-cfi-icall-experimental-"
+              "normalize-integers for x86_64: x86_64-linux-gnu-gcc: error: unrecognized argument to '-fsanitize=' "
+              "option: 'kcfi'", "0"}};
+  for (std::string name : {"a.db", "b.db"}) {
+    auto r = abimatrix_cached({"run", m_matrix.string(), "--db", (m_dir.path() / name).string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(rows(m_dir.path() / name, sql), expected) << name;
+  }
+  // What the compilers were asked: gcc about the one side whose build
+  // failed; rustc about each kcfi spelling on stable terms, and alone about
+  // those of the values no cell built (on, normalized), not about the one
+  // its cell's Rust side showed it takes; clang about nothing.
+  std::vector<std::string> asked;
+  for (const auto& f : std::filesystem::directory_iterator(m_dir.path() / "cache" / "probes")) {
+    std::ifstream in(f.path());
+    const auto kept = nlohmann::json::parse(in);
+    for (const auto& a : kept.at("answers"))
+      asked.push_back(fmt::format("{} {}{}", a.at("target").get<std::string>(), a.at("args").get<std::string>(),
+                                  a.at("stable").get<bool>() ? " (stable)" : ""));
+  }
+  std::sort(asked.begin(), asked.end());
+  EXPECT_EQ(asked, (std::vector<std::string>{
+                       "x86_64 -Zsanitizer=kcfi", "x86_64 -Zsanitizer=kcfi (stable)",
+                       "x86_64 -Zsanitizer=kcfi -Zsanitizer-cfi-normalize-integers",
+                       "x86_64 -Zsanitizer=kcfi -Zsanitizer-cfi-normalize-integers (stable)",
+                       "x86_64 -Zsanitizer=kcfi -Zsanitizer-cfi-normalize-integers -Zmerge-functions=disabled (stable)",
+                       "x86_64 -fsanitize=kcfi -fsanitize-cfi-icall-experimental-normalize-integers"}));
+}
+
 TEST_F(CliRun, RealCoreIsBuiltWithTheCellsFlagsOnceAndCachedAcrossRuns) {
   AMX_REQUIRE_RUST_WEB_CORE();
   auto repo = std::filesystem::path(AMX_SOURCE_DIR);

@@ -84,6 +84,18 @@ TEST(CompileCapability, CommandLinesAreAskedOnceAndCached) {
   EXPECT_EQ(cache.stores, 2u); // one per tool, the first time only
   EXPECT_TRUE(again.refusal(gcc, t, {"-fsanitize=kcfi"}));
   EXPECT_TRUE(again.refusal(rustc, t, questions[5].args)); // no such file, in either folder
+
+  // What the cache knows, asking nothing; a later answer merged in.
+  std::vector<ProbeQuestion> later = {questions[0], {&gcc, &t, &m.c_compilers[0], {"-fsanitize=shadow-call-stack"}}};
+  auto known = Capabilities::known(later, cache, other);
+  EXPECT_EQ(known.probed(), 0u);
+  EXPECT_TRUE(known.refusal(gcc, t, {"-fsanitize=kcfi"}));
+  EXPECT_FALSE(known.answer(later[1]));
+  known.merge(Capabilities::probe({later[1]}, cache, other, std::chrono::seconds(60), 1));
+  EXPECT_EQ(known.probed(), 1u);
+  ASSERT_TRUE(known.answer(later[1]));
+  EXPECT_FALSE(known.answer(later[1])->accepted);
+  EXPECT_TRUE(known.refusal(gcc, t, {"-fsanitize=kcfi"}));
 }
 
 // A compiler that is stopped (by the timeout, or a signal as Ctrl-C sends
