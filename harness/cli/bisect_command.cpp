@@ -35,8 +35,12 @@ int CellCommands::bisect() {
   fmt::print("its {} replaced by each of: {}\n", by_cc ? "C compiler " + rec.c_compiler : "rustc " + rec.rustc,
              join(series, ", "));
 
-  // What the cell does with series[i], and the tool's version, once each.
+  // What the cell does with series[i], and the tool's version, once each;
+  // one step cache and probe folder for them all (a step of a tool the
+  // series members share runs once).
   std::map<std::size_t, std::pair<std::string, std::string>> seen;
+  auto steps = step_cache(rc.matrix, work, CacheUse::all);
+  ProbeFolder probes(default_cache_dir() / "probes");
   auto outcome = [&](std::size_t i) {
     Matrix m = rc.matrix;
     if (by_cc) {
@@ -54,8 +58,6 @@ int CellCommands::bisect() {
     Cell cell = cell_of(as, m);
     cell.expected = Expected::pass;
     RunDriver driver(m);
-    auto steps = step_cache(m, work, CacheUse::all);
-    ProbeFolder probes(default_cache_dir() / "probes");
     driver.prepare(probes, steps, work, 1);
     auto r = driver.run_cell(cell);
     if (interrupted())
