@@ -30,7 +30,7 @@ void RunDriver::prepare(ProbeCache& cache, StepCache& steps, const std::filesyst
   m_jobs = jobs;
   m_builder = std::make_unique<Builder>(m_matrix, work, &steps, std::filesystem::path(), jobs);
   m_runner = std::make_unique<Runner>(m_matrix, *m_builder, m_tc.objdump(), static_cast<SideQuestions*>(this));
-  m_answers = Capabilities::known({}, cache, work);
+  m_answers = Capabilities::known({}, cache, work); // none yet, keyed for this work folder
 }
 
 std::size_t RunDriver::choose_spellings(const Capabilities::Progress& progress) {
@@ -110,6 +110,10 @@ std::optional<std::string> RunDriver::refusal(const Cell& cell, const CellPlan& 
     m_asked_later += one.probed();
     m_answers.merge(one);
   }
+  // A Rust side rustc takes says so of its spellings, as a build would.
+  const ProbeAnswer* a = m_answers.answer(q);
+  if (!c_side && a && a->accepted)
+    m_spellings->accepted_with(*p.rustc, cell.target->name, cell.rust, p.rust_args);
   return m_answers.refusal(*q.tool, *cell.target, q.args);
 }
 

@@ -114,8 +114,6 @@ CellResult Runner::run_cell(const Cell& cell, CellPlan plan, unsigned attempt) {
       return std::nullopt;
     if (auto why = refused(false))
       return skipped(*why);
-    if (m_questions && !p.rust_args.empty())
-      m_questions->rust_taken(cell, p);
     return finish(ref.built->outcome);
   };
   auto rust_side_ends = [&](const BuiltRef& ref) -> std::optional<CellResult> {

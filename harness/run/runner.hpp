@@ -18,9 +18,10 @@ class SideQuestions {
 public:
   virtual ~SideQuestions() = default;
   // Why the compiler of the cell's C side (else its Rust side) refuses the
-  // side's arguments, asking it if no answer is known; nullopt if it takes them.
+  // side's arguments, asking it if no answer is known; nullopt if it takes
+  // them (or said nothing: stopped by the timeout).
   virtual std::optional<std::string> refusal(const Cell& cell, const CellPlan& plan, bool c_side) = 0;
-  // rustc takes the cell's Rust side as a whole.
+  // rustc built the cell's Rust side: it takes those arguments together.
   virtual void rust_taken(const Cell& cell, const CellPlan& plan) = 0;
 };
 
