@@ -4,6 +4,9 @@
 
 #include "run/reduce.hpp"
 
+#include "matrix/expand.hpp"
+#include "matrix/load.hpp"
+#include "run/driver.hpp"
 #include "test_support.hpp"
 #include "util/process.hpp"
 
@@ -189,6 +192,49 @@ TEST(RunReduce, AStandaloneProgramOfEveryWayBuildsAndHoldsWhenBothSidesAgree) {
                                                                                 0x99, 0x99})))
         << way;
   }
+}
+
+// A Rust side built for a target specification (soft-float on x86_64: the
+// kernel's target.json) reduces to a bundle that carries the specification
+// as target.json and names it so, with nothing of the run's folder; the
+// program builds from the bundle alone, runs and holds.
+TEST(RunReduce, AStandaloneProgramForATargetSpecificationCarriesIt) {
+  AMX_REQUIRE_TOOLS("clang-19", "ld.lld-19", "rustc");
+  if (!test::host_is_x86_64())
+    GTEST_SKIP() << "not an x86_64 host";
+  test::ScopedTempDir dir;
+  const std::filesystem::path repo = AMX_SOURCE_DIR;
+  test::write_file(dir.path() / "m.yaml", "import: " + (repo / "matrices/flags.yaml").string() + "\nfixtures-dir: " +
+                                              (repo / "fixtures").string() +
+                                              "\ntargets: [x86_64]\nc-compilers: [clang-19]\nfixtures: [floats]\n"
+                                              "flags:\n  soft-float: [on]\npairings: [matched]\n");
+  Matrix m = load_matrix(dir.path() / "m.yaml");
+  auto cells = expand(m);
+  auto matched = std::find_if(cells.begin(), cells.end(), [](const Cell& c) { return !c.rust.empty(); });
+  ASSERT_NE(matched, cells.end());
+  RunDriver driver(m);
+  const auto work = dir.path() / "work";
+  auto steps = step_cache(m, work, CacheUse::none);
+  ProbeFolder probes(dir.path() / "probes");
+  driver.prepare(probes, steps, work, 1);
+  auto plan = driver.plan_single(*matched);
+  ASSERT_FALSE(plan.skip) << *plan.skip;
+  ASSERT_TRUE(plan.rust_spec);
+
+  auto commands = standalone_commands(*matched, plan, m.timeouts);
+  ASSERT_EQ(commands.size(), 4u);
+  EXPECT_THAT(commands[1].args, ::testing::Contains("--target=target.json"));
+  for (const auto& c : commands)
+    for (const auto& a : c.args)
+      EXPECT_EQ(a.find(work.string()), std::string::npos) << c.step << ": " << a;
+  auto bundle = dir.path() / "bundle";
+  auto o = run_standalone(commands, bundle, standalone_sources(i16_call(3), *matched->target, {}), plan.rust_spec);
+  EXPECT_EQ(o.failed_step, "") << o.output;
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_EQ(o.values.size(), 3u) << o.output;
+  EXPECT_TRUE(o.failing.empty()) << o.output;
+  std::ifstream spec(bundle / "target.json");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(spec), {}), plan.rust_spec->text);
 }
 
 } // namespace
