@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace amx {
 
@@ -67,19 +66,7 @@ std::string rustc_version(const std::filesystem::path& exe) {
 std::filesystem::path find_qemu(const std::string& name) {
   if (name.find('/') != std::string::npos)
     return find_program(name);
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path ? path : "";
-  while (!dirs.empty()) {
-    auto colon = dirs.find(':');
-    std::filesystem::path dir = dirs.substr(0, colon);
-    dirs = colon == std::string_view::npos ? std::string_view{} : dirs.substr(colon + 1);
-    if (!dir.is_absolute())
-      continue;
-    for (const auto& candidate : {dir / (name + "-static"), dir / name})
-      if (::access(candidate.c_str(), X_OK) == 0)
-        return candidate;
-  }
-  return {};
+  return find_program(std::vector<std::string>{name + "-static", name});
 }
 
 // The rustc of a rustup toolchain, as rustup names it (it knows its own

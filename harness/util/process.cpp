@@ -351,6 +351,22 @@ std::filesystem::path find_program(const std::string& name) {
   return bp::environment::find_executable(name);
 }
 
+std::filesystem::path find_program(const std::vector<std::string>& names) {
+  bp::error_code ec;
+  auto path = bp::environment::get("PATH", ec);
+  if (ec)
+    return {};
+  for (auto entry : path) {
+    const std::filesystem::path dir(entry.begin(), entry.end());
+    if (!dir.is_absolute())
+      continue;
+    for (const auto& name : names)
+      if (::access((dir / name).c_str(), X_OK) == 0)
+        return dir / name;
+  }
+  return {};
+}
+
 void kill_running_children() {
   {
     std::lock_guard lock(g_children_mutex);

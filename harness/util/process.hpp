@@ -42,6 +42,9 @@ ProcessResult run_process(const ProcessSpec& spec);
 
 // Looks a program up on PATH (or checks an absolute path); empty if absent.
 std::filesystem::path find_program(const std::string& name);
+// The first absolute folder on PATH that has any of `names`, and there the
+// first of them it has; empty if none is on PATH.
+std::filesystem::path find_program(const std::vector<std::string>& names);
 
 // Kills every child that is running now, and all they started. Called when
 // the user interrupts the run; safe to call from any thread.
