@@ -76,9 +76,7 @@ std::size_t RunDriver::probe(Planned& planned, bool ask, const Capabilities::Pro
     if (auto why = amx::refusal(p, *cell->target, caps)) {
       p.skip = why;
     } else if (!p.skip && !p.rust_args.empty()) {
-      const ProbeAnswer* a = caps.answer(side_question(*cell, p, false));
-      if (a && a->accepted)
-        m_spellings->accepted_with(*p.rustc, cell->target->name, cell->rust, p.rust_args);
+      take_if_accepted(caps, *cell, p);
     }
   }
   std::lock_guard lock(m_asking);
@@ -110,11 +108,15 @@ std::optional<std::string> RunDriver::refusal(const Cell& cell, const CellPlan& 
     m_asked_later += one.probed();
     m_answers.merge(one);
   }
-  // A Rust side rustc takes says so of its spellings, as a build would.
-  const ProbeAnswer* a = m_answers.answer(q);
-  if (!c_side && a && a->accepted)
-    m_spellings->accepted_with(*p.rustc, cell.target->name, cell.rust, p.rust_args);
+  if (!c_side)
+    take_if_accepted(m_answers, cell, p);
   return m_answers.refusal(*q.tool, *cell.target, q.args);
+}
+
+void RunDriver::take_if_accepted(const Capabilities& caps, const Cell& cell, const CellPlan& p) {
+  const ProbeAnswer* a = caps.answer(side_question(cell, p, false));
+  if (a && a->accepted)
+    m_spellings->accepted_with(*p.rustc, cell.target->name, cell.rust, p.rust_args);
 }
 
 void RunDriver::rust_taken(const Cell& cell, const CellPlan& p) {

@@ -112,6 +112,9 @@ private:
   std::size_t probe(Planned& planned, bool ask, const Capabilities::Progress& progress = {});
   std::optional<std::string> refusal(const Cell& cell, const CellPlan& plan, bool c_side) override;
   void rust_taken(const Cell& cell, const CellPlan& plan) override;
+  // A Rust side rustc takes, by an answer in caps, says so of its
+  // spellings, as a build would.
+  void take_if_accepted(const Capabilities& caps, const Cell& cell, const CellPlan& plan);
 
   const Matrix& m_matrix;
   Toolchain m_tc;
