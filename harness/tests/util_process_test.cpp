@@ -3,11 +3,13 @@
 #include "test_support.hpp"
 #include "util/process.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace amx {
 namespace {
@@ -92,6 +94,36 @@ TEST(UtilProcess, ExecFailureIsReportedWithThePath) {
   EXPECT_FALSE(r.started);
   EXPECT_THAT(r.spawn_error, HasSubstr("exec failed: "));
   EXPECT_THAT(r.spawn_error, HasSubstr("(/nonexistent/tool)"));
+}
+
+TEST(UtilProcess, AStartDirectoryThatIsMissingIsASpawnError) {
+  auto s = spec({"sh", "-c", "exit 0"});
+  s.cwd = "/nonexistent/folder";
+  auto r = run_process(s);
+  EXPECT_FALSE(r.started);
+  EXPECT_THAT(r.spawn_error, HasSubstr("No such file or directory"));
+}
+
+// Children are started with vfork while other threads start and read
+// theirs: each must get its own output, whole.
+TEST(UtilProcess, ChildrenStartedFromManyThreadsAtOnceEachGiveTheirOwnOutput) {
+  constexpr int kThreads = 4, kEach = 30;
+  std::vector<std::vector<std::string>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; i++) {
+        auto r = run_process(spec({"sh", "-c", "echo \"$0\"; echo \"$0\" >&2", fmt::format("child-{}-{}", t, i)}));
+        seen[t].push_back(r.started && r.exit_code == 0 ? r.output : "failed: " + r.spawn_error);
+      }
+    });
+  for (auto& th : threads)
+    th.join();
+  for (int t = 0; t < kThreads; t++)
+    for (int i = 0; i < kEach; i++) {
+      auto name = fmt::format("child-{}-{}", t, i);
+      EXPECT_EQ(seen[t][i], name + "\n" + name + "\n");
+    }
 }
 
 // The pid a test child printed first, and whether that process still exists.
