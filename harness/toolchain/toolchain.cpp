@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
+#include "util/thread_pool.hpp"
 
 #include <fmt/format.h>
 #include <sys/utsname.h>
@@ -204,34 +205,40 @@ void install_rustup_toolchain(const std::string& location) {
 
 Toolchain Toolchain::probe(const Matrix& m) {
   Toolchain tc;
+  // Found first, then asked their versions all at once: a dozen tools
+  // starting one after another held up the start of every run.
+  std::vector<std::pair<std::string, Tool>> found;
   for (const auto& name : m.rustcs) {
     std::string why;
     auto path = locate_rustc(m.rustc_locations.at(name), why);
     if (path.empty())
       tc.m_missing["rustc:" + name] = why;
     else
-      tc.m_tools["rustc:" + name] = {"rustc", name, path, rustc_version(path)};
+      found.push_back({"rustc:" + name, {"rustc", name, path, ""}});
   }
+  auto listed = [&](const std::string& key) {
+    return std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.first == key; });
+  };
   for (const auto& t : m.targets) {
     if (runs_natively(t)) {
       tc.m_tools["native:host"] = native_runner();
-    } else {
+    } else if (!listed("qemu:" + t.qemu)) {
       auto path = find_qemu(t.qemu);
       if (path.empty())
         throw FatalError(fmt::format("{} not found on PATH: target {} runs under it (Debian packages qemu-user-static, qemu-user; "
                                      "scripts/setup installs it)",
                                      t.qemu, t.name));
-      tc.m_tools["qemu:" + t.qemu] = {"qemu", t.qemu, path, first_line(ask_version(path, {"--version"}))};
+      found.push_back({"qemu:" + t.qemu, {"qemu", t.qemu, path, ""}});
     }
     for (const auto& cc : m.c_compilers) {
       auto bin = c_compiler_binary(cc, t);
-      if (tc.m_tools.count("c-compiler:" + bin) || tc.m_missing.count(bin))
+      if (listed("c-compiler:" + bin) || tc.m_missing.count(bin))
         continue;
       auto cpath = find_program(bin);
       if (cpath.empty())
         tc.m_missing[bin] = fmt::format("{} not found on PATH", bin);
       else
-        tc.m_tools["c-compiler:" + bin] = {"c-compiler", bin, cpath, first_line(ask_version(cpath, {"--version"}))};
+        found.push_back({"c-compiler:" + bin, {"c-compiler", bin, cpath, ""}});
     }
   }
   bool checks = std::any_of(m.fixtures.begin(), m.fixtures.end(), [](const Fixture& f) { return !f.checks.empty(); });
@@ -245,8 +252,14 @@ Toolchain Toolchain::probe(const Matrix& m) {
       throw FatalError(fmt::format("{} not found on PATH: the check stage disassembles objects with it (Debian "
                                    "package llvm-19; scripts/setup installs it)",
                                    name));
-    tc.m_tools[std::string("inspector:") + name] = {"inspector", name, path, first_line(ask_version(path, {"--version"}))};
+    found.push_back({std::string("inspector:") + name, {"inspector", name, path, ""}});
   }
+  parallel_for(found.size(), 4, [&](std::size_t i) {
+    Tool& tool = found[i].second;
+    tool.version = tool.role == "rustc" ? rustc_version(tool.path) : first_line(ask_version(tool.path, {"--version"}));
+  });
+  for (auto& [key, tool] : found)
+    tc.m_tools[key] = std::move(tool);
   return tc;
 }
 
