@@ -3,6 +3,9 @@
 #include "compile/plan.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <map>
+
 namespace amx {
 
 namespace {
@@ -22,7 +25,12 @@ struct Asked {
   std::optional<std::size_t> stable; // rustc only
   bool stable_ok = false;            // rustc took it on stable terms
   std::optional<ProbeQuestion> later; // rustc's only spelling: asked alone by settle() if need be
+  std::optional<ProbeQuestion> z_alone; // a -Z spelling, asked alone on stable terms if rustc takes -Z there
 };
+
+bool has_z_option(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.starts_with("-Z"); });
+}
 
 // A compiler of a target: each C compiler of the matrix and each rustc.
 struct Side {
@@ -50,6 +58,12 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
                                        const Capabilities::Progress& progress) {
   std::vector<ProbeQuestion> questions;
   std::vector<Asked> asked;
+  // On stable terms rustc refuses the option -Z itself, whatever follows it
+  // ("the option `Z` is only accepted on the nightly compiler"), before it
+  // reads any -Z value. So it is asked once per target whether it takes
+  // -Zunstable-options there; only a rustc that does (a nightly) is asked
+  // about each -Z spelling. That saves some 50 rustc starts per rustc.
+  std::map<std::pair<const Tool*, const Target*>, std::size_t> z_gates;
   for (const Target& t : m.targets) {
     const auto sides = sides_of(m, tc, t);
     for (const Flag* f : m.flags_in_use()) {
@@ -101,7 +115,13 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
               a.accept = questions.size();
               questions.push_back({side.tool, &t, side.cc, args});
             }
-            if (rust) {
+            if (rust && has_z_option(args)) {
+              auto [gate, fresh] = z_gates.try_emplace({side.tool, &t}, questions.size());
+              if (fresh)
+                questions.push_back({side.tool, &t, nullptr, {"-Zunstable-options"}, true});
+              a.stable = gate->second;
+              a.z_alone = ProbeQuestion{side.tool, &t, nullptr, args, true};
+            } else if (rust) {
               a.stable = questions.size();
               questions.push_back({side.tool, &t, nullptr, args, true});
             }
@@ -114,6 +134,16 @@ SpellingChoices SpellingChoices::probe(const Matrix& m, const Toolchain& tc, Pro
 
   SpellingChoices out;
   auto caps = Capabilities::probe(questions, cache, work, m.timeouts.compile, jobs, progress);
+  std::vector<ProbeQuestion> opened;
+  for (auto& a : asked)
+    if (const ProbeAnswer* gate = a.z_alone ? caps.answer(questions[*a.stable]) : nullptr; gate && gate->accepted) {
+      a.stable = questions.size() + opened.size();
+      opened.push_back(*a.z_alone);
+    }
+  if (!opened.empty()) {
+    caps.merge(Capabilities::probe(opened, cache, work, m.timeouts.compile, jobs, progress));
+    questions.insert(questions.end(), opened.begin(), opened.end());
+  }
   out.m_probed = caps.probed();
   for (auto& a : asked) {
     if (const ProbeAnswer* yes = a.accept ? caps.answer(questions[*a.accept]) : nullptr) {

@@ -5,8 +5,10 @@
 // the newest its version has reached (Flag::candidates), unless asking it
 // shows that it refuses that one and takes another the catalogue lists;
 // rustc is also asked whether it takes each one on stable terms, without
-// RUSTC_BOOTSTRAP. Asked before the cells are planned, once per compiler,
-// flag value and target (the answers kept by the ProbeCache).
+// RUSTC_BOOTSTRAP (a -Z spelling only if rustc takes -Zunstable-options
+// there: a stable rustc refuses the option -Z itself, whatever its value).
+// Asked before the cells are planned, once per compiler, flag value and
+// target (the answers kept by the ProbeCache).
 
 #include "compile/capability.hpp"
 #include "model/plan.hpp"

@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 #include "util/hash.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -75,6 +76,45 @@ protected:
   std::filesystem::path m_real_rustc, m_rustc;
   std::filesystem::path m_db = m_dir.path() / "r.db";
 };
+
+// A stable rustc refuses the option -Z itself on stable terms, so it is
+// asked that once per target. A rustc that takes -Z options there (a
+// nightly, posed here by one that always has RUSTC_BOOTSTRAP) is asked about
+// each -Z spelling on its own.
+TEST_F(CliSpelling, ARustcThatTakesZOptionsOnStableTermsIsAskedAboutEachZSpelling) {
+  write_matrix("      - {args: -Zfixed-x18}\n");
+  auto asked_on_stable_terms = [&] {
+    std::vector<std::string> asked;
+    for (const auto& f : std::filesystem::directory_iterator(m_dir.path() / "cache" / "probes")) {
+      const auto kept = nlohmann::json::parse(read_file(f.path()));
+      if (kept.at("tool") == m_rustc.string())
+        for (const auto& a : kept.at("answers"))
+          if (a.at("stable").get<bool>())
+            asked.push_back(fmt::format("{} {}: {}", a.at("target").get<std::string>(),
+                                        a.at("args").get<std::string>(), a.at("accepted").get<bool>()));
+    }
+    std::sort(asked.begin(), asked.end());
+    return asked;
+  };
+
+  test::write_file(m_rustc, "#!/bin/bash\nexec " + m_real_rustc.string() + " \"$@\"\n");
+  std::filesystem::permissions(m_rustc, std::filesystem::perms::owner_all);
+  auto stable = run();
+  ASSERT_EQ(stable.exit_code, 0) << stable.output;
+  EXPECT_EQ(asked_on_stable_terms(), (std::vector<std::string>{"aarch64 -Zunstable-options: false"}));
+  EXPECT_EQ(rows(m_db, "SELECT args, stability FROM run_spellings"),
+            (std::vector<std::vector<std::string>>{{"-Zfixed-x18", "unstable"}}));
+
+  std::filesystem::remove_all(m_dir.path() / "cache");
+  std::filesystem::remove(m_db);
+  test::write_file(m_rustc, "#!/bin/bash\nRUSTC_BOOTSTRAP=1 exec " + m_real_rustc.string() + " \"$@\"\n");
+  auto nightly = run();
+  ASSERT_EQ(nightly.exit_code, 0) << nightly.output;
+  EXPECT_EQ(asked_on_stable_terms(),
+            (std::vector<std::string>{"aarch64 -Zfixed-x18: true", "aarch64 -Zunstable-options: true"}));
+  EXPECT_EQ(rows(m_db, "SELECT args, stability FROM run_spellings"),
+            (std::vector<std::vector<std::string>>{{"-Zfixed-x18", "stable"}}));
+}
 
 TEST_F(CliSpelling, ARenamedFlagIsOneSpellingChangeAndItsCellsRunWithTheNewSpelling) {
   write_matrix("      - {since: \"1.98\", args: -Cfixed-x18}\n      - {args: -Zfixed-x18}\n");
